@@ -1,0 +1,52 @@
+# Touchstone: the two commands of the README, and a few more.
+#   make run    set up, migrate, load demo data, serve on http://127.0.0.1:8000
+#   make test   set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: setup run test lint format bench worker beat clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Developer defaults for this checkout; real environment variables always win.
+.env:
+	printf 'DEBUG=1\n' > $@
+
+setup: $(INSTALLED) .env
+	mkdir -p var/outbox var/staticfiles
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/scores_read.py $(BENCH_ARGS)
+
+# Production-like processes against REDIS_URL (see README).
+worker: setup
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

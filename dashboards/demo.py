@@ -1,0 +1,386 @@
+"""Builds the demo organisation: people, touchpoints, both journeys, customers, six months
+of interactions, survey answers, complaints and follow-ups, then the rollups.
+
+Deterministic (one seeded generator) and idempotent: it does nothing when the demo
+journey already exists. Everything is written in one transaction.
+"""
+
+import datetime as dt
+import hashlib
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from journeys.models import Journey, JourneyKind, Stage, Step
+from surveys.aggregation import rollups_rebuild_all
+from surveys.models import (
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Invitation,
+    InvitationStatus,
+    Response,
+    Survey,
+    SurveyAudience,
+)
+from touchpoints.models import (
+    Audience,
+    Complaint,
+    ComplaintSource,
+    ComplaintStatus,
+    Customer,
+    Department,
+    ImprovementAction,
+    ImprovementStatus,
+    Interaction,
+    Staff,
+    Touchpoint,
+)
+from touchpoints.roles import CX_MANAGERS_GROUP
+
+from . import demo_catalogue as catalogue
+from .demo_answers import simulate_answer
+from .demo_paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
+
+DEMO_PASSWORD = "touchstone-demo"
+ANSWER_RATE = {"customer": 0.4, "prospect": 0.25}
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    logins: list[DemoLogin]
+    counts: dict[str, int]
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [DemoLogin("admin", "administrator"), DemoLogin("cx", "CX manager")]
+    logins += [
+        DemoLogin(username, f"head of {name}") for name, _, username, _ in catalogue.DEPARTMENTS
+    ]
+    return logins
+
+
+def demo_exists() -> bool:
+    return Journey.objects.filter(name=catalogue.CUSTOMER_JOURNEY[0]).exists()
+
+
+def demo_build(*, customers=2000, interactions=20000, days=180, seed=42, today=None):
+    """Create the demo data unless it is there already; returns a DemoSummary."""
+    if demo_exists():
+        return DemoSummary(False, demo_logins(), {})
+    builder = _DemoBuilder(random.Random(seed), today or timezone.localdate(), days)
+    with transaction.atomic():
+        counts = builder.build(customers, interactions)
+        counts["rollups"] = rollups_rebuild_all()
+    return DemoSummary(True, demo_logins(), counts)
+
+
+class _DemoBuilder:
+    def __init__(self, rng: random.Random, today: dt.date, days: int):
+        self.rng, self.today, self.days = rng, today, days
+        self.now = timezone.now()
+
+    def build(self, customers: int, interactions: int) -> dict[str, int]:
+        self.create_people()
+        self.create_surveys()
+        self.create_touchpoints()
+        self.create_journeys()
+        facts, buyers = PathSimulator(self.rng, self.today, self.days).simulate(
+            customers, interactions
+        )
+        self.create_customers(customers, buyers)
+        rows = self.create_interactions(facts)
+        invitations, responses = self.create_answers(facts, rows)
+        complaints = self.create_complaints(facts, rows)
+        self.create_improvement()
+        return {
+            "touchpoints": len(self.touchpoints),
+            "customers": len(self.customers),
+            "interactions": len(rows),
+            "invitations": invitations,
+            "responses": responses,
+            "complaints": complaints,
+        }
+
+    # --- the organisation ---------------------------------------------------------------
+    def create_people(self):
+        User = get_user_model()
+        self.admin = _user(User, "admin", "Ada", "Admin", is_superuser=True, is_staff=True)
+        self.cx = _user(User, "cx", "Casey", "Morgan")
+        self.cx.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
+        self.departments, self.staff = {}, {}
+        names = iter(catalogue.STAFF_NAMES)
+        for name, colour, head_username, head_name in catalogue.DEPARTMENTS:
+            first, last = head_name.split()
+            department = Department.objects.create(name=name, colour=colour)
+            department.heads.add(_user(User, head_username, first, last))
+            self.departments[name] = department
+            self.staff[name] = [
+                Staff.objects.create(
+                    name=staff_name,
+                    email=f"{staff_name.lower().replace(' ', '.')}@flooring.example",
+                    department=department,
+                )
+                for staff_name in (next(names) for _ in range(5))
+            ]
+
+    def create_surveys(self):
+        self.surveys = {
+            "customer": Survey.objects.create(
+                name="After your visit",
+                intro="Two minutes about your recent contact with us.",
+                languages=["en", "de"],
+            ),
+            "prospect": Survey.objects.create(
+                name="What made you go elsewhere?",
+                audience=SurveyAudience.PROSPECT,
+                asks_csat=False,
+                asks_effort=False,
+                languages=["en", "de"],
+            ),
+            "staff": Survey.objects.create(
+                name="Staff pulse",
+                audience=SurveyAudience.STAFF,
+                asks_csat=False,
+                asks_nps=False,
+                languages=["en"],
+            ),
+        }
+
+    def create_touchpoints(self):
+        self.touchpoints = {}
+        for key, spec in catalogue.CUSTOMER_TOUCHPOINTS.items():
+            name, channel, department, standards, effort, profile = spec
+            self.touchpoints[key] = Touchpoint.objects.create(
+                name=name,
+                channel=channel,
+                department=self.departments[department],
+                effort_estimate=effort,
+                surveyed=profile is not None,
+                survey=self.surveys["customer"] if profile else None,
+                survey_delay=dt.timedelta(hours=2),
+                survey_cap_days=7,
+                **standards,
+            )
+        for key, spec in catalogue.EMPLOYEE_TOUCHPOINTS.items():
+            name, channel, department, effort, supports = spec
+            touchpoint = Touchpoint.objects.create(
+                name=name,
+                channel=channel,
+                department=self.departments[department],
+                audience=Audience.EMPLOYEE,
+                effort_estimate=effort,
+                survey=self.surveys["staff"],
+            )
+            touchpoint.supports.set([self.touchpoints[k] for k in supports])
+            self.touchpoints[key] = touchpoint
+
+    def create_journeys(self):
+        customer = _journey(catalogue.CUSTOMER_JOURNEY, JourneyKind.CUSTOMER, self.cx)
+        employee = _journey(catalogue.EMPLOYEE_JOURNEY, JourneyKind.EMPLOYEE, self.cx)
+        for journey, spec in (
+            (customer, catalogue.CUSTOMER_JOURNEY),
+            (employee, catalogue.EMPLOYEE_JOURNEY),
+        ):
+            for position, (stage_name, goal, keys) in enumerate(spec[3]):
+                stage = Stage.objects.create(
+                    journey=journey, name=stage_name, position=position, customer_goal=goal
+                )
+                Step.objects.bulk_create(
+                    Step(stage=stage, touchpoint=self.touchpoints[key], position=index)
+                    for index, key in enumerate(keys)
+                )
+
+    # --- customers and what happened to them ----------------------------------------------
+    def create_customers(self, count: int, buyers: set):
+        rng = self.rng
+        self.customers = Customer.objects.bulk_create(
+            Customer(
+                email=f"customer{index:05d}@mail.example",
+                name=f"Customer {index:05d}",
+                external_ref=f"CRM-{index:05d}",
+                segment=rng.choice(catalogue.SEGMENTS),
+                is_prospect=index not in buyers,
+                language="de" if rng.random() < 0.1 else "en",
+                opted_out_at=self.now if rng.random() < 0.02 else None,
+            )
+            for index in range(count)
+        )
+        sales = self.staff["Sales"]
+        self.own_salesperson = {index: rng.choice(sales) for index in range(count)}
+
+    def handler_of(self, fact):
+        if fact.own_contact:
+            return self.own_salesperson[fact.customer]
+        department = self.touchpoints[fact.touchpoint].department.name
+        if department == "Marketing":
+            return None
+        return self.rng.choice(self.staff[department])
+
+    def create_interactions(self, facts):
+        rows = [
+            Interaction(
+                customer=self.customers[fact.customer],
+                touchpoint=self.touchpoints[fact.touchpoint],
+                occurred_at=fact.occurred_at,
+                handled_by=self.handler_of(fact),
+                outcome=fact.outcome,
+                wait_seconds=fact.wait_seconds,
+                response_seconds=fact.response_seconds,
+                resolution_seconds=fact.resolution_seconds,
+                first_contact_resolution=fact.first_contact_resolution,
+                external_id=f"DEMO-{index:06d}",
+            )
+            for index, fact in enumerate(facts)
+        ]
+        return Interaction.objects.bulk_create(rows, batch_size=2000)
+
+    def create_answers(self, facts, rows) -> tuple[int, int]:
+        """Invitations under each touchpoint's policy, and the answers to some of them."""
+        rng = self.rng
+        last_invited: dict[int, dt.datetime] = {}
+        invitations, answers = [], []
+        for fact, interaction in zip(facts, rows, strict=True):
+            touchpoint, customer = interaction.touchpoint, interaction.customer
+            if not touchpoint.surveyed or customer.has_opted_out:
+                continue
+            previous = last_invited.get(customer.pk)
+            if previous and fact.occurred_at - previous < dt.timedelta(
+                days=touchpoint.survey_cap_days
+            ):
+                continue
+            last_invited[customer.pk] = fact.occurred_at
+            walked_away = interaction.customer_walked_away
+            audience = "prospect" if walked_away else "customer"
+            sent_at = fact.occurred_at + touchpoint.survey_delay
+            if sent_at >= self.now:
+                continue
+            survey = self.surveys[audience]
+            invitation = Invitation(
+                interaction=interaction,
+                survey=survey,
+                token_hash=hashlib.sha256(rng.randbytes(32)).hexdigest(),
+                due_at=sent_at,
+                sent_at=sent_at,
+                expires_at=sent_at + dt.timedelta(days=survey.expires_after_days),
+                attempts=1,
+            )
+            answered_at = sent_at + dt.timedelta(minutes=rng.randrange(5, 3 * 24 * 60))
+            if rng.random() < ANSWER_RATE[audience] and answered_at < self.now:
+                invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, answered_at
+                answers.append((invitation, fact, walked_away))
+            elif invitation.expires_at < self.now:
+                invitation.status = InvitationStatus.EXPIRED
+            else:
+                invitation.status = InvitationStatus.SENT
+            invitations.append(invitation)
+        Invitation.objects.bulk_create(invitations, batch_size=2000)
+        responses = Response.objects.bulk_create(
+            [
+                Response(
+                    invitation=invitation,
+                    touchpoint=invitation.interaction.touchpoint,
+                    submitted_at=invitation.answered_at,
+                    language=invitation.interaction.customer.language,
+                    **simulate_answer(rng, fact, walked_away),
+                )
+                for invitation, fact, walked_away in answers
+            ],
+            batch_size=2000,
+        )
+        self.create_follow_ups(responses)
+        return len(invitations), len(responses)
+
+    def create_follow_ups(self, responses):
+        follow_ups = []
+        for response in responses:
+            if response.nps is None or response.nps > 6:
+                continue
+            done = (self.now - response.submitted_at).days > 14 and self.rng.random() < 0.7
+            follow_ups.append(
+                FollowUp(
+                    response=response,
+                    reason=FollowUpReason.DETRACTOR,
+                    assigned_to=response.invitation.interaction.handled_by,
+                    status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN,
+                    closed_at=response.submitted_at + dt.timedelta(days=2) if done else None,
+                )
+            )
+        FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+
+    def create_complaints(self, facts, rows) -> int:
+        rng = self.rng
+        complaints = []
+        for fact, interaction in zip(facts, rows, strict=True):
+            likelihood = 0.08 if (fact.wait_seconds or 0) > 900 else 0.02
+            if fact.touchpoint not in catalogue.COMPLAINT_TEXTS or rng.random() > likelihood:
+                continue
+            received_at = fact.occurred_at + dt.timedelta(hours=rng.randrange(1, 72))
+            resolved = (self.now - received_at).days > 10 and rng.random() < 0.8
+            complaints.append(
+                Complaint(
+                    customer=interaction.customer,
+                    touchpoint=interaction.touchpoint,
+                    source=rng.choice(ComplaintSource.values),
+                    received_at=received_at,
+                    text=catalogue.COMPLAINT_TEXTS[fact.touchpoint],
+                    status=ComplaintStatus.RESOLVED if resolved else ComplaintStatus.OPEN,
+                    owner=rng.choice(self.staff[interaction.touchpoint.department.name]),
+                    resolved_at=received_at + dt.timedelta(days=rng.randrange(1, 9))
+                    if resolved
+                    else None,
+                    resolution_notes="Called the customer and apologised." if resolved else "",
+                )
+            )
+        Complaint.objects.bulk_create(complaints, batch_size=2000)
+        return len(complaints)
+
+    def create_improvement(self):
+        ImprovementAction.objects.create(
+            touchpoint=self.touchpoints["hotline"],
+            title="Offer a call-back instead of holding",
+            description="Callers waiting over a minute are offered a call-back within the hour.",
+            status=ImprovementStatus.DONE,
+            changed_on=self.today - dt.timedelta(days=HOTLINE_FIX_DAYS_AGO),
+            created_by=self.cx,
+        )
+        ImprovementAction.objects.create(
+            touchpoint=self.touchpoints["aftersale_call"],
+            title="After-sale call by the customer's own salesperson",
+            description="The salesperson who sold the floor makes the after-sale call.",
+            created_by=self.cx,
+        )
+
+
+def _user(User, username, first_name, last_name, **flags):
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@flooring.example",
+            **flags,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _journey(spec, kind, owner):
+    name, description, persona, _ = spec
+    return Journey.objects.create(
+        name=name, description=description, persona=persona, kind=kind, owner=owner
+    )

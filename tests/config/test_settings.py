@@ -1,0 +1,50 @@
+"""Deploy knobs come from the environment; production refuses to start half-configured."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_settings(**env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+         " settings.EMAIL_BACKEND)"],
+        cwd=ROOT, env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_production_without_secret_key_fails_with_a_clear_message():
+    result = run_settings(DEBUG="0", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_embedded_default_is_sqlite_eager_celery_and_file_outbox():
+    result = run_settings(DEBUG="1", DATABASE_URL="", REDIS_URL="", EMAIL_URL="")
+    assert result.returncode == 0, result.stderr
+    engine, eager, backend = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert eager == "True"
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def test_services_come_from_urls():
+    result = run_settings(
+        DEBUG="1",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/x",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_URL="smtp://127.0.0.1:2525",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]

@@ -1,0 +1,79 @@
+"""Role fixtures (CX manager, head of A, head of B, a user with no role) and the real
+Celery worker fixture."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from touchpoints.roles import CX_MANAGERS_GROUP
+
+from .factories import DepartmentFactory, UserFactory
+from .worker import running_worker
+
+pytest_plugins = []
+
+
+@pytest.fixture
+def department_a(db):
+    return DepartmentFactory(name="Customer Service")
+
+
+@pytest.fixture
+def department_b(db):
+    return DepartmentFactory(name="Sales")
+
+
+@pytest.fixture
+def cx_manager(db):
+    user = UserFactory(username="casey")
+    # get_or_create: transactional tests flush the group made by the data migration.
+    user.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def head_a(department_a):
+    user = UserFactory(username="head-a")
+    department_a.heads.add(user)
+    return user
+
+
+@pytest.fixture
+def head_b(department_b):
+    user = UserFactory(username="head-b")
+    department_b.heads.add(user)
+    return user
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) → a test client logged in as that user (None: anonymous)."""
+
+    def login(user):
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on Redis, consuming a queue of this test session."""
+    with running_worker() as worker:
+        yield worker
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is deliberately slow; tests log in often and prove nothing by waiting.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,102 @@
+"""The demo organisation: believable, deterministic, idempotent, and consistent."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from dashboards.demo import DEMO_PASSWORD, demo_build
+from journeys.models import Journey, JourneyKind
+from surveys.aggregation import rollups_differences
+from surveys.models import FollowUp, Invitation, Response, Survey
+from surveys.selectors import scores_by_touchpoint
+from touchpoints.models import (
+    Channel,
+    Complaint,
+    Customer,
+    Department,
+    ImprovementAction,
+    Interaction,
+    Staff,
+    Touchpoint,
+)
+from touchpoints.roles import Role, role_of
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 30)
+SMALL = {"customers": 300, "interactions": 3000, "days": 180, "today": TODAY}
+
+
+@pytest.fixture
+def demo():
+    return demo_build(**SMALL)
+
+
+def test_demo_builds_the_organisation_and_both_journeys(demo):
+    assert demo.created
+    assert Department.objects.count() == 6
+    assert Touchpoint.objects.count() == 25
+    assert len(set(Touchpoint.objects.values_list("channel", flat=True))) >= 7
+    assert set(Journey.objects.values_list("kind", flat=True)) == set(JourneyKind.values)
+    customer_journey = Journey.objects.get(kind=JourneyKind.CUSTOMER)
+    assert [s.name for s in customer_journey.stages.order_by("position")] == [
+        "Awareness", "Consultation", "Quote", "Purchase", "Installation", "Follow-up", "Advocacy",
+    ]  # fmt: skip
+    assert Interaction.objects.count() == SMALL["interactions"]
+    assert Complaint.objects.exists()
+    assert FollowUp.objects.exists()
+    assert Channel.PHONE in Touchpoint.objects.values_list("channel", flat=True)
+
+
+def test_demo_rollups_equal_recomputation(demo):
+    assert Response.objects.exists()
+    assert rollups_differences() == []
+
+
+def test_demo_tells_the_story_hotline_hurts_showroom_delights(demo):
+    touchpoints = {t.name: t.pk for t in Touchpoint.objects.all()}
+    scores = scores_by_touchpoint(touchpoints.values())
+    hotline = scores[touchpoints["Service hotline"]]
+    aftersale = scores[touchpoints["After-sale call"]]
+    showroom = scores[touchpoints["Showroom visit"]]
+    installer = scores[touchpoints["Installer visit"]]
+    assert hotline.gap > 1.5 and aftersale.gap > 0.5
+    assert showroom.gap < 0 and installer.gap < 0
+    worst_two = sorted(scores.values(), key=lambda s: -(s.gap or 0))[:3]
+    assert hotline in worst_two
+
+
+def test_demo_is_idempotent(demo):
+    counts = (Interaction.objects.count(), Response.objects.count())
+    again = demo_build(**SMALL)
+    assert not again.created
+    assert (Interaction.objects.count(), Response.objects.count()) == counts
+
+
+def test_demo_is_deterministic():
+    demo_build(**SMALL)
+    first = list(Response.objects.order_by("submitted_at").values_list("experience", "nps"))
+    for model in (Journey, FollowUp, Response, Invitation, Complaint, ImprovementAction,
+                  Interaction, Customer, Touchpoint, Staff, Department, Survey):  # fmt: skip
+        model.objects.all().delete()
+    demo_build(**SMALL)
+    second = list(Response.objects.order_by("submitted_at").values_list("experience", "nps"))
+    assert first == second
+
+
+def test_demo_logins_work_with_their_roles(demo):
+    assert role_of(authenticate(username="cx", password=DEMO_PASSWORD)) == Role.CX_MANAGER
+    head = authenticate(username="head-service", password=DEMO_PASSWORD)
+    assert role_of(head) == Role.DEPARTMENT_HEAD
+    assert role_of(authenticate(username="admin", password=DEMO_PASSWORD)) == Role.ADMIN
+
+
+def test_seed_demo_command_prints_logins(capsys):
+    call_command("seed_demo", customers=50, interactions=300)
+    out = capsys.readouterr().out
+    assert "Demo data loaded" in out
+    assert "head-service" in out and DEMO_PASSWORD in out
+    call_command("seed_demo", customers=50, interactions=300)
+    assert "already loaded" in capsys.readouterr().out

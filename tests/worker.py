@@ -1,0 +1,121 @@
+"""Run a real Celery worker process for tests marked `worker`.
+
+The worker is a separate `celery worker` process (prefork pool) talking to the real Redis
+broker and the test database, so task arguments really go through JSON and on-commit
+enqueueing really happens. Outside CI, without Redis or PostgreSQL the tests are skipped;
+with TOUCHSTONE_REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from config.celery_app import app
+
+ROOT = Path(__file__).resolve().parent.parent
+READY_TIMEOUT = 60
+
+
+def services_required() -> bool:
+    return os.environ.get("TOUCHSTONE_REQUIRE_SERVICES") == "1"
+
+
+def _unavailable(reason: str):
+    if services_required():
+        pytest.fail(f"A real Celery worker is required here but {reason}.")
+    pytest.skip(f"needs a real Celery worker: {reason}")
+
+
+def test_database_url() -> str:
+    db = settings.DATABASES["default"]
+    user = quote(db.get("USER") or "")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or ''}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class Worker:
+    def __init__(self, queue: str, process: subprocess.Popen, log_path: Path):
+        self.queue, self.process, self.log_path = queue, process, log_path
+
+    @property
+    def nodename(self) -> str:
+        return f"{self.queue}@touchstone-test"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_ready(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited at start:\n{self.log()}")
+            if app.control.ping(destination=[self.nodename], timeout=0.5):
+                return
+        raise RuntimeError(f"Celery worker not ready in {READY_TIMEOUT}s:\n{self.log()}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@contextlib.contextmanager
+def running_worker(concurrency: int = 2):
+    if not settings.REDIS_URL:
+        _unavailable("REDIS_URL is not set")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _unavailable("the test database is not PostgreSQL (set DATABASE_URL)")
+    queue = f"touchstone-test-{uuid.uuid4().hex[:10]}"
+    # Tasks sent from this test process go to this session's own queue, so a developer's
+    # worker on the same Redis never takes them.
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    log_path = ROOT / "var" / f"{queue}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "DEBUG": "1",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
+        "-Q", queue, "-n", f"{queue}@touchstone-test", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    worker = Worker(queue, process, log_path)
+    try:
+        worker.wait_ready()
+        yield worker
+    finally:
+        worker.stop()
+        app.conf.task_default_queue = previous_queue
+        log_path.unlink(missing_ok=True)
+
+
+def wait_until(condition, timeout: float = 30, interval: float = 0.1, message: str = ""):
+    """Poll until condition() is truthy; fail with a message after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(message or f"condition not met within {timeout}s")

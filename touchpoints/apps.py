@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TouchpointsConfig(AppConfig):
+    name = "touchpoints"
+    verbose_name = "Touchpoints and organisation"
