@@ -132,9 +132,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-rollups": {
-        "task": "surveys.tasks.sweep_rollups",
-        "schedule": timedelta(minutes=5).total_seconds(),
+    # Safety net: dirty rollups whose wake-up was lost (e.g. Redis restarted) are drained.
+    "drain-rollups": {
+        "task": "surveys.tasks.drain_rollups",
+        "schedule": timedelta(minutes=1).total_seconds(),
     },
 }
 

@@ -26,6 +26,7 @@ from surveys.models import (
     Response,
     Survey,
     SurveyAudience,
+    local_day,
 )
 from touchpoints.models import (
     Audience,
@@ -273,6 +274,7 @@ class _DemoBuilder:
                 token_hash=hashlib.sha256(rng.randbytes(32)).hexdigest(),
                 due_at=sent_at,
                 sent_at=sent_at,
+                sent_on=local_day(sent_at),
                 expires_at=sent_at + dt.timedelta(days=survey.expires_after_days),
                 attempts=1,
             )
@@ -292,6 +294,7 @@ class _DemoBuilder:
                     invitation=invitation,
                     touchpoint=invitation.interaction.touchpoint,
                     submitted_at=invitation.answered_at,
+                    day=local_day(invitation.answered_at),
                     language=invitation.interaction.customer.language,
                     **simulate_answer(rng, fact, walked_away),
                 )

@@ -1,176 +1,219 @@
-"""Fold survey responses into per-(touchpoint, day) rollups.
+"""Fold survey answers into per-(touchpoint, day) rollups, exactly and crash-proof.
 
-Design: a rollup row is never incremented. Each run *recomputes* the rows of the
-(touchpoint, day) keys it is given from the raw responses, inside one transaction, and
-upserts them. That makes the rollups equal a full recomputation by construction:
+Design: a rollup row is never incremented. Whatever changes a day's answers (a response,
+an invitation sent, an import, an erasure) writes a DirtyRollup row for that
+(touchpoint, day) in its own transaction. A worker then, in one transaction:
 
-- a task delivered twice recomputes the same value twice;
-- a worker killed mid-task rolls its transaction back, and the redelivered task (acks
-  late) starts again from the raw rows;
-- two workers on the same key take the same transaction-scoped advisory lock on
-  PostgreSQL, so the later one recomputes after the first has committed and sees every
-  response committed before its own query ran. A response committed later enqueues its
-  own recomputation on commit, and the periodic sweep catches any enqueue that was lost.
+1. claims a batch of dirty rows (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE),
+2. takes transaction-scoped advisory locks on the claimed days, then on their months,
+3. deletes those days' rollup rows and re-inserts them with one INSERT ... SELECT ...
+   GROUP BY over the raw responses and invitations, then does the same for the months
+   from the daily rows.
+
+So the rollups equal a full recomputation by construction:
+- a task delivered twice finds nothing left to claim, or recomputes the same values;
+- a worker killed mid-task rolls back: its dirty rows come back and are claimed again;
+- two workers never claim the same dirty row, and two recomputations of one key
+  serialize on its lock, the later one seeing every answer committed before it ran; an
+  answer committed after that left a dirty row of its own;
+- Redis restarting loses at most a wake-up: the dirty rows are in the database, and the
+  beat job drains them every minute.
+Work coalesces: a burst of 10,000 answers on one touchpoint and day is one key.
+Locks are taken all days first, then all months, each set sorted, so no two workers can
+wait on each other in a cycle.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Invitation, Response, TouchpointDailyScore
+from touchpoints.models import Touchpoint
 
-# Keys per query: keeps the OR-filter of day ranges to a size every database plans well.
-KEY_CHUNK = 200
+from . import rollup_sql as sql
+from .models import SUM_FIELDS, DirtyRollup, TouchpointDailyScore, local_day
 
-_GAP = ExpressionWrapper(F("expectation") - F("experience"), output_field=IntegerField())
-_BOTH_ANSWERED = Q(expectation__isnull=False, experience__isnull=False)
-
-RESPONSE_SUMS = {
-    "responses": Count("id"),
-    "gap_answered": Count("id", filter=_BOTH_ANSWERED),
-    "sum_expectation": Sum("expectation", filter=_BOTH_ANSWERED),
-    "sum_experience": Sum("experience", filter=_BOTH_ANSWERED),
-    "sum_gap": Sum(_GAP, filter=_BOTH_ANSWERED),
-    "sum_gap_squared": Sum(_GAP * _GAP, filter=_BOTH_ANSWERED),
-    "csat_answered": Count("csat"),
-    "csat_top2": Count("id", filter=Q(csat__gte=4)),
-    "nps_answered": Count("nps"),
-    "promoters": Count("id", filter=Q(nps__gte=9)),
-    "detractors": Count("id", filter=Q(nps__lte=6)),
-    "effort_answered": Count("effort"),
-    "sum_effort": Sum("effort"),
-    "comments": Count("id", filter=~Q(comment="")),
-}
-ROLLUP_FIELDS = [*RESPONSE_SUMS, "invitations_sent"]
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The start and end of a day in the site's time zone, as aware datetimes."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return start, end
-
-
-def day_of(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment).date()
+# Keys per statement: bounded so SQLite's parameter limit is never reached.
+KEY_CHUNK = 2000
+# Dirty rows claimed per drain transaction.
+CLAIM_BATCH = 20000
+# Lock namespaces for pg_advisory_xact_lock(int, int): day keys use the day's ordinal,
+# month keys its negative, so the two never collide.
+_MONTH_SIGN = -1
 
 
 def rollups_recompute(keys: Iterable[tuple[int, dt.date]]) -> int:
-    """Recompute the rollup rows of the given (touchpoint_id, day) keys; returns how many."""
+    """Recompute the daily and monthly rollups of these (touchpoint_id, day) keys now."""
     keys = sorted(set(keys))
-    for start in range(0, len(keys), KEY_CHUNK):
-        _recompute_chunk(keys[start : start + KEY_CHUNK])
+    with transaction.atomic():
+        _recompute(keys)
     return len(keys)
 
 
-def rollups_rebuild_all() -> int:
-    """Recompute every rollup from scratch (used after bulk loads and by the demo seed)."""
+def rollups_rebuild(touchpoint_ids: list[int]) -> int:
+    """Recompute every rollup of these touchpoints from scratch; returns daily rows."""
     with transaction.atomic():
-        TouchpointDailyScore.objects.all().delete()
-        sums = _sums_by_key(Q(), Q())
-        _upsert(sums)
-    return len(sums)
-
-
-def _recompute_chunk(keys: list[tuple[int, dt.date]]) -> None:
-    response_filter, invitation_filter = Q(), Q()
-    for touchpoint_id, day in keys:
-        start, end = day_bounds(day)
-        response_filter |= Q(
-            touchpoint_id=touchpoint_id, submitted_at__gte=start, submitted_at__lt=end
-        )
-        invitation_filter |= Q(
-            interaction__touchpoint_id=touchpoint_id, sent_at__gte=start, sent_at__lt=end
-        )
-    with transaction.atomic():
-        _lock_keys(keys)
-        sums = _sums_by_key(response_filter, invitation_filter)
-        empty = [key for key in keys if key not in sums]
-        _delete_keys(empty)
-        _upsert(sums)
-
-
-def _lock_keys(keys: list[tuple[int, dt.date]]) -> None:
-    """Serialize recomputations of one key across workers (PostgreSQL only).
-
-    Keys arrive sorted, so two workers locking overlapping chunks cannot deadlock.
-    SQLite allows a single writer anyway.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for touchpoint_id, day in keys:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [touchpoint_id % 2**31, day.toordinal()]
+        _lock_tables()
+        sql.MONTHLY.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        select = sql.daily_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.DAILY, "day", select, timezone.now()))
+        days = list(
+            TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
+                "touchpoint_id", "day"
             )
+        )
+        _recompute_months(_months_of(days))
+        return len(days)
 
 
-def _sums_by_key(response_filter: Q, invitation_filter: Q) -> dict[tuple[int, dt.date], dict]:
-    tz = timezone.get_current_timezone()
-    sums: dict[tuple[int, dt.date], dict] = {}
-    rows = (
-        Response.objects.filter(response_filter)
-        .annotate(day=TruncDate("submitted_at", tzinfo=tz))
-        .values("touchpoint_id", "day")
-        .annotate(**RESPONSE_SUMS)
-        .order_by()
-    )
-    for row in rows:
-        key = (row.pop("touchpoint_id"), row.pop("day"))
-        sums[key] = {name: value or 0 for name, value in row.items()}
-    sent = (
-        Invitation.objects.filter(invitation_filter, sent_at__isnull=False)
-        .annotate(day=TruncDate("sent_at", tzinfo=tz))
-        .values("interaction__touchpoint_id", "day")
-        .annotate(sent=Count("id"))
-        .order_by()
-    )
-    for row in sent:
-        key = (row["interaction__touchpoint_id"], row["day"])
-        sums.setdefault(key, dict.fromkeys(RESPONSE_SUMS, 0))["invitations_sent"] = row["sent"]
-    for values in sums.values():
-        values.setdefault("invitations_sent", 0)
-    return sums
+def rollups_rebuild_all() -> int:
+    """Recompute every rollup from scratch in one transaction; returns daily rows."""
+    with transaction.atomic():
+        DirtyRollup.objects.all().delete()
+        TouchpointDailyScore.objects.all().delete()
+        sql.MONTHLY.objects.all().delete()
+        return rollups_rebuild(list(Touchpoint.objects.values_list("pk", flat=True)))
 
 
-def _delete_keys(keys: list[tuple[int, dt.date]]) -> None:
-    if not keys:
-        return
-    condition = Q()
-    for touchpoint_id, day in keys:
-        condition |= Q(touchpoint_id=touchpoint_id, day=day)
-    TouchpointDailyScore.objects.filter(condition).delete()
+def rollups_mark_dirty(keys: Iterable[tuple[int, dt.date]]) -> None:
+    """Record keys to recompute, in the caller's transaction; wake a worker on commit."""
+    rows = [DirtyRollup(touchpoint_id=tp, day=day) for tp, day in set(keys)]
+    if rows:
+        DirtyRollup.objects.bulk_create(rows, batch_size=5000)
+        transaction.on_commit(_wake_worker)
 
 
-def _upsert(sums: dict[tuple[int, dt.date], dict]) -> None:
-    now = timezone.now()
-    rows = [
-        TouchpointDailyScore(touchpoint_id=touchpoint_id, day=day, updated_at=now, **values)
-        for (touchpoint_id, day), values in sums.items()
-    ]
-    TouchpointDailyScore.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["touchpoint", "day"],
-        update_fields=[*ROLLUP_FIELDS, "updated_at"],
-    )
+def keys_of_responses(responses) -> set[tuple[int, dt.date]]:
+    return {(r.touchpoint_id, r.day or local_day(r.submitted_at)) for r in responses}
+
+
+def rollups_drain(batch: int = CLAIM_BATCH) -> int:
+    """Claim up to `batch` dirty rows and recompute their keys; returns keys recomputed."""
+    with transaction.atomic():
+        claimed = list(
+            DirtyRollup.objects.select_for_update(skip_locked=True)
+            .order_by("id")
+            .values_list("id", "touchpoint_id", "day")[:batch]
+        )
+        if not claimed:
+            return 0
+        DirtyRollup.objects.filter(id__in=[row[0] for row in claimed]).delete()
+        keys = sorted({(tp, day) for _, tp, day in claimed})
+        _recompute(keys)
+        return len(keys)
+
+
+def rollups_drain_all() -> int:
+    total = 0
+    while done := rollups_drain():
+        total += done
+    return total
 
 
 def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict | None]]:
-    """Keys whose stored rollup differs from a recomputation: (key, stored, expected)."""
-    expected = _sums_by_key(Q(), Q())
+    """Days whose stored rollup differs from a fresh recomputation: (key, stored, expected).
+
+    Months are compared too, against the sums of the stored days. Read-only.
+    """
+    expected = _rows_by_key(*sql.daily_sums_select(None))
     stored = {
         (row.pop("touchpoint_id"), row.pop("day")): row
-        for row in TouchpointDailyScore.objects.values("touchpoint_id", "day", *ROLLUP_FIELDS)
+        for row in TouchpointDailyScore.objects.values("touchpoint_id", "day", *SUM_FIELDS)
+    }
+    differences = [
+        (key, stored.get(key), expected.get(key))
+        for key in sorted(expected.keys() | stored.keys())
+        if stored.get(key) != expected.get(key)
+    ]
+    return differences + _month_differences(stored.keys())
+
+
+# --- internals ----------------------------------------------------------------------------
+def _recompute(keys: list[tuple[int, dt.date]]) -> None:
+    months = _months_of(keys)
+    _lock(keys, sign=1)
+    _lock(months, sign=_MONTH_SIGN)
+    now = timezone.now()
+    for chunk in _chunks(keys):
+        _execute(sql.delete_keys(sql.DAILY, "day", chunk))
+        _execute(sql.insert_from(sql.DAILY, "day", sql.daily_sums_select(chunk), now))
+    _recompute_months(months)
+
+
+def _recompute_months(months: list[tuple[int, dt.date]]) -> None:
+    now = timezone.now()
+    for chunk in _chunks(months):
+        _execute(sql.delete_keys(sql.MONTHLY, "month", chunk))
+        _execute(sql.insert_from(sql.MONTHLY, "month", sql.monthly_sums_select(chunk), now))
+
+
+def _months_of(keys) -> list[tuple[int, dt.date]]:
+    return sorted({(tp, day.replace(day=1)) for tp, day in keys})
+
+
+def _lock(keys: list[tuple[int, dt.date]], sign: int) -> None:
+    if connection.vendor != "postgresql" or not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(t, d) FROM unnest(%s::int[], %s::int[]) AS k(t, d)",
+            [[tp % 2**31 for tp, _ in keys], [sign * day.toordinal() for _, day in keys]],
+        )
+
+
+def _lock_tables() -> None:
+    """A full rebuild waits for running recomputations and holds new ones off until done."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)} IN EXCLUSIVE MODE"
+            )
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), KEY_CHUNK):
+        yield items[start : start + KEY_CHUNK]
+
+
+def _execute(statement: tuple[str, list]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+
+
+def _rows_by_key(query: str, params: list) -> dict[tuple, dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    return {
+        (tp, _as_date(day)): dict(zip(SUM_FIELDS, map(int, sums), strict=True))
+        for tp, day, *sums in rows
+    }
+
+
+def _as_date(value) -> dt.date:
+    # SQLite hands dates back as text from raw SQL.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _month_differences(days) -> list:
+    months = _months_of(days)
+    expected: dict = {}
+    for chunk in _chunks(months):
+        expected.update(_rows_by_key(*sql.monthly_sums_select(chunk)))
+    stored = {
+        (row.pop("touchpoint_id"), row.pop("month")): row
+        for row in sql.MONTHLY.objects.values("touchpoint_id", "month", *SUM_FIELDS)
     }
     return [
         (key, stored.get(key), expected.get(key))
         for key in sorted(expected.keys() | stored.keys())
         if stored.get(key) != expected.get(key)
     ]
+
+
+def _wake_worker() -> None:
+    from .tasks import drain_rollups_soon  # tasks import this module
+
+    drain_rollups_soon()

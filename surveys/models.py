@@ -2,8 +2,14 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from touchpoints.models import Interaction, ScopedQuerySet, Staff, Touchpoint
+
+
+def local_day(moment):
+    """The day a moment falls on in the site's time zone: how answers are bucketed."""
+    return timezone.localtime(moment).date()
 
 
 class SurveyAudience(models.TextChoices):
@@ -79,6 +85,8 @@ class Invitation(models.Model):
     due_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The local day of sent_at: the rollup day the invitation counts for.
+    sent_on = models.DateField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -98,13 +106,23 @@ class Invitation(models.Model):
                 condition=~Q(status=InvitationStatus.ANSWERED) | Q(answered_at__isnull=False),
                 name="invitation_answered_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True, sent_on__isnull=True)
+                | Q(sent_at__isnull=False, sent_on__isnull=False),
+                name="invitation_sent_on_with_sent_at",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="invitation_status_due"),
+            models.Index(fields=["sent_on"], name="invitation_sent_on"),
         ]
 
     def __str__(self):
         return f"Invitation for {self.interaction}"
+
+    def save(self, *args, **kwargs):
+        self.sent_on = local_day(self.sent_at) if self.sent_at else None
+        super().save(*args, **kwargs)
 
 
 class ResponseQuerySet(ScopedQuerySet):
@@ -121,6 +139,9 @@ class Response(models.Model):
     )
     touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="responses")
     submitted_at = models.DateTimeField()
+    # The local day of submitted_at: the rollup key. Stored so that aggregation is a plain
+    # GROUP BY on every database; filled by save() and by every bulk path.
+    day = models.DateField()
     expectation = models.PositiveSmallIntegerField(null=True, blank=True)
     experience = models.PositiveSmallIntegerField(null=True, blank=True)
     csat = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -155,10 +176,15 @@ class Response(models.Model):
         ]
         indexes = [
             models.Index(fields=["touchpoint", "submitted_at"], name="response_tp_time"),
+            models.Index(fields=["touchpoint", "day"], name="response_tp_day"),
         ]
 
     def __str__(self):
         return f"Response on {self.touchpoint} at {self.submitted_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.day = local_day(self.submitted_at)
+        super().save(*args, **kwargs)
 
     @property
     def gap(self):
@@ -167,21 +193,17 @@ class Response(models.Model):
         return self.expectation - self.experience
 
 
-class TouchpointDailyScoreQuerySet(ScopedQuerySet):
+class ScoreQuerySet(ScopedQuerySet):
     department_path = "touchpoint__department"
 
 
-class TouchpointDailyScore(models.Model):
-    """Counts and sums of one touchpoint's answers on one day.
+class ScoreSums(models.Model):
+    """Counts and sums of a touchpoint's answers over a period.
 
     Only sums are stored, so any date range is answered by adding rows; means, gap, its
-    confidence interval, CSAT %, NPS and CES are derived on read.
+    confidence interval, CSAT %, NPS and CES are derived on read (surveys/scores.py).
     """
 
-    touchpoint = models.ForeignKey(
-        Touchpoint, on_delete=models.CASCADE, related_name="daily_scores"
-    )
-    day = models.DateField()
     responses = models.PositiveIntegerField(default=0)
     invitations_sent = models.PositiveIntegerField(default=0)
     gap_answered = models.PositiveIntegerField(default=0)
@@ -199,7 +221,22 @@ class TouchpointDailyScore(models.Model):
     comments = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TouchpointDailyScoreQuerySet.as_manager()
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+SUM_FIELDS = [field.name for field in ScoreSums._meta.local_fields if field.name != "updated_at"]
+
+
+class TouchpointDailyScore(ScoreSums):
+    """One touchpoint's sums on one local day: the unit the workers recompute."""
+
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.CASCADE, related_name="daily_scores"
+    )
+    day = models.DateField()
 
     class Meta:
         ordering = ["touchpoint", "day"]
@@ -210,15 +247,53 @@ class TouchpointDailyScore(models.Model):
                 name="daily_score_top2_within_answered",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    promoters__lte=models.F("nps_answered") - models.F("detractors"),
-                ),
+                condition=Q(promoters__lte=models.F("nps_answered") - models.F("detractors")),
                 name="daily_score_nps_groups_within_answered",
             ),
         ]
+        indexes = [models.Index(fields=["day", "touchpoint"], name="daily_score_day_tp")]
 
     def __str__(self):
         return f"{self.touchpoint} on {self.day}"
+
+
+class TouchpointMonthlyScore(ScoreSums):
+    """The sum of a touchpoint's daily rows in one calendar month: long ranges read these."""
+
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.CASCADE, related_name="monthly_scores"
+    )
+    month = models.DateField(help_text="The first day of the month.")
+
+    class Meta:
+        ordering = ["touchpoint", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "month"], name="monthly_score_unique_month"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "touchpoint"], name="monthly_score_month_tp")]
+
+    def __str__(self):
+        return f"{self.touchpoint} in {self.month:%Y-%m}"
+
+
+class DirtyRollup(models.Model):
+    """A (touchpoint, day) whose rollup must be recomputed: the aggregation's outbox.
+
+    Written in the same transaction as the answer or invitation that changed the day, so a
+    lost task or a broker outage loses nothing; workers claim rows, recompute, and delete
+    them in one transaction. Duplicates are fine: they coalesce when claimed.
+    """
+
+    touchpoint_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"touchpoint {self.touchpoint_id} on {self.day}"
 
 
 class FollowUpReason(models.TextChoices):

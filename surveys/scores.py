@@ -8,6 +8,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .models import SUM_FIELDS
+
 # Two-sided 95% critical values of Student's t for 1..30 degrees of freedom; past 30 the
 # normal approximation (1.96) is within 2% and is used instead.
 _T_975 = (
@@ -74,22 +76,3 @@ def scores_from_sums(sums: Mapping[str, int | None]) -> Scores:
         response_rate=_ratio(s["responses"], s["invitations_sent"], 100),
         comments=s["comments"],
     )
-
-
-SUM_FIELDS = (
-    "responses",
-    "invitations_sent",
-    "gap_answered",
-    "sum_expectation",
-    "sum_experience",
-    "sum_gap",
-    "sum_gap_squared",
-    "csat_answered",
-    "csat_top2",
-    "nps_answered",
-    "promoters",
-    "detractors",
-    "effort_answered",
-    "sum_effort",
-    "comments",
-)

@@ -1,36 +1,27 @@
-"""Celery tasks: thin, idempotent, taking keys and re-reading the database."""
-
-import datetime as dt
+"""Celery tasks: thin and idempotent; the work and its guarantees are in aggregation.py."""
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import timezone
+from django.core.cache import cache
 
-from .aggregation import day_of, rollups_recompute
-from .models import Response
+from .aggregation import rollups_drain
 
-
-@shared_task(acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=True)
-def recompute_rollups(keys: list[list]) -> int:
-    """Recompute rollups for [touchpoint_id, "YYYY-MM-DD"] keys (JSON-serializable)."""
-    return rollups_recompute((int(tp), dt.date.fromisoformat(day)) for tp, day in keys)
-
-
-def enqueue_rollups_on_commit(keys) -> None:
-    """Ask a worker to recompute these keys once the current transaction commits."""
-    payload = sorted({(int(tp), day.isoformat()) for tp, day in keys})
-    if payload:
-        transaction.on_commit(lambda: recompute_rollups.delay([list(key) for key in payload]))
+# A burst of answers wakes one drain, not one task per answer: a wake-up is sent only when
+# none was sent in the last WAKE_WINDOW seconds, and the drain starts after that window, so
+# every dirty row committed inside the window is claimed by it (the beat drain catches the
+# rest whatever happens to Redis).
+WAKE_WINDOW = 1
+WAKE_KEY = "rollups:drain-scheduled"
 
 
-@shared_task(acks_late=True)
-def sweep_rollups(hours: int = 48) -> int:
-    """Recompute the keys of recent answers: catches any enqueue lost with a broker outage."""
-    since = timezone.now() - dt.timedelta(hours=hours)
-    keys = {
-        (touchpoint_id, day_of(submitted_at))
-        for touchpoint_id, submitted_at in Response.objects.filter(
-            submitted_at__gte=since
-        ).values_list("touchpoint_id", "submitted_at")
-    }
-    return rollups_recompute(keys)
+def drain_rollups_soon() -> None:
+    if cache.add(WAKE_KEY, 1, timeout=WAKE_WINDOW):
+        drain_rollups.apply_async(countdown=WAKE_WINDOW)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def drain_rollups() -> int:
+    """Recompute dirty rollups until none are left; returns the keys recomputed."""
+    total = 0
+    while done := rollups_drain():
+        total += done
+    return total

@@ -1,18 +1,21 @@
-"""Rollups equal a recomputation from raw responses, key by key and in bulk."""
+"""Rollups equal a recomputation from raw responses, key by key, by drain and in bulk."""
 
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from surveys.aggregation import (
-    day_bounds,
+    keys_of_responses,
     rollups_differences,
+    rollups_drain_all,
+    rollups_mark_dirty,
     rollups_rebuild_all,
     rollups_recompute,
 )
-from surveys.models import Response, TouchpointDailyScore
-from surveys.selectors import scores_by_touchpoint
+from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointMonthlyScore
+from surveys.selectors import scores_by_touchpoint, split_range
 from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +24,7 @@ DAY = dt.date(2026, 3, 10)
 
 
 def at(day, hour=12):
-    return day_bounds(day)[0] + dt.timedelta(hours=hour)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
 def answer(touchpoint, day=DAY, **scores):
@@ -69,21 +72,35 @@ def test_recompute_is_idempotent_and_follows_deletions():
     Response.objects.all().delete()
     rollups_recompute([(touchpoint.pk, DAY)])
     assert not TouchpointDailyScore.objects.exists()
+    assert not TouchpointMonthlyScore.objects.exists()
 
 
-def test_days_are_cut_at_local_midnight(settings):
+def test_answers_are_bucketed_by_local_day(settings):
     settings.TIME_ZONE = "Europe/Berlin"
-    touchpoint = TouchpointFactory()
     with timezone.override("Europe/Berlin"):
-        start, _ = day_bounds(DAY)
-        ResponseFactory(invitation__interaction__touchpoint=touchpoint, submitted_at=start)
-        ResponseFactory(
-            invitation__interaction__touchpoint=touchpoint,
-            submitted_at=start - dt.timedelta(seconds=1),
+        midnight = timezone.make_aware(dt.datetime.combine(DAY, dt.time.min))
+        touchpoint = TouchpointFactory()
+        on_day = ResponseFactory(
+            invitation__interaction__touchpoint=touchpoint, submitted_at=midnight
         )
-        rollups_recompute([(touchpoint.pk, DAY), (touchpoint.pk, DAY - dt.timedelta(days=1))])
-    days = dict(TouchpointDailyScore.objects.values_list("day", "responses"))
-    assert days == {DAY: 1, DAY - dt.timedelta(days=1): 1}
+        before = ResponseFactory(
+            invitation__interaction__touchpoint=touchpoint,
+            submitted_at=midnight - dt.timedelta(seconds=1),
+        )
+    assert (on_day.day, before.day) == (DAY, DAY - dt.timedelta(days=1))
+
+
+def test_month_rows_sum_their_days():
+    touchpoint = TouchpointFactory()
+    for day in (dt.date(2026, 3, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 1)):
+        answer(touchpoint, day, expectation=7, experience=2)
+    rollups_rebuild_all()
+    months = dict(TouchpointMonthlyScore.objects.values_list("month", "responses"))
+    assert months == {dt.date(2026, 3, 1): 2, dt.date(2026, 4, 1): 1}
+    answer(touchpoint, dt.date(2026, 3, 15))
+    rollups_recompute([(touchpoint.pk, dt.date(2026, 3, 15))])
+    assert TouchpointMonthlyScore.objects.get(month=dt.date(2026, 3, 1)).responses == 3
+    assert rollups_differences() == []
 
 
 def test_rebuild_all_equals_key_by_key_recompute():
@@ -92,23 +109,77 @@ def test_rebuild_all_equals_key_by_key_recompute():
         for index, touchpoint in enumerate(touchpoints):
             for _ in range(index + 1):
                 answer(touchpoint, DAY + dt.timedelta(days=offset), experience=1 + offset)
-    assert len(rollups_differences()) == 15  # nothing stored yet
+    assert len(rollups_differences()) == 15  # nothing stored yet: 15 days missing
     rollups_rebuild_all()
     assert rollups_differences() == []
     TouchpointDailyScore.objects.filter(day=DAY).update(responses=99)
-    assert len(rollups_differences()) == 3
+    assert len(rollups_differences()) == 3 + 3  # the days, and the months that disagree
     rollups_recompute([(tp.pk, DAY) for tp in touchpoints])
     assert rollups_differences() == []
 
 
-def test_selector_sums_a_date_range_into_scores():
+def test_dirty_keys_are_written_with_the_answers_and_drained():
     touchpoint = TouchpointFactory()
-    answer(touchpoint, DAY, expectation=6, experience=2, nps=2)
-    answer(touchpoint, DAY + dt.timedelta(days=1), expectation=6, experience=4, nps=10)
-    answer(touchpoint, DAY + dt.timedelta(days=30), expectation=1, experience=7, nps=10)
+    with transaction.atomic():
+        responses = [answer(touchpoint) for _ in range(50)]
+        rollups_mark_dirty(keys_of_responses(responses))
+    assert DirtyRollup.objects.count() == 1  # fifty answers, one key
+    assert rollups_drain_all() == 1
+    assert not DirtyRollup.objects.exists()
+    assert TouchpointDailyScore.objects.get(touchpoint=touchpoint).responses == 50
+    assert rollups_differences() == []
+
+
+def test_drain_of_nothing_is_harmless():
+    assert rollups_drain_all() == 0
+
+
+def test_a_dirty_key_marked_twice_is_recomputed_once():
+    touchpoint = TouchpointFactory()
+    answer(touchpoint)
+    rollups_mark_dirty([(touchpoint.pk, DAY)])
+    rollups_mark_dirty([(touchpoint.pk, DAY)])
+    assert rollups_drain_all() == 1
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "days", "months"),
+    [
+        ("2026-03-10", "2026-03-20", [("2026-03-10", "2026-03-20")], None),
+        ("2026-03-01", "2026-03-31", [], ("2026-03-01", "2026-03-01")),
+        (
+            "2026-02-15",
+            "2026-05-03",
+            [("2026-02-15", "2026-02-28"), ("2026-05-01", "2026-05-03")],
+            ("2026-03-01", "2026-04-01"),
+        ),
+        ("2026-01-31", "2026-02-27", [("2026-01-31", "2026-02-27")], None),
+    ],
+)
+def test_split_range_reads_whole_months_from_monthly_rows(since, until, days, months):
+    date = dt.date.fromisoformat
+    expected_days = [(date(a), date(b)) for a, b in days]
+    expected_months = (date(months[0]), date(months[1])) if months else None
+    assert split_range(date(since), date(until)) == (expected_days, expected_months)
+
+
+def test_selector_over_any_range_equals_the_raw_answers():
+    touchpoint = TouchpointFactory()
+    start = dt.date(2026, 1, 20)
+    for offset in range(0, 100, 3):
+        answer(
+            touchpoint, start + dt.timedelta(days=offset), expectation=6, experience=offset % 7 + 1
+        )
     rollups_rebuild_all()
-    scores = scores_by_touchpoint([touchpoint.pk], DAY, DAY + dt.timedelta(days=1))
-    assert scores[touchpoint.pk].gap == 3
-    assert scores[touchpoint.pk].nps == 0
-    everything = scores_by_touchpoint([touchpoint.pk])
-    assert everything[touchpoint.pk].gap_answered == 3
+    for since, until in [
+        (dt.date(2026, 1, 25), dt.date(2026, 4, 2)),
+        (dt.date(2026, 2, 1), dt.date(2026, 3, 31)),
+        (None, None),
+    ]:
+        raw = Response.objects.filter(touchpoint=touchpoint)
+        if since:
+            raw = raw.filter(day__gte=since, day__lte=until)
+        gaps = [r.expectation - r.experience for r in raw]
+        scores = scores_by_touchpoint([touchpoint.pk], since, until)[touchpoint.pk]
+        assert scores.gap_answered == len(gaps)
+        assert scores.gap == pytest.approx(sum(gaps) / len(gaps))

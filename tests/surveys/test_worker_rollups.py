@@ -1,77 +1,65 @@
-"""Rollups folded by a real Celery worker process on Redis, enqueued on commit."""
-
-import datetime as dt
+"""Rollups folded by a real Celery worker process on Redis, woken on commit."""
 
 import pytest
 from django.db import transaction
 
-from surveys.aggregation import day_of, rollups_differences
-from surveys.models import TouchpointDailyScore
-from surveys.tasks import enqueue_rollups_on_commit, recompute_rollups
+from surveys.aggregation import keys_of_responses, rollups_differences, rollups_mark_dirty
+from surveys.models import DirtyRollup, TouchpointDailyScore
+from surveys.tasks import drain_rollups
 from tests.factories import ResponseFactory, TouchpointFactory
 from tests.worker import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def test_worker_folds_committed_responses_into_rollups(celery_worker):
+def folded(touchpoint, responses):
+    row = TouchpointDailyScore.objects.filter(touchpoint=touchpoint).first()
+    return row is not None and row.responses == responses
+
+
+def test_worker_folds_committed_answers_into_rollups(celery_worker):
     touchpoint = TouchpointFactory()
     with transaction.atomic():
         responses = [
             ResponseFactory(invitation__interaction__touchpoint=touchpoint, experience=e)
             for e in (2, 3, 4)
         ]
-        keys = {(touchpoint.pk, day_of(r.submitted_at)) for r in responses}
-        enqueue_rollups_on_commit(keys)
-        # Nothing is sent before commit: the worker must not race the transaction.
-        assert not TouchpointDailyScore.objects.exists()
-    row = wait_until(
-        lambda: TouchpointDailyScore.objects.filter(touchpoint=touchpoint).first(),
-        message=f"the worker did not fold the responses:\n{celery_worker.log()}",
+        rollups_mark_dirty(keys_of_responses(responses))
+    wait_until(
+        lambda: folded(touchpoint, 3),
+        message=f"the worker did not fold the answers:\n{celery_worker.log()}",
     )
-    assert row.responses == 3
+    assert not DirtyRollup.objects.exists()
     assert rollups_differences() == []
 
 
-def test_task_delivered_twice_leaves_the_same_rollup(celery_worker):
+def test_rolled_back_answers_leave_nothing_to_fold(celery_worker):
+    touchpoint = TouchpointFactory()
+    with transaction.atomic():
+        response = ResponseFactory(invitation__interaction__touchpoint=touchpoint)
+        rollups_mark_dirty(keys_of_responses([response]))
+        transaction.set_rollback(True)
+    assert not DirtyRollup.objects.exists()
+    drain_rollups.delay()
+    ResponseFactory(invitation__interaction__touchpoint=touchpoint)  # committed, not marked
+    assert not TouchpointDailyScore.objects.exists()
+
+
+def test_drain_delivered_many_times_leaves_the_same_rollup(celery_worker):
     touchpoint = TouchpointFactory()
     response = ResponseFactory(invitation__interaction__touchpoint=touchpoint)
-    key = [touchpoint.pk, day_of(response.submitted_at).isoformat()]
-    for _ in range(2):
-        recompute_rollups.delay([key])
-    wait_until(
-        lambda: TouchpointDailyScore.objects.filter(touchpoint=touchpoint).exists(),
-        message=celery_worker.log(),
-    )
-    recompute_rollups.delay([key])
-    # A later answer on the same key, folded by a task sent after the duplicates.
-    ResponseFactory(
-        invitation__interaction__touchpoint=touchpoint, submitted_at=response.submitted_at
-    )
-    recompute_rollups.delay([key])
-    wait_until(
-        lambda: TouchpointDailyScore.objects.get(touchpoint=touchpoint).responses == 2,
-        message=celery_worker.log(),
-    )
+    rollups_mark_dirty(keys_of_responses([response]))
+    for _ in range(5):
+        drain_rollups.delay()
+    wait_until(lambda: folded(touchpoint, 1), message=celery_worker.log())
+    with transaction.atomic():
+        later = ResponseFactory(
+            invitation__interaction__touchpoint=touchpoint, submitted_at=response.submitted_at
+        )
+        rollups_mark_dirty(keys_of_responses([later]))
+    for _ in range(3):
+        drain_rollups.delay()
+    wait_until(lambda: folded(touchpoint, 2), message=celery_worker.log())
+    wait_until(lambda: not DirtyRollup.objects.exists(), message=celery_worker.log())
     assert rollups_differences() == []
-
-
-def test_task_arguments_travel_as_json(celery_worker):
-    touchpoint = TouchpointFactory()
-    day = dt.date(2026, 1, 5)
-    # A key for a day without answers: the worker parses it and stores nothing.
-    recompute_rollups.delay([[touchpoint.pk, day.isoformat()]])
-    response = ResponseFactory(invitation__interaction__touchpoint=touchpoint)
-    recompute_rollups.delay([[touchpoint.pk, day_of(response.submitted_at).isoformat()]])
-    row = wait_until(
-        lambda: (
-            TouchpointDailyScore.objects.filter(touchpoint=touchpoint).first()
-            or "ERROR" in celery_worker.log()
-        ),
-        message=celery_worker.log(),
-    )
     assert "ERROR" not in celery_worker.log()
-    assert [(r.day, r.responses) for r in TouchpointDailyScore.objects.all()] == [
-        (day_of(response.submitted_at), 1)
-    ]
-    assert row

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.aggregation import rollups_differences, rollups_recompute
+
+
+class Command(BaseCommand):
+    help = "Compare the score rollups with a recomputation from raw answers; --repair fixes them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repair", action="store_true", help="recompute the keys that differ")
+        parser.add_argument("--show", type=int, default=20, help="differences to print")
+
+    def handle(self, *args, repair, show, **options):
+        differences = rollups_differences()
+        if not differences:
+            self.stdout.write(self.style.SUCCESS("Rollups match the raw answers."))
+            return
+        for (touchpoint_id, day), stored, expected in differences[:show]:
+            self.stdout.write(
+                f"touchpoint {touchpoint_id} {day}: stored {_brief(stored)}, "
+                f"expected {_brief(expected)}"
+            )
+        if not repair:
+            raise CommandError(f"{len(differences):,} rollups differ; run with --repair.")
+        # A month is keyed by its first day: recomputing that day redoes the month as well.
+        rollups_recompute(key for key, _, _ in differences)
+        remaining = rollups_differences()
+        if remaining:
+            raise CommandError(f"{len(remaining):,} rollups still differ after repair.")
+        self.stdout.write(self.style.SUCCESS(f"Repaired {len(differences):,} rollups."))
+
+
+def _brief(sums):
+    if sums is None:
+        return "nothing"
+    return f"n={sums['responses']} Σgap={sums['sum_gap']} sent={sums['invitations_sent']}"

@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys.aggregation import rollups_differences, rollups_rebuild_all
+from surveys.models import TouchpointDailyScore, TouchpointMonthlyScore
+from tests.factories import ResponseFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered():
+    touchpoints = [TouchpointFactory() for _ in range(3)]
+    for index, touchpoint in enumerate(touchpoints):
+        for day in range(1, 40, 7):
+            ResponseFactory(
+                invitation__interaction__touchpoint=touchpoint,
+                submitted_at=dt.datetime(2026, 5, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day),
+                experience=index + 1,
+            )
+    rollups_rebuild_all()
+    return touchpoints
+
+
+def test_verify_reports_a_match(answered, capsys):
+    call_command("verify_rollups")
+    assert "match" in capsys.readouterr().out
+
+
+def test_verify_reports_and_repairs_a_tampered_rollup(answered, capsys):
+    TouchpointDailyScore.objects.filter(touchpoint=answered[0]).update(sum_gap=1000)
+    TouchpointMonthlyScore.objects.filter(touchpoint=answered[1]).delete()
+    with pytest.raises(CommandError, match="differ"):
+        call_command("verify_rollups")
+    assert f"touchpoint {answered[0].pk}" in capsys.readouterr().out
+    call_command("verify_rollups", repair=True)
+    assert rollups_differences() == []
+
+
+def test_rebuild_recomputes_everything_in_batches(answered, capsys):
+    TouchpointDailyScore.objects.all().delete()
+    TouchpointMonthlyScore.objects.update(responses=0)
+    call_command("rebuild_rollups", batch=2, verbosity=0)
+    assert "Rebuilt" in capsys.readouterr().out
+    assert rollups_differences() == []
+    assert TouchpointMonthlyScore.objects.filter(responses=0).count() == 0
