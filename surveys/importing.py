@@ -1,0 +1,272 @@
+"""Bulk import of historical survey answers from CSV (e.g. exported from an earlier tool).
+
+Columns: touchpoint (an id, or a name that names exactly one touchpoint), submitted_at
+(ISO 8601; without an offset it is read in the site's time zone), and any of expectation,
+experience, csat, nps, effort, comment, language.
+
+On PostgreSQL the file is COPied as text into a temporary staging table, checked with a
+few set-based queries (each problem reported with its line), then inserted with casts in
+one statement, so the import runs near COPY speed. Elsewhere a plain Python path makes the
+same checks. Either way it is one transaction: a file with a bad line writes nothing,
+unless skip_invalid is asked for, and then exactly the good lines are written. The days
+touched are marked dirty in the same transaction and recomputed right after it.
+"""
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import DataError, connection, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from touchpoints.models import Touchpoint
+
+from .aggregation import keys_of_responses, rollups_drain_all, rollups_mark_dirty
+from .models import DirtyRollup, Response
+from .rollup_sql import table
+
+REQUIRED = ["touchpoint", "submitted_at"]
+SCORES = {
+    "expectation": (1, 7),
+    "experience": (1, 7),
+    "csat": (1, 5),
+    "nps": (0, 10),
+    "effort": (1, 7),
+}
+OPTIONAL = [*SCORES, "comment", "language"]
+MAX_LANGUAGE = Response._meta.get_field("language").max_length
+
+
+class ImportRejected(Exception):
+    """The file was not imported; `errors` says where and why."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"{len(errors)} problem(s) in the file; nothing was imported")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def responses_import(stream, *, skip_invalid=False, use_copy=None) -> ImportResult:
+    """Import answers from a text stream of CSV; raises ImportRejected if nothing may be written.
+
+    use_copy: None takes COPY wherever the database has it (PostgreSQL).
+    """
+    header = _read_header(stream)
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
+    run = _import_by_copy if use_copy else _import_in_python
+    with transaction.atomic():
+        result = run(stream, header, skip_invalid)
+    rollups_drain_all()
+    return result
+
+
+def _read_header(stream) -> list[str]:
+    header = [name.strip().lower() for name in next(csv.reader([stream.readline()]), [])]
+    problems = [f"line 1: unknown column '{n}'" for n in header if n not in REQUIRED + OPTIONAL]
+    problems += [f"line 1: missing column '{n}'" for n in REQUIRED if n not in header]
+    if len(set(header)) != len(header):
+        problems.append("line 1: a column is named twice")
+    if problems:
+        raise ImportRejected(problems)
+    return header
+
+
+def _score_problem(name: str, value: int) -> str | None:
+    low, high = SCORES[name]
+    return None if low <= value <= high else f"{name} must be {low}-{high}"
+
+
+# --- PostgreSQL: COPY into staging, check in SQL, insert with casts --------------------------
+STAGING_CHECKS = [
+    ("touchpoint_id IS NULL", "touchpoint {touchpoint!r} is not one known touchpoint"),
+    (
+        r"submitted_at IS NULL OR submitted_at !~ '^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}"
+        r"(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$'",
+        "submitted_at {submitted_at!r} is not an ISO 8601 date and time",
+    ),
+    *[
+        (
+            rf"NULLIF(trim({name}), '') IS NOT NULL AND (trim({name}) !~ '^\d{{1,2}}$' "
+            rf"OR trim({name})::int NOT BETWEEN {low} AND {high})",
+            f"{name} must be {low}-{high}, not {{{name}!r}}",
+        )
+        for name, (low, high) in SCORES.items()
+    ],
+    (f"length(language) > {MAX_LANGUAGE}", "language {language!r} is too long"),
+]
+
+
+def _import_by_copy(stream, header, skip_invalid) -> ImportResult:
+    with connection.cursor() as cursor:
+        # Naive times in the file are read in the site's zone, as the Python path does.
+        cursor.execute(
+            "SELECT set_config('timezone', %s, true)", [timezone.get_current_timezone_name()]
+        )
+        columns = ", ".join(f"{name} text" for name in REQUIRED + OPTIONAL)
+        cursor.execute(
+            f"CREATE TEMP TABLE import_staging (line bigserial, {columns}, touchpoint_id bigint)"
+            " ON COMMIT DROP"
+        )
+        # line counts the header as line 1, like an editor does for one-line records.
+        cursor.execute("SELECT setval(pg_get_serial_sequence('import_staging', 'line'), 1)")
+        cursor.copy_expert(
+            f"COPY import_staging ({', '.join(header)}) FROM STDIN WITH (FORMAT csv)", stream
+        )
+        _resolve_touchpoints(cursor)
+        errors = _staging_errors(cursor)
+        while True:
+            if errors and not skip_invalid:
+                raise ImportRejected([message for _, message in errors])
+            cursor.execute(
+                "DELETE FROM import_staging WHERE line = ANY(%s)", [[line for line, _ in errors]]
+            )
+            try:
+                with transaction.atomic():
+                    imported = _insert_from_staging(cursor)
+                break
+            except DataError:
+                # A date that looks right but does not exist (2026-02-30): find it in Python.
+                impossible = _impossible_moments(cursor)
+                if not impossible:
+                    raise
+                errors += impossible
+    skipped = len({line for line, _ in errors})
+    return ImportResult(imported, skipped, [message for _, message in errors])
+
+
+def _resolve_touchpoints(cursor) -> None:
+    touchpoint = table(Touchpoint)
+    cursor.execute(
+        f"UPDATE import_staging s SET touchpoint_id = t.id FROM {touchpoint} t "
+        r"WHERE trim(s.touchpoint) ~ '^\d{1,18}$' AND t.id = trim(s.touchpoint)::bigint"
+    )
+    cursor.execute(
+        f"UPDATE import_staging s SET touchpoint_id = t.id FROM {touchpoint} t "
+        "WHERE s.touchpoint_id IS NULL AND t.name = trim(s.touchpoint) AND 1 = "
+        f"(SELECT count(*) FROM {touchpoint} u WHERE u.name = t.name)"
+    )
+
+
+def _staging_errors(cursor) -> list[tuple[int, str]]:
+    errors = []
+    for condition, message in STAGING_CHECKS:
+        cursor.execute(
+            f"SELECT line, {', '.join(REQUIRED + OPTIONAL)} FROM import_staging "
+            f"WHERE {condition} ORDER BY line"
+        )
+        names = [column.name for column in cursor.description]
+        for row in cursor.fetchall():
+            values = dict(zip(names, row, strict=True))
+            errors.append((values["line"], f"line {values['line']}: {message.format(**values)}"))
+    return sorted(errors)
+
+
+def _insert_from_staging(cursor) -> int:
+    scores = ", ".join(f"NULLIF(trim({name}), '')::smallint" for name in SCORES)
+    cursor.execute(
+        f"""
+        WITH inserted AS (
+            INSERT INTO {table(Response)}
+                (touchpoint_id, submitted_at, day, {", ".join(SCORES)}, comment, language)
+            SELECT touchpoint_id, submitted_at::timestamptz,
+                   (submitted_at::timestamptz AT TIME ZONE current_setting('timezone'))::date,
+                   {scores}, COALESCE(comment, ''), COALESCE(NULLIF(trim(language), ''), 'en')
+            FROM import_staging
+            RETURNING touchpoint_id, day
+        ), dirty AS (
+            INSERT INTO {table(DirtyRollup)} (touchpoint_id, day)
+            SELECT DISTINCT touchpoint_id, day FROM inserted
+        )
+        SELECT count(*) FROM inserted
+        """
+    )
+    return cursor.fetchone()[0]
+
+
+def _impossible_moments(cursor) -> list[tuple[int, str]]:
+    cursor.execute("SELECT line, submitted_at FROM import_staging")
+    return [
+        (line, f"line {line}: submitted_at {value!r} is not a real date and time")
+        for line, value in cursor.fetchall()
+        if _parse_moment(value) is None
+    ]
+
+
+# --- Elsewhere (SQLite): the same checks in Python -------------------------------------------
+def _import_in_python(stream, header, skip_invalid) -> ImportResult:
+    touchpoints = _touchpoint_lookup()
+    rows, errors = [], []
+    for line, record in enumerate(csv.DictReader(stream, fieldnames=header), start=2):
+        response, problems = _response_from(record, touchpoints)
+        errors += [f"line {line}: {problem}" for problem in problems]
+        if response is not None:
+            rows.append(response)
+    if errors and not skip_invalid:
+        raise ImportRejected(errors)
+    Response.objects.bulk_create(rows, batch_size=2000)
+    rollups_mark_dirty(keys_of_responses(rows))
+    skipped = len({message.split(":")[0] for message in errors})
+    return ImportResult(len(rows), skipped, errors)
+
+
+def _touchpoint_lookup() -> dict[str, int | None]:
+    lookup: dict[str, int | None] = {}
+    for pk, name in Touchpoint.objects.values_list("pk", "name"):
+        lookup[str(pk)] = pk
+        lookup[name] = None if name in lookup else pk  # a shared name names nobody
+    return lookup
+
+
+def _response_from(record, touchpoints) -> tuple[Response | None, list[str]]:
+    problems = []
+    raw_touchpoint = (record.get("touchpoint") or "").strip()
+    touchpoint_id = touchpoints.get(raw_touchpoint)
+    if touchpoint_id is None:
+        problems.append(f"touchpoint {raw_touchpoint!r} is not one known touchpoint")
+    moment = _parse_moment(record.get("submitted_at"))
+    if moment is None:
+        problems.append(
+            f"submitted_at {record.get('submitted_at')!r} is not an ISO 8601 date and time"
+        )
+    scores = {}
+    for name, (low, high) in SCORES.items():
+        raw = (record.get(name) or "").strip()
+        if raw and not (raw.isdigit() and low <= int(raw) <= high):
+            problems.append(f"{name} must be {low}-{high}, not {record.get(name)!r}")
+        scores[name] = int(raw) if raw.isdigit() else None
+    language = (record.get("language") or "").strip() or "en"
+    if len(language) > MAX_LANGUAGE:
+        problems.append(f"language {language!r} is too long")
+    if problems:
+        return None, problems
+    response = Response(
+        touchpoint_id=touchpoint_id,
+        submitted_at=moment,
+        day=timezone.localtime(moment).date(),
+        comment=record.get("comment") or "",
+        language=language,
+        **scores,
+    )
+    return response, []
+
+
+def _parse_moment(value):
+    """An aware datetime from ISO 8601 text (a bare date is its midnight), or None."""
+    text = (value or "").strip()
+    try:
+        moment = parse_datetime(text.replace(" ", "T", 1))
+        if moment is None and (day := parse_date(text)) is not None:
+            moment = dt.datetime.combine(day, dt.time.min)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
