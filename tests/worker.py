@@ -44,12 +44,12 @@ def test_database_url() -> str:
 
 
 class Worker:
-    def __init__(self, queue: str, process: subprocess.Popen, log_path: Path):
-        self.queue, self.process, self.log_path = queue, process, log_path
+    def __init__(self, name: str, process: subprocess.Popen, log_path: Path):
+        self.name, self.process, self.log_path = name, process, log_path
 
     @property
     def nodename(self) -> str:
-        return f"{self.queue}@touchstone-test"
+        return f"{self.name}@touchstone-test"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -63,28 +63,46 @@ class Worker:
                 return
         raise RuntimeError(f"Celery worker not ready in {READY_TIMEOUT}s:\n{self.log()}")
 
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crash or OOM kill would."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
     def stop(self):
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            # Cold shutdown: the tasks are idempotent, and a warm one waits out held ETA tasks.
+            self.process.send_signal(signal.SIGQUIT)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
 
 
-@contextlib.contextmanager
-def running_worker(concurrency: int = 2):
+def require_services():
     if not settings.REDIS_URL:
         _unavailable("REDIS_URL is not set")
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         _unavailable("the test database is not PostgreSQL (set DATABASE_URL)")
+
+
+@contextlib.contextmanager
+def own_queue():
+    """Tasks sent from this process go to a queue of their own while inside the block, so
+    a developer's worker on the same Redis never takes them."""
     queue = f"touchstone-test-{uuid.uuid4().hex[:10]}"
-    # Tasks sent from this test process go to this session's own queue, so a developer's
-    # worker on the same Redis never takes them.
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
-    log_path = ROOT / "var" / f"{queue}.log"
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue = previous_queue
+
+
+def start_worker(queue: str, name: str = "w1", concurrency: int = 2) -> Worker:
+    """Start a `celery worker` process on `queue` against the test database; wait until ready."""
+    log_path = ROOT / "var" / f"{queue}-{name}.log"
     log_path.parent.mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -96,18 +114,28 @@ def running_worker(concurrency: int = 2):
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
         "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
-        "-Q", queue, "-n", f"{queue}@touchstone-test", "--without-gossip", "--without-mingle",
+        "-Q", queue, "-n", f"{name}.{queue}@touchstone-test", "--without-gossip",
+        "--without-mingle",
     ]  # fmt: skip
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    worker = Worker(queue, process, log_path)
-    try:
-        worker.wait_ready()
-        yield worker
-    finally:
-        worker.stop()
-        app.conf.task_default_queue = previous_queue
-        log_path.unlink(missing_ok=True)
+    with log_path.open("a") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+        )
+    worker = Worker(f"{name}.{queue}", process, log_path)
+    worker.wait_ready()
+    return worker
+
+
+@contextlib.contextmanager
+def running_worker(concurrency: int = 2):
+    require_services()
+    with own_queue() as queue:
+        worker = start_worker(queue, concurrency=concurrency)
+        try:
+            yield worker
+        finally:
+            worker.stop()
+            worker.log_path.unlink(missing_ok=True)
 
 
 def wait_until(condition, timeout: float = 30, interval: float = 0.1, message: str = ""):

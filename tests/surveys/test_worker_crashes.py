@@ -1,0 +1,143 @@
+"""Whatever happens to the workers, the rollups end equal to a recomputation from raw answers.
+
+Real `celery worker` processes on Redis and PostgreSQL: killed with SIGKILL in the middle of
+a drain, two of them draining while answers keep arriving, and a wake-up lost as when Redis
+restarts without persistence.
+"""
+
+import datetime as dt
+import random
+
+import pytest
+from django.db import connection, transaction
+
+from config.celery_app import app
+from surveys.aggregation import rollups_differences, rollups_mark_dirty
+from surveys.models import DirtyRollup, Response, TouchpointDailyScore
+from surveys.tasks import drain_rollups
+from tests.factories import TouchpointFactory
+from tests.worker import own_queue, require_services, start_worker, wait_until
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+FIRST_DAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture
+def queue():
+    require_services()
+    with own_queue() as name:
+        yield name
+
+
+@pytest.fixture
+def workers(queue):
+    started = []
+
+    def start(name):
+        worker = start_worker(queue, name=name)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+        worker.log_path.unlink(missing_ok=True)
+
+
+def insert_answers(touchpoint_ids, days, per_day):
+    """Many answers at once, straight in SQL: (touchpoints x days x per_day) rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Response._meta.db_table}
+                (touchpoint_id, submitted_at, day, expectation, experience, csat, nps, effort,
+                 comment, language)
+            SELECT tp, d + time '12:00', d, 1 + g %% 7, 1 + (g * 3) %% 7, 1 + g %% 5, g %% 11,
+                   1 + g %% 7, CASE WHEN g %% 4 = 0 THEN 'slow' ELSE '' END, 'en'
+            FROM unnest(%s::bigint[]) tp,
+                 generate_series(%s::date, %s::date, interval '1 day') d,
+                 generate_series(1, %s) g
+            """,
+            [touchpoint_ids, FIRST_DAY, FIRST_DAY + dt.timedelta(days=days - 1), per_day],
+        )
+
+
+def all_keys(touchpoint_ids, days):
+    return [(tp, FIRST_DAY + dt.timedelta(days=d)) for tp in touchpoint_ids for d in range(days)]
+
+
+def a_drain_is_running():
+    """A worker holds key locks: it is inside a drain transaction right now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+        return cursor.fetchone()[0] > 0
+
+
+def settled(log=""):
+    wait_until(lambda: not DirtyRollup.objects.exists(), timeout=90, message=log)
+    assert rollups_differences() == []
+
+
+def test_workers_killed_mid_drain_leave_exact_rollups(workers):
+    touchpoints = [TouchpointFactory().pk for _ in range(100)]
+    insert_answers(touchpoints, days=60, per_day=20)
+    worker = workers("w0")
+    with transaction.atomic():
+        rollups_mark_dirty(all_keys(touchpoints, 60))  # wakes the worker on commit
+    kills_mid_drain = 0
+    for round_ in range(1, 4):
+        wait_until(a_drain_is_running, timeout=30, interval=0.01, message=worker.log())
+        worker.kill()
+        kills_mid_drain += 1
+        # The killed transaction rolled back: every dirty row is still there.
+        assert DirtyRollup.objects.count() == 6000
+        worker = workers(f"w{round_}")
+        drain_rollups.delay()
+    assert kills_mid_drain == 3
+    settled(worker.log())
+    assert TouchpointDailyScore.objects.count() == 6000
+    assert Response.objects.count() == 120_000
+
+
+def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
+    touchpoints = [TouchpointFactory().pk for _ in range(5)]
+    first, second = workers("a"), workers("b")
+    rng = random.Random(5)
+    keys = all_keys(touchpoints, 3)
+    for _ in range(60):
+        with transaction.atomic():
+            batch = [rng.choice(keys) for _ in range(20)]
+            Response.objects.bulk_create(
+                Response(
+                    touchpoint_id=tp,
+                    submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+                    day=day,
+                    expectation=rng.randint(1, 7),
+                    experience=rng.randint(1, 7),
+                    nps=rng.randint(0, 10),
+                )
+                for tp, day in batch
+            )
+            rollups_mark_dirty(batch)
+        drain_rollups.delay()
+        drain_rollups.delay()
+    drain_rollups.delay()
+    settled(first.log() + second.log())
+    assert sum(TouchpointDailyScore.objects.values_list("responses", flat=True)) == 1200
+    assert "Task surveys.tasks.drain_rollups" in first.log() + second.log()
+
+
+def test_a_lost_wake_up_is_caught_by_the_periodic_drain(workers, queue):
+    touchpoint = TouchpointFactory().pk
+    insert_answers([touchpoint], days=3, per_day=5)
+    with transaction.atomic():
+        rollups_mark_dirty(all_keys([touchpoint], 3))
+    # The wake-up is in Redis only: flush it, as a Redis restart without persistence would.
+    with app.connection_for_write() as broker:
+        assert broker.default_channel.queue_purge(queue) == 1
+    worker = workers("late")
+    assert DirtyRollup.objects.count() == 3
+    drain_rollups.delay()  # the beat schedule's drain
+    settled(worker.log())
+    assert TouchpointDailyScore.objects.count() == 3
