@@ -39,7 +39,7 @@ format: setup
 	$(BIN)/ruff format .
 
 bench: setup
-	$(BIN)/python bench/scores_read.py $(BENCH_ARGS)
+	$(BIN)/python bench/rollups.py $(BENCH_ARGS)
 
 # Production-like processes against REDIS_URL (see README).
 worker: setup

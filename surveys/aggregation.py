@@ -5,7 +5,7 @@ an invitation sent, an import, an erasure) writes a DirtyRollup row for that
 (touchpoint, day) in its own transaction. A worker then, in one transaction:
 
 1. claims a batch of dirty rows (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE),
-2. takes transaction-scoped advisory locks on the claimed days, then on their months,
+2. takes transaction-scoped advisory locks on the claimed touchpoints (striped, below),
 3. deletes those days' rollup rows and re-inserts them with one INSERT ... SELECT ...
    GROUP BY over the raw responses and invitations, then does the same for the months
    from the daily rows.
@@ -19,8 +19,9 @@ So the rollups equal a full recomputation by construction:
 - Redis restarting loses at most a wake-up: the dirty rows are in the database, and the
   beat job drains them every minute.
 Work coalesces: a burst of 10,000 answers on one touchpoint and day is one key.
-Locks are taken all days first, then all months, each set sorted, so no two workers can
-wait on each other in a cycle.
+One lock covers all of a touchpoint's days and months. Touchpoints map onto a fixed set of
+lock stripes, so a batch of 20,000 keys takes at most LOCK_STRIPES locks (PostgreSQL's lock
+table is small), taken in sorted order so no two workers can wait on each other in a cycle.
 """
 
 import datetime as dt
@@ -38,9 +39,9 @@ from .models import SUM_FIELDS, DirtyRollup, TouchpointDailyScore, local_day
 KEY_CHUNK = 2000
 # Dirty rows claimed per drain transaction.
 CLAIM_BATCH = 20000
-# Lock namespaces for pg_advisory_xact_lock(int, int): day keys use the day's ordinal,
-# month keys its negative, so the two never collide.
-_MONTH_SIGN = -1
+# Advisory locks are pg_advisory_xact_lock(LOCK_NAMESPACE, touchpoint_id % LOCK_STRIPES).
+LOCK_NAMESPACE = 0x546F7563  # "Touc"
+LOCK_STRIPES = 256
 
 
 def rollups_recompute(keys: Iterable[tuple[int, dt.date]]) -> int:
@@ -133,8 +134,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
 # --- internals ----------------------------------------------------------------------------
 def _recompute(keys: list[tuple[int, dt.date]]) -> None:
     months = _months_of(keys)
-    _lock(keys, sign=1)
-    _lock(months, sign=_MONTH_SIGN)
+    _lock_touchpoints({tp for tp, _ in keys})
     now = timezone.now()
     for chunk in _chunks(keys):
         _execute(sql.delete_keys(sql.DAILY, "day", chunk))
@@ -153,13 +153,15 @@ def _months_of(keys) -> list[tuple[int, dt.date]]:
     return sorted({(tp, day.replace(day=1)) for tp, day in keys})
 
 
-def _lock(keys: list[tuple[int, dt.date]], sign: int) -> None:
-    if connection.vendor != "postgresql" or not keys:
+def _lock_touchpoints(touchpoint_ids: set[int]) -> None:
+    """Serialize recomputations of one touchpoint across workers (SQLite has one writer)."""
+    if connection.vendor != "postgresql" or not touchpoint_ids:
         return
+    stripes = sorted({tp % LOCK_STRIPES for tp in touchpoint_ids})
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(t, d) FROM unnest(%s::int[], %s::int[]) AS k(t, d)",
-            [[tp % 2**31 for tp, _ in keys], [sign * day.toordinal() for _, day in keys]],
+            "SELECT pg_advisory_xact_lock(%s, stripe) FROM unnest(%s::int[]) AS s(stripe)",
+            [LOCK_NAMESPACE, stripes],
         )
 
 

@@ -1,10 +1,12 @@
 """The SQL that recomputes rollups: set-based, one statement per batch of keys.
 
-Written once for PostgreSQL and SQLite alike (row values, VALUES lists, CASE sums), so the
-embedded mode and production run the same aggregation.
+Written once for PostgreSQL and SQLite alike, so the embedded mode and production run the
+same aggregation. The one difference is how a list of keys becomes a relation to join:
+unnest() of arrays on PostgreSQL, json_each() of a JSON text on SQLite (key_relation).
 """
 
 import datetime as dt
+import json
 
 from django.db import connection
 
@@ -38,9 +40,31 @@ def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def key_list(count: int) -> str:
-    """A VALUES list of `count` (touchpoint, date) pairs, for `(a, b) IN (...)`."""
-    return "VALUES " + ", ".join(["(%s, %s)"] * count)
+def month_of(column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if connection.vendor == "postgresql":
+        return f"date_trunc('month', {column})::date"
+    return f"date({column}, 'start of month')"
+
+
+def id_filter(column: str, ids: list[int]) -> tuple[str, list]:
+    """SQL true when `column` is one of these ids, as one parameter whatever their number."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::bigint[])", [ids]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+
+
+def key_relation(rows: list[tuple], columns: tuple[str, ...]) -> tuple[str, list]:
+    """A SELECT of these rows (an int, then dates) under these column names, to join."""
+    if connection.vendor == "postgresql":
+        types = ["bigint", *["date"] * (len(columns) - 1)]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        names = ", ".join(columns)
+        columns_of_rows = [list(column) for column in zip(*rows, strict=True)]
+        return f"SELECT * FROM unnest({arrays}) AS k({names})", columns_of_rows
+    picks = ", ".join(f"value ->> {index} AS {name}" for index, name in enumerate(columns))
+    text = json.dumps([[tp, *(day.isoformat() for day in days)] for tp, *days in rows])
+    return f"SELECT {picks} FROM json_each(%s)", [text]
 
 
 def daily_sums_select(
@@ -56,9 +80,9 @@ def daily_sums_select(
         invitation_filter = f"x.touchpoint_id IN ({marks})"
         params = [*touchpoint_ids, *touchpoint_ids]
     if keys is not None:
-        flat = [value for key in keys for value in key]
-        response_filter = f"(touchpoint_id, day) IN ({key_list(len(keys))})"
-        invitation_filter = f"(x.touchpoint_id, i.sent_on) IN ({key_list(len(keys))})"
+        relation, flat = key_relation(keys, ("tp", "day"))
+        response_filter = f"(touchpoint_id, day) IN (SELECT tp, day FROM ({relation}) k)"
+        invitation_filter = f"(x.touchpoint_id, i.sent_on) IN (SELECT tp, day FROM ({relation}) k)"
         params = flat + flat
     response_sums = ", ".join(f"SUM({term}) AS {name}" for name, term in RESPONSE_TERMS.items())
     invitation_sums = ", ".join(
@@ -84,20 +108,26 @@ def daily_sums_select(
 
 
 def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
-    """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month)."""
-    ranges = " UNION ALL ".join(
-        ["SELECT %s AS tp, %s AS month_start, %s AS month_stop"] * len(months)
-    )
-    params = [value for tp, month in months for value in (tp, month, next_month(month))]
-    totals = ", ".join(f"SUM(d.{name}) AS {name}" for name in SUM_FIELDS)
-    sql = f"""
-        SELECT d.touchpoint_id, m.month_start, {totals}
-        FROM {table(TouchpointDailyScore)} d
-        JOIN ({ranges}) m
-          ON d.touchpoint_id = m.tp AND d.day >= m.month_start AND d.day < m.month_stop
-        GROUP BY d.touchpoint_id, m.month_start
+    """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month).
+
+    Daily rows are picked by a plain filter (touchpoints, date range) and grouped, with no
+    join to plan: right after a bulk load the daily table has no statistics yet, and a
+    join would be planned as if it were empty.
     """
-    return sql, params
+    relation, wanted = key_relation(months, ("tp", "month"))
+    touchpoints, ids = id_filter("touchpoint_id", sorted({tp for tp, _ in months}))
+    first, stop = min(m for _, m in months), next_month(max(m for _, m in months))
+    totals = ", ".join(f"SUM({name}) AS {name}" for name in SUM_FIELDS)
+    sql = f"""
+        SELECT * FROM (
+            SELECT touchpoint_id, {month_of("day")} AS month, {totals}
+            FROM {table(TouchpointDailyScore)}
+            WHERE {touchpoints} AND day >= %s AND day < %s
+            GROUP BY touchpoint_id, {month_of("day")}
+        ) g
+        WHERE (g.touchpoint_id, g.month) IN (SELECT tp, month FROM ({relation}) k)
+    """
+    return sql, [*ids, first, stop, *wanted]
 
 
 def insert_from(model, key_column: str, select: tuple[str, list], now) -> tuple[str, list]:
@@ -112,8 +142,9 @@ def insert_from(model, key_column: str, select: tuple[str, list], now) -> tuple[
 
 
 def delete_keys(model, key_column: str, keys: list[tuple[int, dt.date]]) -> tuple[str, list]:
-    condition = f"(touchpoint_id, {key_column}) IN ({key_list(len(keys))})"
-    return f"DELETE FROM {table(model)} WHERE {condition}", [v for key in keys for v in key]
+    relation, params = key_relation(keys, ("tp", "day"))
+    condition = f"(touchpoint_id, {key_column}) IN (SELECT tp, day FROM ({relation}) k)"
+    return f"DELETE FROM {table(model)} WHERE {condition}", params
 
 
 def next_month(month: dt.date) -> dt.date:

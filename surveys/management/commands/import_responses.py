@@ -18,11 +18,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import the good lines, report the bad"
         )
+        parser.add_argument(
+            "--defer-rollups",
+            action="store_true",
+            help="leave the rollups of the touched days to the Celery workers",
+        )
 
-    def handle(self, *args, file, skip_invalid, **options):
+    def handle(self, *args, file, skip_invalid, defer_rollups, **options):
         try:
             with open(file, newline="", encoding="utf-8-sig") as stream:
-                result = responses_import(stream, skip_invalid=skip_invalid)
+                result = responses_import(
+                    stream, skip_invalid=skip_invalid, defer_rollups=defer_rollups
+                )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except UnicodeDecodeError as error:
