@@ -15,7 +15,7 @@ from surveys.aggregation import (
     rollups_recompute,
 )
 from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointMonthlyScore
-from surveys.selectors import scores_by_touchpoint, split_range
+from surveys.selectors import plan_range, scores_by_touchpoint
 from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,25 +142,26 @@ def test_a_dirty_key_marked_twice_is_recomputed_once():
     assert rollups_drain_all() == 1
 
 
-@pytest.mark.parametrize(
-    ("since", "until", "days", "months"),
-    [
-        ("2026-03-10", "2026-03-20", [("2026-03-10", "2026-03-20")], None),
-        ("2026-03-01", "2026-03-31", [], ("2026-03-01", "2026-03-01")),
-        (
-            "2026-02-15",
-            "2026-05-03",
-            [("2026-02-15", "2026-02-28"), ("2026-05-01", "2026-05-03")],
-            ("2026-03-01", "2026-04-01"),
-        ),
-        ("2026-01-31", "2026-02-27", [("2026-01-31", "2026-02-27")], None),
-    ],
-)
-def test_split_range_reads_whole_months_from_monthly_rows(since, until, days, months):
+def test_plan_reads_whole_months_and_the_shorter_side_of_partial_months():
     date = dt.date.fromisoformat
-    expected_days = [(date(a), date(b)) for a, b in days]
-    expected_months = (date(months[0]), date(months[1])) if months else None
-    assert split_range(date(since), date(until)) == (expected_days, expected_months)
+    # A whole month is one monthly row.
+    assert plan_range(date("2026-03-01"), date("2026-03-31")) == ([date("2026-03-01")], [], [])
+    # A few days of a month are read as days.
+    assert plan_range(date("2026-03-10"), date("2026-03-12")) == (
+        [],
+        [(date("2026-03-10"), date("2026-03-12"))],
+        [],
+    )
+    # Most of a month is the month minus the days outside the range.
+    assert plan_range(date("2026-03-03"), date("2026-03-30")) == (
+        [date("2026-03-01")],
+        [],
+        [(date("2026-03-01"), date("2026-03-02")), (date("2026-03-31"), date("2026-03-31"))],
+    )
+    months, add, subtract = plan_range(date("2026-02-25"), date("2026-05-20"))
+    assert months == [date("2026-03-01"), date("2026-04-01"), date("2026-05-01")]
+    assert add == [(date("2026-02-25"), date("2026-02-28"))]
+    assert subtract == [(date("2026-05-21"), date("2026-05-31"))]
 
 
 def test_selector_over_any_range_equals_the_raw_answers():
@@ -174,6 +175,8 @@ def test_selector_over_any_range_equals_the_raw_answers():
     for since, until in [
         (dt.date(2026, 1, 25), dt.date(2026, 4, 2)),
         (dt.date(2026, 2, 1), dt.date(2026, 3, 31)),
+        (dt.date(2026, 1, 3), dt.date(2026, 4, 27)),
+        (dt.date(2026, 2, 10), dt.date(2026, 2, 12)),
         (None, None),
     ]:
         raw = Response.objects.filter(touchpoint=touchpoint)
