@@ -15,7 +15,7 @@ from surveys.aggregation import (
     rollups_recompute,
 )
 from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointMonthlyScore
-from surveys.selectors import plan_range, scores_by_touchpoint
+from surveys.selectors import plan_range, scores_by_group, scores_by_touchpoint
 from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +186,15 @@ def test_selector_over_any_range_equals_the_raw_answers():
         scores = scores_by_touchpoint([touchpoint.pk], since, until)[touchpoint.pk]
         assert scores.gap_answered == len(gaps)
         assert scores.gap == pytest.approx(sum(gaps) / len(gaps))
+
+
+def test_group_scores_weigh_touchpoints_by_their_answers():
+    busy, quiet = TouchpointFactory(), TouchpointFactory()
+    for _ in range(3):
+        answer(busy, expectation=6, experience=5)  # gap 1
+    answer(quiet, expectation=6, experience=2)  # gap 4
+    rollups_rebuild_all()
+    groups = scores_by_group({"stage": [busy.pk, quiet.pk], "empty": []})
+    assert groups["stage"].gap_answered == 4
+    assert groups["stage"].gap == pytest.approx((3 * 1 + 4) / 4)  # not the mean of 1 and 4
+    assert groups["empty"].gap is None
