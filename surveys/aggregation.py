@@ -73,8 +73,6 @@ def rollups_rebuild_all() -> int:
     """Recompute every rollup from scratch in one transaction; returns daily rows."""
     with transaction.atomic():
         DirtyRollup.objects.all().delete()
-        TouchpointDailyScore.objects.all().delete()
-        sql.MONTHLY.objects.all().delete()
         return rollups_rebuild(list(Touchpoint.objects.values_list("pk", flat=True)))
 
 
@@ -107,6 +105,7 @@ def rollups_drain(batch: int = CLAIM_BATCH) -> int:
 
 
 def rollups_drain_all() -> int:
+    """Drain until no dirty row is left; returns the keys recomputed."""
     total = 0
     while done := rollups_drain():
         total += done

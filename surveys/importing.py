@@ -84,11 +84,6 @@ def _read_header(stream) -> list[str]:
     return header
 
 
-def _score_problem(name: str, value: int) -> str | None:
-    low, high = SCORES[name]
-    return None if low <= value <= high else f"{name} must be {low}-{high}"
-
-
 # --- PostgreSQL: COPY into staging, check in one scan, insert with casts --------------------
 # (condition on a staging row that makes it bad, message), evaluated in one scan. Scores
 # are compared with their allowed literals (much cheaper than a regex per row); moments are
@@ -228,11 +223,14 @@ def _import_in_python(stream, header, skip_invalid) -> ImportResult:
 
 
 def _touchpoint_lookup() -> dict[str, int | None]:
-    lookup: dict[str, int | None] = {}
-    for pk, name in Touchpoint.objects.values_list("pk", "name"):
-        lookup[str(pk)] = pk
-        lookup[name] = None if name in lookup else pk  # a shared name names nobody
-    return lookup
+    """As _create_touchpoint_keys: every id, and each non-numeric name only one touchpoint has."""
+    rows = list(Touchpoint.objects.values_list("pk", "name"))
+    lookup: dict[str, int | None] = {str(pk): pk for pk, _ in rows}
+    names: dict[str, int | None] = {}
+    for pk, name in rows:
+        if not name.isdigit():
+            names[name] = None if name in names else pk  # a shared name names nobody
+    return {**names, **lookup}
 
 
 def _response_from(record, touchpoints) -> tuple[Response | None, list[str]]:

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from .aggregation import rollups_drain
+from .aggregation import rollups_drain_all
 
 # A burst of answers wakes one drain, not one task per answer: a wake-up is sent only when
 # none was sent in the last WAKE_WINDOW seconds, and the drain starts after that window, so
@@ -21,7 +21,4 @@ def drain_rollups_soon() -> None:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def drain_rollups() -> int:
     """Recompute dirty rollups until none are left; returns the keys recomputed."""
-    total = 0
-    while done := rollups_drain():
-        total += done
-    return total
+    return rollups_drain_all()

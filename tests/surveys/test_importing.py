@@ -129,3 +129,10 @@ def test_command_reports_lines_and_fails(hotline, tmp_path, capsys):
 def test_command_names_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_responses", str(tmp_path / "absent.csv"))
+
+
+def test_a_numeric_name_never_shadows_an_id(path, hotline):
+    numeric = TouchpointFactory(name=str(hotline.pk))
+    run(HEADER + f"{hotline.pk},2026-03-10,6,2,2,3,6,,en\n", path)
+    assert Response.objects.get().touchpoint == hotline
+    assert numeric.responses.count() == 0
