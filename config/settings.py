@@ -8,6 +8,7 @@ Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -133,6 +134,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Safety net: dirty rollups whose wake-up was lost (e.g. Redis restarted) are drained.
+    "deliver-invitations": {
+        "task": "surveys.tasks.deliver_invitations",
+        "schedule": timedelta(minutes=1).total_seconds(),
+    },
     "drain-rollups": {
         "task": "surveys.tasks.drain_rollups",
         "schedule": timedelta(minutes=1).total_seconds(),
@@ -215,6 +220,15 @@ X_FRAME_OPTIONS = "DENY"
 # --- Touchstone -----------------------------------------------------------------------
 # Below this many answers a touchpoint's scores are shown as "not enough data".
 TOUCHSTONE_MIN_SAMPLE = env.int("TOUCHSTONE_MIN_SAMPLE", default=30)
+# Named in survey emails and on the survey page.
+TOUCHSTONE_COMPANY_NAME = env.str("COMPANY_NAME", default="Touchstone Flooring")
+# The domain of survey emails' Message-IDs.
+TOUCHSTONE_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+# A response whose gap (expected - experienced) is at least this large opens a follow-up,
+# as does every detractor (NPS 0-6).
+TOUCHSTONE_FOLLOW_UP_GAP = env.int("FOLLOW_UP_GAP", default=3)
+# Requests for unknown survey links allowed per client address per 10 minutes.
+TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
 
 LOGGING = {
     "version": 1,

@@ -10,5 +10,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("journeys/", include("journeys.urls")),
     path("", include("dashboards.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -79,6 +79,9 @@ class Invitation(models.Model):
     )
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="invitations")
     token_hash = models.CharField(max_length=64)
+    # Random input from which the link's token is derived with the server's secret (see
+    # links.py): a reminder can carry the same link although the token itself is not stored.
+    token_nonce = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
@@ -87,7 +90,11 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The local day of sent_at: the rollup day the invitation counts for.
     sent_on = models.DateField(null=True, blank=True)
+    remind_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # While SENDING, the lease of the worker sending it; an expired lease means that worker
+    # died and the row may be claimed again.
+    locked_until = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -115,6 +122,8 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="invitation_status_due"),
             models.Index(fields=["sent_on"], name="invitation_sent_on"),
+            models.Index(fields=["status", "remind_at"], name="invitation_status_remind"),
+            models.Index(fields=["status", "expires_at"], name="invitation_status_expires"),
         ]
 
     def __str__(self):
@@ -122,6 +131,33 @@ class Invitation(models.Model):
 
     def save(self, *args, **kwargs):
         self.sent_on = local_day(self.sent_at) if self.sent_at else None
+        super().save(*args, **kwargs)
+
+
+class SuppressionReason(models.TextChoices):
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+    BOUNCED = "bounced", "Bounced"
+    COMPLAINED = "complained", "Marked as spam"
+    MANUAL = "manual", "Added by hand"
+
+
+class SuppressedAddress(models.Model):
+    """An email address that is never sent a survey, whichever customer record it is on."""
+
+    email = models.EmailField(unique=True, help_text="Stored lower-case.")
+    reason = models.CharField(max_length=12, choices=SuppressionReason.choices)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "suppressed addresses"
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
 
 
@@ -325,6 +361,9 @@ class FollowUp(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the department's heads were emailed; claimed before sending, so a task run
+    # twice sends one email.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     objects = FollowUpQuerySet.as_manager()
 

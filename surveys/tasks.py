@@ -1,16 +1,20 @@
-"""Celery tasks: thin and idempotent; the work and its guarantees are in aggregation.py."""
+"""Celery tasks: thin and idempotent; the work and its guarantees are in aggregation.py
+(rollups) and delivery.py (emails)."""
 
 from celery import shared_task
 from django.core.cache import cache
 
 from .aggregation import rollups_drain_all
+from .delivery import deliver
+from .notifications import notify_heads
 
 # A burst of answers wakes one drain, not one task per answer: a wake-up is sent only when
 # none was sent in the last WAKE_WINDOW seconds, and the drain starts after that window, so
 # every dirty row committed inside the window is claimed by it (the beat drain catches the
-# rest whatever happens to Redis).
+# rest whatever happens to Redis). Invitations that are due at once wake delivery the same way.
 WAKE_WINDOW = 1
 WAKE_KEY = "rollups:drain-scheduled"
+DELIVERY_WAKE_KEY = "invitations:delivery-scheduled"
 
 
 def drain_rollups_soon() -> None:
@@ -18,7 +22,25 @@ def drain_rollups_soon() -> None:
         drain_rollups.apply_async(countdown=WAKE_WINDOW)
 
 
+def deliver_invitations_soon() -> None:
+    if cache.add(DELIVERY_WAKE_KEY, 1, timeout=WAKE_WINDOW):
+        deliver_invitations.apply_async(countdown=WAKE_WINDOW)
+
+
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def drain_rollups() -> int:
     """Recompute dirty rollups until none are left; returns the keys recomputed."""
     return rollups_drain_all()
+
+
+@shared_task(acks_late=True)
+def deliver_invitations() -> dict:
+    """Send due invitations and reminders, expire old links (beat, every minute)."""
+    report = deliver()
+    return {"sent": report.sent, "reminded": report.reminded, "retrying": report.retrying}
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def notify_follow_up(follow_up_id: int) -> bool:
+    """Email the department's heads about a new follow-up (once)."""
+    return notify_heads(follow_up_id)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from touchpoints.roles import CX_MANAGERS_GROUP
 
 from .factories import DepartmentFactory, UserFactory
+from .smtp import smtp_server, use_smtp
 from .worker import running_worker
 
 pytest_plugins = []
@@ -77,3 +78,12 @@ def celery_worker(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     # PBKDF2 is deliberately slow; tests log in often and prove nothing by waiting.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 that Django's mail is pointed at; yields its handler."""
+    with smtp_server() as (controller, handler):
+        use_smtp(settings, controller)
+        handler.controller = controller
+        yield handler

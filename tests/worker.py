@@ -100,8 +100,11 @@ def own_queue():
         app.conf.task_default_queue = previous_queue
 
 
-def start_worker(queue: str, name: str = "w1", concurrency: int = 2) -> Worker:
-    """Start a `celery worker` process on `queue` against the test database; wait until ready."""
+def start_worker(
+    queue: str, name: str = "w1", concurrency: int = 2, extra_env: dict | None = None
+) -> Worker:
+    """Start a `celery worker` process on `queue` against the test database; wait until ready.
+    extra_env adds settings, e.g. EMAIL_URL for a test's SMTP server."""
     log_path = ROOT / "var" / f"{queue}-{name}.log"
     log_path.parent.mkdir(exist_ok=True)
     env = {
@@ -110,6 +113,7 @@ def start_worker(queue: str, name: str = "w1", concurrency: int = 2) -> Worker:
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_QUEUE": queue,
         "DEBUG": "1",
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
@@ -127,10 +131,10 @@ def start_worker(queue: str, name: str = "w1", concurrency: int = 2) -> Worker:
 
 
 @contextlib.contextmanager
-def running_worker(concurrency: int = 2):
+def running_worker(concurrency: int = 2, extra_env: dict | None = None):
     require_services()
     with own_queue() as queue:
-        worker = start_worker(queue, concurrency=concurrency)
+        worker = start_worker(queue, concurrency=concurrency, extra_env=extra_env)
         try:
             yield worker
         finally:

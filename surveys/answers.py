@@ -1,0 +1,87 @@
+"""Recording a customer's answer: once per invitation, counted, and followed up.
+
+The invitation row is locked while the answer is written, and the response's one-to-one
+key is a unique index, so concurrent submissions through one link store exactly one
+response. The answer marks its rollup key dirty in the same transaction (see
+aggregation.py); a detractor or a large gap opens a follow-up for the person who handled
+the interaction, and the owning department's heads are told by email.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .aggregation import keys_of_responses, rollups_mark_dirty
+from .models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
+
+CLOSED = (InvitationStatus.EXPIRED, InvitationStatus.CANCELLED)
+
+
+class AlreadyAnswered(Exception):
+    pass
+
+
+class LinkExpired(Exception):
+    pass
+
+
+def is_expired(invitation: Invitation, now=None) -> bool:
+    return invitation.status in CLOSED or invitation.expires_at <= (now or timezone.now())
+
+
+def record_response(invitation_id: int, answers: dict, language: str) -> Response:
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update()
+                .select_related("interaction")
+                .get(pk=invitation_id)
+            )
+            if invitation.status == InvitationStatus.ANSWERED:
+                raise AlreadyAnswered
+            if is_expired(invitation, now):
+                raise LinkExpired
+            response = Response.objects.create(
+                invitation=invitation,
+                touchpoint_id=invitation.interaction.touchpoint_id,
+                submitted_at=now,
+                language=language,
+                comment=answers.get("comment") or "",
+                **{
+                    name: answers.get(name)
+                    for name in ("expectation", "experience", "csat", "nps", "effort")
+                },
+            )
+            invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
+            invitation.save(update_fields=["status", "answered_at"])
+            rollups_mark_dirty(keys_of_responses([response]))
+            open_follow_up(response, invitation)
+    except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
+        raise AlreadyAnswered from error
+    return response
+
+
+def follow_up_reason(response: Response) -> str | None:
+    if response.nps is not None and response.nps <= 6:
+        return FollowUpReason.DETRACTOR
+    if response.gap is not None and response.gap >= settings.TOUCHSTONE_FOLLOW_UP_GAP:
+        return FollowUpReason.LARGE_GAP
+    return None
+
+
+def open_follow_up(response: Response, invitation: Invitation) -> FollowUp | None:
+    reason = follow_up_reason(response)
+    if reason is None:
+        return None
+    follow_up = FollowUp.objects.create(
+        response=response, reason=reason, assigned_to=invitation.interaction.handled_by
+    )
+    transaction.on_commit(lambda: _notify(follow_up.pk))
+    return follow_up
+
+
+def _notify(follow_up_id: int) -> None:
+    from .tasks import notify_follow_up  # tasks import this module
+
+    notify_follow_up.delay(follow_up_id)

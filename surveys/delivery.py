@@ -1,0 +1,242 @@
+"""Sending due invitations, one reminder, and expiry: what the beat job does each minute.
+
+A row is claimed before it is sent: in a short transaction it moves from PENDING to SENDING
+with a lease (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL), so two workers never send
+the same row. The row becomes SENT only after the SMTP server accepted the message; a
+failure puts it back to PENDING with exponential backoff, and a worker that dies mid-send
+leaves a lease that expires, after which the row is claimed again. A reminder is claimed by
+stamping reminded_at first: a customer gets at most one, never two.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import links
+from .emails import survey_message
+from .models import (
+    Invitation,
+    InvitationStatus,
+    SuppressedAddress,
+    SuppressionReason,
+    local_day,
+)
+from .policy import is_suppressed
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+MAX_ATTEMPTS = 6
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=6)
+REMINDER_RETRY = dt.timedelta(minutes=15)
+
+
+def lease() -> dt.timedelta:
+    """Long enough for a whole batch to time out one message after another."""
+    return dt.timedelta(seconds=max(600, 2 * BATCH * settings.EMAIL_TIMEOUT))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    reminded: int = 0
+    retrying: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    expired: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver(now: dt.datetime | None = None, *, max_batches: int = 50) -> DeliveryReport:
+    """Expire, send what is due, send reminders; bounded so one run never starves the rest."""
+    report = DeliveryReport()
+    report.expired = expire_invitations(now)
+    for _batch in range(max_batches):
+        if not send_due(now, report):
+            break
+    for _batch in range(max_batches):
+        if not send_reminders(now, report):
+            break
+    return report
+
+
+def expire_invitations(now: dt.datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Invitation.objects.filter(
+        status__in=[InvitationStatus.PENDING, InvitationStatus.SENT], expires_at__lte=now
+    ).update(status=InvitationStatus.EXPIRED, locked_until=None)
+
+
+def send_due(now: dt.datetime | None, report: DeliveryReport) -> int:
+    """Claim and send one batch of due invitations; returns how many were claimed."""
+    now = now or timezone.now()
+    claimed = _claim_due(now)
+    connection = get_connection(fail_silently=False)
+    for invitation in claimed:
+        _send_first(invitation, now, connection, report)
+    return len(claimed)
+
+
+def send_reminders(now: dt.datetime | None, report: DeliveryReport) -> int:
+    now = now or timezone.now()
+    claimed = _claim_reminders(now)
+    connection = get_connection(fail_silently=False)
+    for invitation in claimed:
+        _send_reminder(invitation, now, connection, report)
+    return len(claimed)
+
+
+def _claim_due(now):
+    with transaction.atomic():
+        ids = list(
+            Invitation.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=InvitationStatus.PENDING, due_at__lte=now)
+                | Q(status=InvitationStatus.SENDING, locked_until__lt=now)
+            )
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        Invitation.objects.filter(pk__in=ids).update(
+            status=InvitationStatus.SENDING,
+            locked_until=now + lease(),
+            attempts=F("attempts") + 1,
+        )
+    return list(_with_recipients(Invitation.objects.filter(pk__in=ids).order_by("due_at")))
+
+
+def _claim_reminders(now):
+    with transaction.atomic():
+        ids = list(
+            Invitation.objects.select_for_update(skip_locked=True)
+            .filter(
+                status=InvitationStatus.SENT,
+                remind_at__lte=now,
+                reminded_at__isnull=True,
+                expires_at__gt=now,
+            )
+            .order_by("remind_at")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        Invitation.objects.filter(pk__in=ids).update(reminded_at=now)
+    return list(_with_recipients(Invitation.objects.filter(pk__in=ids).order_by("remind_at")))
+
+
+def _with_recipients(invitations):
+    return invitations.select_related("survey", "interaction__customer", "interaction__touchpoint")
+
+
+def _send_first(invitation, now, connection, report):
+    if _no_longer_wanted(invitation):
+        _finish(invitation, status=InvitationStatus.CANCELLED, locked_until=None)
+        report.cancelled += 1
+        return
+    token = _token(invitation)
+    expires_at = now + dt.timedelta(days=invitation.survey.expires_after_days)
+    invitation.expires_at = expires_at  # named in the email
+    try:
+        connection.send_messages([survey_message(invitation, token)])
+    except smtplib.SMTPRecipientsRefused as error:
+        _refused(invitation, error, report)
+        return
+    except OSError as error:  # smtplib errors, refused connections and timeouts
+        _retry_later(invitation, error, now, report)
+        return
+    reminder_days = invitation.survey.reminder_after_days
+    remind_at = now + dt.timedelta(days=reminder_days) if reminder_days else None
+    _finish(
+        invitation,
+        status=InvitationStatus.SENT,
+        sent_at=now,
+        sent_on=local_day(now),
+        expires_at=expires_at,
+        remind_at=remind_at if remind_at and remind_at < expires_at else None,
+        locked_until=None,
+        last_error="",
+    )
+    report.sent += 1
+
+
+def _send_reminder(invitation, now, connection, report):
+    if _no_longer_wanted(invitation):
+        return
+    token = _token(invitation)
+    try:
+        connection.send_messages([survey_message(invitation, token, reminder=True)])
+    except OSError as error:
+        Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SENT).update(
+            reminded_at=None, remind_at=now + REMINDER_RETRY, last_error=_describe(error)
+        )
+        report.errors.append(_describe(error))
+        return
+    report.reminded += 1
+
+
+def _no_longer_wanted(invitation) -> bool:
+    customer = invitation.interaction.customer
+    return customer.has_opted_out or is_suppressed(customer.email)
+
+
+def _token(invitation) -> str:
+    """The link's token; re-issued (and saved) only when it cannot be derived any more."""
+    token = links.current_token(invitation)
+    if token is None:
+        token = links.issue(invitation)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            token_nonce=invitation.token_nonce, token_hash=invitation.token_hash
+        )
+    return token
+
+
+def _retry_later(invitation, error, now, report):
+    message = _describe(error)
+    report.errors.append(message)
+    if invitation.attempts >= MAX_ATTEMPTS:
+        _finish(invitation, status=InvitationStatus.FAILED, locked_until=None, last_error=message)
+        report.failed += 1
+        log.warning("Invitation %s failed after %s attempts", invitation.pk, invitation.attempts)
+        return
+    _finish(
+        invitation,
+        status=InvitationStatus.PENDING,
+        due_at=now + backoff(invitation.attempts),
+        locked_until=None,
+        last_error=message,
+    )
+    report.retrying += 1
+
+
+def _refused(invitation, error, report):
+    """The server refused the address itself: retrying cannot help, and neither would
+    sending to it again later."""
+    SuppressedAddress.objects.get_or_create(
+        email=invitation.interaction.customer.email.strip().lower(),
+        defaults={"reason": SuppressionReason.BOUNCED, "note": _describe(error)[:200]},
+    )
+    _finish(
+        invitation, status=InvitationStatus.FAILED, locked_until=None, last_error=_describe(error)
+    )
+    report.failed += 1
+
+
+def _finish(invitation, **changes) -> None:
+    # Only while still ours: a row whose lease ran out may belong to another worker now.
+    Invitation.objects.filter(
+        pk=invitation.pk, status=InvitationStatus.SENDING, locked_until=invitation.locked_until
+    ).update(**changes)
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:500]

@@ -1,0 +1,131 @@
+"""Recording interactions: customer matching, idempotency and the invitation policy."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from surveys import links
+from surveys.intake import CustomerDetails, record_interaction
+from surveys.models import Invitation, InvitationStatus, SuppressedAddress, SurveyAudience
+from touchpoints.models import Customer, Interaction, Outcome
+
+from ..factories import CustomerFactory, SurveyFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def touchpoint():
+    return TouchpointFactory(
+        name="Service hotline",
+        surveyed=True,
+        survey=SurveyFactory(name="Contact survey"),
+        survey_delay=dt.timedelta(hours=2),
+        survey_cap_days=30,
+    )
+
+
+def record(touchpoint, email="ann@example.com", when=None, **kwargs):
+    kwargs.setdefault("outcome", Outcome.RESOLVED)
+    return record_interaction(
+        touchpoint=touchpoint,
+        customer=CustomerDetails(email=email, name=kwargs.pop("name", "Ann")),
+        occurred_at=when or timezone.now(),
+        **kwargs,
+    )
+
+
+def test_an_invitation_is_written_with_the_interaction_and_due_after_the_delay(touchpoint):
+    occurred = timezone.now()
+    recorded = record(touchpoint, when=occurred, external_id="CALL-1")
+    invitation = recorded.invitation
+    assert recorded.created and invitation.pk
+    assert invitation.interaction == recorded.interaction
+    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.due_at == occurred + dt.timedelta(hours=2)
+    assert invitation.expires_at == invitation.due_at + dt.timedelta(days=14)
+    # The token is derivable for the email, and only its hash is stored.
+    token = links.current_token(invitation)
+    assert links.is_well_formed(token)
+    assert invitation.token_hash == links.hash_token(token) != token
+
+
+def test_the_same_external_id_returns_the_stored_interaction(touchpoint):
+    first = record(touchpoint, external_id="CALL-7")
+    again = record(touchpoint, external_id="CALL-7", name="Someone else")
+    assert not again.created
+    assert again.interaction.pk == first.interaction.pk
+    assert again.invitation.pk == first.invitation.pk
+    assert Interaction.objects.count() == Invitation.objects.count() == 1
+
+
+def test_customers_are_matched_by_external_ref_then_by_email(touchpoint):
+    known = CustomerFactory(email="old@example.com", external_ref="CRM-1")
+    record_interaction(
+        touchpoint=touchpoint,
+        customer=CustomerDetails(email="new@example.com", name="Bea", external_ref="CRM-1"),
+        occurred_at=timezone.now(),
+        outcome=Outcome.RESOLVED,
+    )
+    known.refresh_from_db()
+    assert (known.email, known.name) == ("new@example.com", "Bea")
+    record(touchpoint, email="NEW@example.com")
+    assert Customer.objects.count() == 1
+
+
+def test_a_customer_is_invited_at_most_once_per_cap_window(touchpoint):
+    other = TouchpointFactory(surveyed=True, survey=touchpoint.survey, survey_cap_days=30)
+    start = timezone.now() - dt.timedelta(days=3)
+    assert record(touchpoint, when=start).invitation
+    capped = record(other, when=start + dt.timedelta(days=2))
+    assert capped.invitation is None and capped.skipped == "customer invited recently"
+    # A different person is not affected, and an invitation that failed does not count.
+    assert record(touchpoint, email="bob@example.com", when=start).invitation
+    Invitation.objects.update(status=InvitationStatus.FAILED)
+    assert record(touchpoint, when=start + dt.timedelta(days=2)).invitation
+
+
+def test_the_cap_window_ends(touchpoint):
+    earlier = record(touchpoint).invitation
+    Invitation.objects.filter(pk=earlier.pk).update(
+        due_at=earlier.due_at - dt.timedelta(days=31),
+        expires_at=earlier.expires_at - dt.timedelta(days=31),
+    )
+    assert record(touchpoint).invitation
+
+
+@pytest.mark.parametrize("how", ["opted_out", "suppressed"])
+def test_opted_out_and_suppressed_addresses_are_never_invited(touchpoint, how):
+    if how == "opted_out":
+        CustomerFactory(email="ann@example.com", opted_out_at=timezone.now())
+    else:
+        SuppressedAddress.objects.create(email="Ann@Example.com", reason="bounced")
+    recorded = record(touchpoint)
+    assert recorded.created and recorded.invitation is None
+    assert recorded.skipped in {"customer opted out", "address suppressed"}
+
+
+def test_a_customer_who_walked_away_gets_the_prospect_survey(touchpoint):
+    prospect = SurveyFactory(name="Why elsewhere", audience=SurveyAudience.PROSPECT)
+    recorded = record(touchpoint, outcome=Outcome.LOST)
+    assert recorded.invitation.survey == prospect
+    assert record(touchpoint, email="x@example.com").invitation.survey == touchpoint.survey
+
+
+def test_no_prospect_survey_means_no_invitation_for_walk_aways(touchpoint):
+    recorded = record(touchpoint, outcome=Outcome.ABANDONED)
+    assert recorded.invitation is None and recorded.skipped == "no active prospect survey"
+
+
+def test_unsurveyed_touchpoints_and_old_interactions_get_no_invitation(touchpoint):
+    quiet = TouchpointFactory(surveyed=False)
+    assert record(quiet).skipped == "touchpoint not surveyed"
+    old = record(touchpoint, when=timezone.now() - dt.timedelta(days=30))
+    assert old.created and old.skipped == "interaction too old to survey"
+
+
+def test_an_interaction_recorded_late_is_due_now_not_in_the_past(touchpoint):
+    before = timezone.now()
+    recorded = record(touchpoint, when=before - dt.timedelta(days=2))
+    assert recorded.invitation.due_at >= before
