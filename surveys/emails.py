@@ -1,6 +1,8 @@
 """The survey emails: HTML and plain text in the customer's language, naming the touchpoint
 and the day, with one-click unsubscribe headers (RFC 8058)."""
 
+from email.utils import formataddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -42,7 +44,7 @@ def survey_message(invitation: Invitation, token: str, *, reminder: bool = False
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[customer.email],
+        to=[formataddr((customer.name, customer.email)) if customer.name else customer.email],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
