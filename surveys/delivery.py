@@ -145,13 +145,14 @@ def _send_first(invitation, now, connection, report):
         return
     token = _token(invitation)
     expires_at = now + dt.timedelta(days=invitation.survey.expires_after_days)
-    invitation.expires_at = expires_at  # named in the email
+    stored_expiry, invitation.expires_at = invitation.expires_at, expires_at  # for the email
     try:
         connection.send_messages([survey_message(invitation, token)])
     except smtplib.SMTPRecipientsRefused as error:
         _refused(invitation, error, report)
         return
     except OSError as error:  # smtplib errors, refused connections and timeouts
+        invitation.expires_at = stored_expiry
         _retry_later(invitation, error, now, report)
         return
     reminder_days = invitation.survey.reminder_after_days
@@ -203,7 +204,8 @@ def _token(invitation) -> str:
 def _retry_later(invitation, error, now, report):
     message = _describe(error)
     report.errors.append(message)
-    if invitation.attempts >= MAX_ATTEMPTS:
+    retry_at = now + backoff(invitation.attempts)
+    if invitation.attempts >= MAX_ATTEMPTS or retry_at >= invitation.expires_at:
         _finish(invitation, status=InvitationStatus.FAILED, locked_until=None, last_error=message)
         report.failed += 1
         log.warning("Invitation %s failed after %s attempts", invitation.pk, invitation.attempts)
@@ -211,7 +213,7 @@ def _retry_later(invitation, error, now, report):
     _finish(
         invitation,
         status=InvitationStatus.PENDING,
-        due_at=now + backoff(invitation.attempts),
+        due_at=retry_at,
         locked_until=None,
         last_error=message,
     )

@@ -4,6 +4,7 @@ Celery worker fixture."""
 import pytest
 from django.contrib.auth.models import Group
 
+from config.celery_app import app
 from touchpoints.roles import CX_MANAGERS_GROUP
 
 from .factories import DepartmentFactory, UserFactory
@@ -87,3 +88,15 @@ def smtp(settings):
         use_smtp(settings, controller)
         handler.controller = controller
         yield handler
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks queued on commit run in this process, for transactional tests that are not
+    about the worker and must not leave messages on the shared broker."""
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous

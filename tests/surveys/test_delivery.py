@@ -171,3 +171,12 @@ def test_a_row_held_by_a_live_sender_is_left_and_a_dead_senders_row_is_taken(smt
     assert deliver(now + lease()).sent == 1
     invitation.refresh_from_db()
     assert invitation.attempts == 2 and len(smtp.messages) == 1
+
+
+def test_retries_stop_when_the_link_would_expire_first(settings, touchpoint):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    invitation = invite(touchpoint)
+    deliver(invitation.expires_at - dt.timedelta(seconds=30))
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.FAILED

@@ -1,0 +1,39 @@
+"""Twenty people (or one impatient thumb) posting through one link at once store one answer."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from surveys.models import Invitation, InvitationStatus, Response
+
+from .test_survey_pages import GOOD, sent_invitation, url
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_twenty_concurrent_posts_with_one_token_store_exactly_one_response(eager_tasks):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and real concurrency need PostgreSQL")
+    invitation, token = sent_invitation()
+    start = threading.Barrier(20)
+    statuses = []
+
+    def submit():
+        from django.db import connections
+
+        try:
+            start.wait()
+            statuses.append(Client().post(url(token), GOOD).status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] + [409] * 19
+    assert Response.objects.filter(invitation=invitation).count() == 1
+    assert Invitation.objects.get(pk=invitation.pk).status == InvitationStatus.ANSWERED

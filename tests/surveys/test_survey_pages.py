@@ -1,0 +1,214 @@
+"""The personal link: GET shows, POST answers once, expired and unknown links, opt-out,
+validation, language, follow-ups."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from surveys import links
+from surveys.models import (
+    DirtyRollup,
+    FollowUp,
+    Invitation,
+    InvitationStatus,
+    Response,
+    SuppressedAddress,
+)
+from surveys.notifications import notify_heads
+from touchpoints.models import Outcome
+
+from ..factories import InvitationFactory, StaffFactory, SurveyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {"expectation": "6", "experience": "3", "csat": "2", "nps": "9", "effort": "5"}
+
+
+def sent_invitation(**kwargs):
+    """A delivered invitation and the token its email carried."""
+    kwargs.setdefault("status", InvitationStatus.SENT)
+    kwargs.setdefault("sent_at", timezone.now())
+    invitation = InvitationFactory(**kwargs)
+    token = links.issue(invitation)
+    invitation.expires_at = timezone.now() + dt.timedelta(days=14)
+    invitation.save()
+    return invitation, token
+
+
+def url(token):
+    return f"/s/{token}"
+
+
+def test_get_shows_the_survey_and_never_uses_the_link_up(client):
+    invitation, token = sent_invitation(interaction__touchpoint__name="Showroom visit")
+    for _scanner in range(3):
+        page = client.get(url(token))
+        assert page.status_code == 200
+        assert b"How was Showroom visit?" in page.content
+    assert page["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in page["Cache-Control"]
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.SENT
+    assert client.post(url(token), GOOD).status_code == 200
+
+
+def test_post_stores_the_answer_once_and_marks_its_rollup(client):
+    invitation, token = sent_invitation()
+    page = client.post(url(token), {**GOOD, "comment": "Kept on hold"})
+    assert page.status_code == 200 and b"Thank you" in page.content
+    response = Response.objects.get()
+    assert (response.expectation, response.experience, response.nps) == (6, 3, 9)
+    assert response.comment == "Kept on hold" and response.invitation == invitation
+    assert response.touchpoint == invitation.interaction.touchpoint
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ANSWERED and invitation.answered_at
+    assert DirtyRollup.objects.filter(touchpoint_id=response.touchpoint_id).exists()
+
+    again = client.post(url(token), GOOD)
+    assert again.status_code == 409 and b"already been answered" in again.content
+    assert client.get(url(token)).status_code == 409
+    assert Response.objects.count() == 1
+
+
+def test_an_expired_link_gets_a_friendly_410(client):
+    invitation, token = sent_invitation()
+    now = timezone.now()
+    Invitation.objects.filter(pk=invitation.pk).update(
+        due_at=now - dt.timedelta(days=15), expires_at=now
+    )
+    for page in (client.get(url(token)), client.post(url(token), GOOD)):
+        assert page.status_code == 410 and b"no longer open" in page.content
+    assert not Response.objects.exists()
+
+
+def test_unknown_tokens_are_404_and_throttled_per_address(client, settings):
+    settings.TOUCHSTONE_LINK_MISSES_PER_IP = 3
+    _invitation, token = sent_invitation()
+    assert client.get(url("x" * 43)).status_code == 404
+    assert client.get(url("not-a-token")).status_code == 404
+    assert client.post(url("y" * 43), GOOD).status_code == 404
+    blocked = client.get(url(token))
+    assert blocked.status_code == 429 and blocked["Retry-After"] == "600"
+    other_address = Client(REMOTE_ADDR="10.0.0.9")
+    assert other_address.get(url(token)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "message"),
+    [
+        ({"nps": "11"}, "nps", "Select a valid choice"),
+        ({"expectation": "5"}, "experience", "how it really was"),
+        ({"experience": "5"}, "expectation", "what you expected"),
+        ({}, None, "at least one question"),
+        ({"comment": "x" * 2001}, "comment", "at most 2000 characters"),
+    ],
+)
+def test_bad_answers_are_named_next_to_their_question(client, answers, field, message):
+    invitation, token = sent_invitation()
+    page = client.post(url(token), answers)
+    assert page.status_code == 400 and message in page.content.decode()
+    form = page.context["form"]
+    assert (field in form.errors) if field else form.non_field_errors()
+    assert not Response.objects.exists()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.SENT
+
+
+def test_only_the_measures_the_survey_enables_are_asked_and_stored(client):
+    survey = SurveyFactory(asks_nps=False, asks_effort=False, asks_expectation_experience=False)
+    _invitation, token = sent_invitation(survey=survey)
+    page = client.get(url(token))
+    assert 'name="csat"' in page.content.decode()
+    assert 'name="nps"' not in page.content.decode()
+    client.post(url(token), {"csat": "4", "nps": "0", "effort": "7"})
+    response = Response.objects.get()
+    assert (response.csat, response.nps, response.effort) == (4, None, None)
+
+
+def test_the_page_speaks_the_customers_language_unless_another_is_picked(client):
+    _invitation, token = sent_invitation(
+        interaction__customer__language="de", interaction__touchpoint__name="Hotline"
+    )
+    assert "Wie war Hotline?" in client.get(url(token)).content.decode()
+    assert "How was Hotline?" in client.get(url(token) + "?lang=en").content.decode()
+    client.post(url(token), {**GOOD, "lang": "de"})
+    assert Response.objects.get().language == "de"
+
+
+def test_the_browser_language_is_used_when_the_customers_is_not_offered(client):
+    _invitation, token = sent_invitation(interaction__customer__language="fr")
+    page = client.get(url(token), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
+    assert "Antwort senden" in page.content.decode()
+
+
+def test_prospects_are_asked_what_made_them_go_elsewhere(client):
+    _invitation, token = sent_invitation(interaction__outcome=Outcome.LOST)
+    assert b"What made you go elsewhere?" in client.get(url(token)).content
+
+
+def test_the_page_works_without_javascript_and_labels_every_choice(client):
+    _invitation, token = sent_invitation()
+    html = client.get(url(token)).content.decode()
+    assert "<script" not in html
+    assert html.count("<fieldset") == 5 and html.count("<legend>") == 5
+    assert 'for="id_nps_0"' in html and 'id="id_nps_0"' in html
+
+
+def test_unsubscribe_get_asks_and_one_click_post_opts_out_without_csrf():
+    invitation, token = sent_invitation()
+    customer = invitation.interaction.customer
+    queued = InvitationFactory(interaction__customer=customer)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(url(token) + "/unsubscribe")
+    assert page.status_code == 200 and b"Stop survey emails" in page.content
+    customer.refresh_from_db()
+    assert customer.opted_out_at is None
+
+    done = client.post(url(token) + "/unsubscribe", {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and done["Referrer-Policy"] == "no-referrer"
+    customer.refresh_from_db()
+    assert customer.opted_out_at is not None
+    assert SuppressedAddress.objects.filter(email=customer.email.lower()).exists()
+    queued.refresh_from_db()
+    assert queued.status == InvitationStatus.CANCELLED
+
+
+def test_the_answer_form_needs_csrf_like_every_other_post():
+    _invitation, token = sent_invitation()
+    assert Client(enforce_csrf_checks=True).post(url(token), GOOD).status_code == 403
+
+
+def test_a_detractor_opens_a_follow_up_for_their_own_contact_and_heads_are_told(
+    client, smtp, django_capture_on_commit_callbacks
+):
+    agent = StaffFactory(name="Mia", email="mia@example.com")
+    invitation, token = sent_invitation(
+        interaction__handled_by=agent, interaction__touchpoint__name="Hotline"
+    )
+    department = invitation.interaction.touchpoint.department
+    department.heads.add(UserFactory(username="boss", email="boss@example.com"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(url(token), {**GOOD, "nps": "3", "comment": "Nobody called back"})
+    follow_up = FollowUp.objects.get()
+    assert (follow_up.reason, follow_up.assigned_to, follow_up.status) == (
+        "detractor",
+        agent,
+        "open",
+    )
+    assert callbacks  # the heads' email is queued only once the answer is committed
+    assert notify_heads(follow_up.pk) is True
+    assert notify_heads(follow_up.pk) is False  # a task run twice emails once
+    (email,) = smtp.messages
+    assert "boss@example.com" in email["To"] and "mia@example.com" in email["Cc"]
+    assert "Nobody called back" in email.get_content()
+
+
+def test_a_large_gap_opens_a_follow_up_and_a_content_customer_does_not(client):
+    _invitation, token = sent_invitation()
+    client.post(url(token), {"expectation": "7", "experience": "3", "nps": "8"})
+    assert FollowUp.objects.get().reason == "large_gap"
+    _invitation, token = sent_invitation()
+    client.post(url(token), {"expectation": "5", "experience": "6", "nps": "10"})
+    assert FollowUp.objects.count() == 1
