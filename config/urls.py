@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api import router
 from dashboards.views import home
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("journeys/", include("journeys.urls")),
     path("", include("dashboards.urls")),
     path("", include("surveys.urls")),
+    path("api/v1/", include(router.urls)),
     path("admin/", admin.site.urls),
 ]

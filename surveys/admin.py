@@ -1,6 +1,39 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import FollowUp, Invitation, Response, Survey, TouchpointDailyScore
+from touchpoints.admin import InteractionAdmin
+from touchpoints.models import Interaction
+
+from .intake import invite
+from .models import (
+    FollowUp,
+    Invitation,
+    Response,
+    SuppressedAddress,
+    Survey,
+    TouchpointDailyScore,
+)
+
+# The admin is one of the three doors for interactions: a new one gets its invitation in
+# the same transaction (the admin saves in one), as through the API and the CSV import.
+admin.site.unregister(Interaction)
+
+
+@admin.register(Interaction)
+class InvitingInteractionAdmin(InteractionAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            return
+        invitation, skipped = invite(obj, obj.customer)
+        if invitation is None:
+            messages.info(request, f"No survey invitation: {skipped}.")
+
+
+@admin.register(SuppressedAddress)
+class SuppressedAddressAdmin(admin.ModelAdmin):
+    list_display = ["email", "reason", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email", "note"]
 
 
 @admin.register(Survey)
@@ -18,7 +51,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["interaction__customer", "interaction__touchpoint", "survey"]
     raw_id_fields = ["interaction"]
     # The hash is useless to a person and must never be edited by hand.
-    exclude = ["token_hash"]
+    exclude = ["token_hash", "token_nonce"]
     date_hierarchy = "due_at"
 
 

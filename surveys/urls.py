@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "surveys"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     # Short on purpose: the link is read on phones and pasted from emails.
     path("s/<str:token>", views.answer, name="answer"),
     path("s/<str:token>/unsubscribe", views.unsubscribe, name="unsubscribe"),
+    path("interactions/import/", staff_views.upload_interactions, name="upload_interactions"),
+    path("outbox/", staff_views.outbox, name="outbox"),
 ]

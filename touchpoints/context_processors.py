@@ -1,4 +1,6 @@
-from .roles import role_of
+from django.conf import settings
+
+from .roles import can_edit_maps, role_of
 
 
 def role(request):
@@ -7,4 +9,10 @@ def role(request):
     if user is None:
         return {}
     current = role_of(user)
-    return {"user_role": current, "user_role_label": current.label}
+    return {
+        "user_role": current,
+        "user_role_label": current.label,
+        "user_can_edit": can_edit_maps(user),
+        # The outbox page exists only in embedded mode (DEBUG, emails written to files).
+        "show_outbox": settings.DEBUG and hasattr(settings, "EMAIL_FILE_PATH"),
+    }

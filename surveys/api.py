@@ -1,0 +1,66 @@
+"""REST: interactions in (one or up to 1,000 at once, idempotent by external_id) and out."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from touchpoints.models import Interaction
+from touchpoints.roles import Role, can_edit_maps, role_of
+
+from .serializers import InteractionInSerializer, InteractionSerializer
+
+MAX_BATCH = 1000
+
+
+class MembersReadCxWrite(permissions.BasePermission):
+    """Reading: any role (rows are scoped by for_user). Writing: CX managers and admins."""
+
+    def has_permission(self, request, view):
+        if role_of(request.user) == Role.NONE:
+            return False
+        return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
+
+
+class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = InteractionSerializer
+    permission_classes = [MembersReadCxWrite]
+    filterset_fields = ["touchpoint", "outcome", "external_id"]
+
+    def get_queryset(self):
+        return (
+            Interaction.objects.for_user(self.request.user)
+            .select_related("customer", "invitation")
+            .order_by("-occurred_at", "-pk")
+        )
+
+    @extend_schema(
+        request=InteractionInSerializer(many=True),
+        responses={
+            201: InteractionSerializer(many=True),
+            200: OpenApiResponse(InteractionSerializer, description="Already recorded"),
+        },
+        description="One interaction object or a list of up to 1,000. Re-posting an "
+        "external_id returns the stored record (200) instead of creating another.",
+    )
+    def create(self, request):
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        if many and not 1 <= len(items) <= MAX_BATCH:
+            raise ValidationError({"non_field_errors": [f"send 1 to {MAX_BATCH} items"]})
+        serializers = [InteractionInSerializer(data=item) for item in items]
+        errors = [
+            {"index": index, **serializer.errors}
+            for index, serializer in enumerate(serializers)
+            if not serializer.is_valid()
+        ]
+        if errors:
+            body = errors if many else serializers[0].errors
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        with transaction.atomic():
+            recorded = [serializer.save() for serializer in serializers]
+        output = InteractionSerializer([r.interaction for r in recorded], many=True).data
+        created = any(r.created for r in recorded)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(output if many else output[0], status=code)

@@ -1,0 +1,130 @@
+"""The one validation of an incoming interaction, shared by the API and the CSV import."""
+
+import datetime as dt
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from touchpoints.models import Interaction, Outcome, Staff, Touchpoint
+
+from .intake import CustomerDetails, record_interaction
+
+# Clocks of source systems drift; an interaction from further in the future is a mistake.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "id or natural key"}
+)
+class LookupField(serializers.RelatedField):
+    """A related object by id, or by a natural key (a touchpoint's name, a staff email)
+    that CSV files from other systems carry more often than our ids."""
+
+    def __init__(self, natural_key: str, noun: str, **kwargs):
+        self.natural_key, self.noun = natural_key, noun
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = str(data).strip()
+        queryset = self.get_queryset()
+        matches = (
+            queryset.filter(pk=int(value))
+            if value.isdigit()
+            else queryset.filter(**{f"{self.natural_key}__iexact": value})
+        )
+        found = list(matches[:2])
+        if not found:
+            raise serializers.ValidationError(f"unknown {self.noun} {value!r}")
+        if len(found) > 1:
+            raise serializers.ValidationError(f"{value!r} names several; use the {self.noun} id")
+        return found[0]
+
+    def to_representation(self, value):
+        return value.pk
+
+
+class CustomerInSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
+    external_ref = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    segment = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+def _optional_seconds():
+    return serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+
+class InteractionInSerializer(serializers.Serializer):
+    external_id = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    touchpoint = LookupField("name", "touchpoint", queryset=Touchpoint.objects.all())
+    customer = CustomerInSerializer()
+    occurred_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    handled_by = LookupField(
+        "email", "staff member", queryset=Staff.objects.all(), required=False, allow_null=True
+    )
+    wait_seconds = _optional_seconds()
+    response_seconds = _optional_seconds()
+    resolution_seconds = _optional_seconds()
+    first_contact_resolution = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
+
+    def validate_occurred_at(self, value):
+        if value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError("is in the future")
+        return value
+
+    def save(self):
+        """Record through the one intake service; returns its Recorded result."""
+        data = dict(self.validated_data)
+        customer = CustomerDetails(**data.pop("customer"))
+        self.recorded = record_interaction(customer=customer, **data)
+        return self.recorded
+
+
+class InvitationBriefSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    sent_at = serializers.DateTimeField()
+
+
+class CustomerBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    external_ref = serializers.CharField(allow_null=True)
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    customer = CustomerBriefSerializer()
+    invitation = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "external_id",
+            "touchpoint",
+            "customer",
+            "occurred_at",
+            "outcome",
+            "handled_by",
+            "wait_seconds",
+            "response_seconds",
+            "resolution_seconds",
+            "first_contact_resolution",
+            "invitation",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_invitation(self, interaction) -> dict | None:
+        invitation = getattr(interaction, "invitation", None)
+        return InvitationBriefSerializer(invitation).data if invitation else None
