@@ -14,7 +14,10 @@ from touchpoints.models import Customer, Interaction
 from ..factories import CustomerFactory, StaffFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
-HEADER = "external_id,touchpoint,customer_email,customer_name,occurred_at,outcome,handled_by,wait_seconds"
+HEADER = (
+    "external_id,touchpoint,customer_email,customer_name,occurred_at,outcome,"
+    "handled_by,wait_seconds"
+)
 
 
 @pytest.fixture
