@@ -1,6 +1,8 @@
 """Role fixtures (CX manager, head of A, head of B, a user with no role) and the real
 Celery worker fixture."""
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -100,3 +102,12 @@ def eager_tasks():
         yield
     finally:
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def own_cache_keys(settings):
+    """Counters kept in the shared Redis (link throttling, wake-up windows) start from zero
+    in every test, without flushing a database that others use."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"touchstone-test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
