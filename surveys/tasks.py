@@ -1,6 +1,8 @@
 """Celery tasks: thin and idempotent; the work and its guarantees are in aggregation.py
 (rollups) and delivery.py (emails)."""
 
+import logging
+
 from celery import shared_task
 from django.core.cache import cache
 
@@ -12,19 +14,29 @@ from .notifications import notify_heads
 # none was sent in the last WAKE_WINDOW seconds, and the drain starts after that window, so
 # every dirty row committed inside the window is claimed by it (the beat drain catches the
 # rest whatever happens to Redis). Invitations that are due at once wake delivery the same way.
+log = logging.getLogger(__name__)
+
 WAKE_WINDOW = 1
 WAKE_KEY = "rollups:drain-scheduled"
 DELIVERY_WAKE_KEY = "invitations:delivery-scheduled"
 
 
 def drain_rollups_soon() -> None:
-    if cache.add(WAKE_KEY, 1, timeout=WAKE_WINDOW):
-        drain_rollups.apply_async(countdown=WAKE_WINDOW)
+    _wake(WAKE_KEY, drain_rollups)
 
 
 def deliver_invitations_soon() -> None:
-    if cache.add(DELIVERY_WAKE_KEY, 1, timeout=WAKE_WINDOW):
-        deliver_invitations.apply_async(countdown=WAKE_WINDOW)
+    _wake(DELIVERY_WAKE_KEY, deliver_invitations)
+
+
+def _wake(key: str, task) -> None:
+    """Best effort, after commit: the work is already durable in the database, so with
+    Redis down the request still succeeds and the beat run picks the work up."""
+    try:
+        if cache.add(key, 1, timeout=WAKE_WINDOW):
+            task.apply_async(countdown=WAKE_WINDOW)
+    except Exception:  # any broker or cache failure; the outbox rows wait for the beat
+        log.warning("Could not wake %s; the next beat run will do it", task.name, exc_info=True)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

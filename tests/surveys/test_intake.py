@@ -129,3 +129,22 @@ def test_an_interaction_recorded_late_is_due_now_not_in_the_past(touchpoint):
     before = timezone.now()
     recorded = record(touchpoint, when=before - dt.timedelta(days=2))
     assert recorded.invitation.due_at >= before
+
+
+def test_with_redis_down_recording_succeeds_and_the_invitation_waits_for_beat(
+    settings, touchpoint, django_capture_on_commit_callbacks, caplog
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    touchpoint.survey_delay = None
+    touchpoint.save()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        recorded = record(touchpoint)
+    assert callbacks  # the wake-up was attempted after commit, and failed quietly
+    assert "Could not wake" in caplog.text
+    invitation = Invitation.objects.get(pk=recorded.invitation.pk)
+    assert invitation.status == InvitationStatus.PENDING and invitation.due_at <= timezone.now()
