@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Journey
+from .models import Journey, Stage
 
 
 class JourneyForm(forms.ModelForm):
@@ -8,3 +8,12 @@ class JourneyForm(forms.ModelForm):
         model = Journey
         fields = ["name", "kind", "state", "persona", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["name", "customer_goal"]
+        widgets = {
+            "customer_goal": forms.TextInput(attrs={"placeholder": "What the customer wants"})
+        }
