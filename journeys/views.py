@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from touchpoints.models import Touchpoint
-from touchpoints.roles import can_edit_maps, member_required
+from touchpoints.roles import can_edit_maps, editor_required, member_required
 
 from .editing import (
     PlacementError,
@@ -20,19 +19,6 @@ from .editing import (
 from .forms import JourneyForm, StageForm
 from .models import Journey, Stage, Step
 from .selectors import journey_with_map, journeys_for_list
-
-
-def map_editor_required(view):
-    """Only CX managers (and admins) change maps; heads get 403, anonymous users login."""
-
-    @member_required
-    def wrapper(request, *args, **kwargs):
-        if not can_edit_maps(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 @member_required
@@ -58,7 +44,7 @@ def journey_board(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@map_editor_required
+@editor_required
 def journey_create(request):
     form = JourneyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +58,7 @@ def journey_create(request):
 
 
 @require_http_methods(["GET", "POST"])
-@map_editor_required
+@editor_required
 def journey_edit(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
     form = JourneyForm(request.POST or None, instance=journey)
@@ -86,7 +72,7 @@ def journey_edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@map_editor_required
+@editor_required
 def journey_delete(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
     if request.method == "POST":
@@ -98,7 +84,7 @@ def journey_delete(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def journey_duplicate(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
     copy = duplicate_as_future_state(journey, owner=request.user)
@@ -111,7 +97,7 @@ def journey_duplicate(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def stage_add(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
     form = StageForm(request.POST)
@@ -124,7 +110,7 @@ def stage_add(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def stage_move(request, pk):
     stage = get_object_or_404(Stage, pk=pk)
     step = {"left": -1, "right": 1}.get(request.POST.get("direction"), 0)
@@ -133,7 +119,7 @@ def stage_move(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def stage_delete(request, pk):
     stage = get_object_or_404(Stage, pk=pk)
     delete_stage(stage)
@@ -142,7 +128,7 @@ def stage_delete(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def step_place(request, pk):
     stage = get_object_or_404(Stage, pk=pk)
     touchpoint = Touchpoint.objects.filter(pk=request.POST.get("touchpoint") or 0).first()
@@ -157,7 +143,7 @@ def step_place(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def step_move(request, pk):
     step = get_object_or_404(Step.objects.select_related("stage"), pk=pk)
     direction = request.POST.get("direction")
@@ -180,7 +166,7 @@ def step_move(request, pk):
 
 
 @require_POST
-@map_editor_required
+@editor_required
 def step_remove(request, pk):
     step = get_object_or_404(Step.objects.select_related("stage", "touchpoint"), pk=pk)
     remove_step(step)

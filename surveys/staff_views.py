@@ -9,13 +9,12 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from touchpoints.roles import can_edit_maps, member_required
+from touchpoints.roles import editor_required
 
 from .delivery import deliver
 from .interaction_import import KNOWN, REQUIRED, FileRejected, import_interactions, open_rows
@@ -41,19 +40,8 @@ class UploadForm(forms.Form):
             raise forms.ValidationError("The file is not UTF-8 text.") from error
 
 
-def cx_manager_required(view):
-    @member_required
-    def wrapper(request, *args, **kwargs):
-        if not can_edit_maps(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
-
-
 @require_http_methods(["GET", "POST"])
-@cx_manager_required
+@editor_required
 def upload_interactions(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     result = None
@@ -74,7 +62,7 @@ def upload_interactions(request):
 
 
 @require_http_methods(["GET", "POST"])
-@cx_manager_required
+@editor_required
 def outbox(request):
     """Embedded mode only: the emails written to var/outbox, with their survey links."""
     if not settings.DEBUG or not hasattr(settings, "EMAIL_FILE_PATH"):

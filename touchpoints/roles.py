@@ -8,6 +8,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import render
 
@@ -53,6 +54,20 @@ def member_required(view):
     def wrapper(request, *args, **kwargs):
         if role_of(request.user) == Role.NONE:
             return render(request, "dashboards/no_role.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def editor_required(view):
+    """Only CX managers and admins change maps and data; heads get 403, anonymous users
+    are sent to log in."""
+
+    @member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_edit_maps(request.user):
+            raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
