@@ -8,6 +8,7 @@ leaves a lease that expires, after which the row is claimed again. A reminder is
 stamping reminded_at first: a customer gets at most one, never two.
 """
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -82,19 +83,41 @@ def expire_invitations(now: dt.datetime | None = None) -> int:
 def send_due(now: dt.datetime | None, report: DeliveryReport) -> int:
     """Claim and send one batch of due invitations; returns how many were claimed."""
     now = now or timezone.now()
-    claimed = _claim_due(now)
-    connection = get_connection(fail_silently=False)
-    for invitation in claimed:
-        _send_first(invitation, now, connection, report)
-    return len(claimed)
+    return _send_batch(_claim_due(now), _send_first, now, report)
 
 
 def send_reminders(now: dt.datetime | None, report: DeliveryReport) -> int:
     now = now or timezone.now()
-    claimed = _claim_reminders(now)
-    connection = get_connection(fail_silently=False)
-    for invitation in claimed:
-        _send_reminder(invitation, now, connection, report)
+    return _send_batch(_claim_reminders(now), _send_reminder, now, report)
+
+
+class _Mailer:
+    """One SMTP session for a batch rather than a handshake per email; after a failure the
+    session is dropped and the next email opens a fresh one."""
+
+    def __init__(self):
+        self.connection = get_connection(fail_silently=False)
+
+    def send(self, message) -> None:
+        try:
+            self.connection.open()
+            self.connection.send_messages([message])
+        except OSError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.connection.close()
+
+
+def _send_batch(claimed, send_one, now, report) -> int:
+    mailer = _Mailer()
+    try:
+        for invitation in claimed:
+            send_one(invitation, now, mailer, report)
+    finally:
+        mailer.close()
     return len(claimed)
 
 
@@ -138,7 +161,7 @@ def _with_recipients(invitations):
     return invitations.select_related("survey", "interaction__customer", "interaction__touchpoint")
 
 
-def _send_first(invitation, now, connection, report):
+def _send_first(invitation, now, mailer, report):
     if _no_longer_wanted(invitation):
         _finish(invitation, status=InvitationStatus.CANCELLED, locked_until=None)
         report.cancelled += 1
@@ -147,7 +170,7 @@ def _send_first(invitation, now, connection, report):
     expires_at = now + dt.timedelta(days=invitation.survey.expires_after_days)
     stored_expiry, invitation.expires_at = invitation.expires_at, expires_at  # for the email
     try:
-        connection.send_messages([survey_message(invitation, token)])
+        mailer.send(survey_message(invitation, token))
     except smtplib.SMTPRecipientsRefused as error:
         _refused(invitation, error, report)
         return
@@ -170,12 +193,12 @@ def _send_first(invitation, now, connection, report):
     report.sent += 1
 
 
-def _send_reminder(invitation, now, connection, report):
+def _send_reminder(invitation, now, mailer, report):
     if _no_longer_wanted(invitation):
         return
     token = _token(invitation)
     try:
-        connection.send_messages([survey_message(invitation, token, reminder=True)])
+        mailer.send(survey_message(invitation, token, reminder=True))
     except OSError as error:
         Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.SENT).update(
             reminded_at=None, remind_at=now + REMINDER_RETRY, last_error=_describe(error)

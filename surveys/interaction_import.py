@@ -20,17 +20,8 @@ CUSTOMER_COLUMNS = {
     "customer_language": "language",
     "customer_segment": "segment",
 }
-FIELD_COLUMNS = [
-    "external_id",
-    "touchpoint",
-    "occurred_at",
-    "outcome",
-    "handled_by",
-    "wait_seconds",
-    "response_seconds",
-    "resolution_seconds",
-    "first_contact_resolution",
-]
+# The API's fields are the columns; the nested customer is flattened into customer_*.
+FIELD_COLUMNS = [name for name in InteractionInSerializer().fields if name != "customer"]
 REQUIRED = ["touchpoint", "customer_email", "occurred_at", "outcome"]
 KNOWN = [*FIELD_COLUMNS, *CUSTOMER_COLUMNS]
 

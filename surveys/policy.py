@@ -77,7 +77,7 @@ def decide(interaction: Interaction, customer: Customer, now: dt.datetime | None
     cap = dt.timedelta(days=touchpoint.survey_cap_days)
     capped = (
         Invitation.objects.filter(
-            interaction__customer__email__iexact=customer.email,
+            interaction__customer=customer,
             due_at__gt=due_at - cap,
             due_at__lt=due_at + cap,
         )

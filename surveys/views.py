@@ -4,6 +4,8 @@ GET never changes anything: mail scanners and link previews open links, so only 
 records an answer or an opt-out. Unknown tokens are throttled per client address.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
@@ -31,6 +33,7 @@ def public_page(view):
     """Survey pages: no referrer (the token is in the URL), never cached, not indexed."""
 
     @never_cache
+    @wraps(view)
     def wrapped(request, token, *args, **kwargs):
         try:
             invitation = _invitation(request, token)
@@ -45,7 +48,6 @@ def public_page(view):
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    wrapped.__name__ = view.__name__
     return wrapped
 
 

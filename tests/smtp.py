@@ -16,12 +16,14 @@ from aiosmtpd.controller import Controller
 class RecordingHandler:
     def __init__(self):
         self.messages = []
+        self.sessions = set()  # client (host, port) pairs: one per SMTP connection
         self.refused = set()
         self.fail_every = 0
         self._transactions = 0
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.sessions.add(session.peer)
         if address.lower() in self.refused:
             return "550 5.1.1 No such user"
         envelope.rcpt_tos.append(address)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from .roles import Role, role_of
 
@@ -204,6 +205,10 @@ class Customer(models.Model):
         ordering = ["email"]
         constraints = [
             models.UniqueConstraint(fields=["external_ref"], name="customer_external_ref_unique"),
+        ]
+        indexes = [
+            # Customers are matched by email case-insensitively (UPPER(email) = UPPER(%s)).
+            models.Index(Upper("email"), name="customer_email_upper"),
         ]
 
     def __str__(self):

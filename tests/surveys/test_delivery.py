@@ -63,6 +63,13 @@ def test_a_due_invitation_is_sent_once_with_text_html_and_unsubscribe_headers(sm
     assert deliver().sent == 0 and len(smtp.messages) == 1
 
 
+def test_a_batch_is_sent_over_one_smtp_connection(smtp, touchpoint):
+    for number in range(5):
+        invite(touchpoint, email=f"c{number}@example.com")
+    assert deliver().sent == 5
+    assert len(smtp.messages) == 5 and len(smtp.sessions) == 1
+
+
 def test_the_email_is_in_the_customers_language(smtp, touchpoint):
     invite(touchpoint, language="de-AT")
     deliver()
