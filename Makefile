@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format bench worker beat clean
+.PHONY: setup browser run test lint format bench worker beat clean screenshots
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,21 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: setup
+# The browser tests drive Debian's Chromium through Playwright (no browser download);
+# the emoji font draws the channel icons in screenshots.
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser:
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES); }
+
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Board screenshots for the README, taken from the demo data with the same browser.
+screenshots: setup browser
+	$(BIN)/python docs/screenshots.py
 
 lint: setup
 	$(BIN)/ruff check .

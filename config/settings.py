@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "django_htmx",
     "touchpoints",
     "journeys",
     "surveys",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -220,6 +222,8 @@ X_FRAME_OPTIONS = "DENY"
 # --- Touchstone -----------------------------------------------------------------------
 # Below this many answers a touchpoint's scores are shown as "not enough data".
 TOUCHSTONE_MIN_SAMPLE = env.int("TOUCHSTONE_MIN_SAMPLE", default=30)
+# The live gap and n on the map's cards cover this many days up to today.
+TOUCHSTONE_BOARD_DAYS = env.int("BOARD_SCORE_DAYS", default=90)
 # Named in survey emails and on the survey page.
 TOUCHSTONE_COMPANY_NAME = env.str("COMPANY_NAME", default="Touchstone Flooring")
 # The domain of survey emails' Message-IDs.

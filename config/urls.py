@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("journeys/", include("journeys.urls")),
+    path("touchpoints/", include("touchpoints.urls")),
     path("", include("dashboards.urls")),
     path("", include("surveys.urls")),
     path("api/v1/", include(router.urls)),

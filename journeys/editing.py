@@ -96,6 +96,12 @@ def move_stage(stage: Stage, index: int) -> None:
 
 
 @transaction.atomic
+def rename_stage(stage: Stage, name: str, customer_goal: str = "") -> None:
+    Stage.objects.filter(pk=stage.pk).update(name=name, customer_goal=customer_goal)
+    _touch(stage.journey_id)
+
+
+@transaction.atomic
 def delete_stage(stage: Stage) -> None:
     """The stage and its placements go; the touchpoints and their data stay."""
     lock_journey(stage.journey_id)

@@ -1,11 +1,26 @@
-from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+"""Journey list, board and every board edit.
 
-from touchpoints.models import Touchpoint
+Each board edit is a POST. A plain form post redirects back to the board (the path without
+script, and the keyboard path); an htmx request gets the redrawn board in the response, so
+the map changes without a page reload. A rejected edit redraws the board with the error
+next to its field, status 400.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from touchpoints.forms import NewTouchpointForm, TouchpointForm
+from touchpoints.models import Audience, Channel, Touchpoint
 from touchpoints.roles import can_edit_maps, editor_required, member_required
 
+from .board import build_board, build_card, scores_since
 from .editing import (
     PlacementError,
     add_stage,
@@ -15,10 +30,21 @@ from .editing import (
     move_step,
     place_touchpoint,
     remove_step,
+    rename_stage,
 )
-from .forms import JourneyForm, StageForm
-from .models import Journey, Stage, Step
-from .selectors import journey_with_map, journeys_for_list
+from .forms import JourneyForm, JourneyImportForm, StageForm
+from .models import Journey, JourneyKind, Stage, Step
+from .portability import (
+    ImportProblems,
+    export_journey,
+    import_document,
+    parse_document,
+    start_from,
+    starters,
+)
+from .selectors import journeys_for_list
+
+PICKER_LIMIT = 12
 
 
 @member_required
@@ -30,17 +56,50 @@ def journey_list(request):
     )
 
 
+@require_GET
 @member_required
 def journey_board(request, pk):
+    picker = None
+    if can_edit_maps(request.user) and request.GET.get("place_in"):
+        stage = get_object_or_404(Stage, pk=request.GET["place_in"], journey_id=pk)
+        picker = _picker(stage, request.GET.get("q", ""))
+    return _board_page(request, pk, picker=picker)
+
+
+def _board_page(request, journey_pk, status=200, **extra):
     try:
-        journey = journey_with_map(request.user, pk)
+        board = build_board(request.user, journey_pk, _wants_backstage(request))
     except Journey.DoesNotExist as missing:
         raise Http404("No such journey.") from missing
     can_edit = can_edit_maps(request.user)
-    context = {"journey": journey, "can_edit": can_edit}
+    stage_edit = extra.pop("stage_edit", None)
+    context = {"board": board, "journey": board.journey, "can_edit": can_edit, **extra}
     if can_edit:
-        context |= {"stage_form": StageForm(), "touchpoints": Touchpoint.objects.order_by("name")}
-    return render(request, "journeys/journey_board.html", context)
+        context.setdefault("stage_form", StageForm())
+        for column in board.columns:
+            pk = column.stage.pk
+            column.edit_form = (
+                stage_edit[1]
+                if stage_edit and stage_edit[0] == pk
+                else StageForm(instance=column.stage, prefix=f"stage-{pk}")
+            )
+    template = "journeys/_board.html" if request.htmx else "journeys/journey_board.html"
+    return render(request, template, context, status=status)
+
+
+def _wants_backstage(request):
+    """The backstage lane stays shown across edits made from a page that showed it."""
+    if "backstage" in request.GET:
+        return request.GET["backstage"] == "1"
+    if request.htmx and request.htmx.current_url:
+        return parse_qs(urlsplit(request.htmx.current_url).query).get("backstage") == ["1"]
+    return False
+
+
+def _board_changed(request, journey_pk):
+    if request.htmx:
+        return _board_page(request, journey_pk)
+    return redirect("journeys:board", journey_pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -54,7 +113,55 @@ def journey_create(request):
         messages.success(request, f"Journey “{journey.name}” created.")
         return redirect("journeys:board", journey.pk)
     status = 400 if form.errors else 200
-    return render(request, "journeys/journey_form.html", {"form": form}, status=status)
+    context = {"form": form, "starters": starters()}
+    return render(request, "journeys/journey_form.html", context, status=status)
+
+
+@require_POST
+@editor_required
+def journey_from_starter(request, slug):
+    try:
+        imported = start_from(slug, owner=request.user)
+    except KeyError as unknown:
+        raise Http404("No such template.") from unknown
+    messages.success(request, f"Journey “{imported.journey.name}” started from a template.")
+    return redirect("journeys:board", imported.journey.pk)
+
+
+@require_GET
+@member_required
+def journey_export(request, pk):
+    journey = get_object_or_404(Journey.objects.for_user(request.user), pk=pk)
+    response = JsonResponse(
+        export_journey(journey), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    filename = slugify(journey.name) or "journey"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def journey_import(request):
+    """A journey from an exported document: every problem is listed, and nothing is written
+    unless the whole document is right."""
+    form = JourneyImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = import_document(parse_document(form.document_text()), request.user)
+        except ImportProblems as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(
+                request,
+                f"Journey “{imported.journey.name}” imported: {imported.touchpoints_created} "
+                f"touchpoints created, {imported.touchpoints_reused} existing ones reused.",
+            )
+            return redirect("journeys:board", imported.journey.pk)
+    status = 400 if problems or form.errors else 200
+    context = {"form": form, "problems": problems}
+    return render(request, "journeys/journey_import.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,8 +199,7 @@ def journey_duplicate(request, pk):
     return redirect("journeys:board", copy.pk)
 
 
-# --- Board edits without script: each is a POST that returns to the board --------------
-# These are also the keyboard alternative to dragging cards.
+# --- Stages ------------------------------------------------------------------------------
 
 
 @require_POST
@@ -102,20 +208,32 @@ def stage_add(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
     form = StageForm(request.POST)
     if not form.is_valid():
-        board = journey_with_map(request.user, pk)
-        context = {"journey": board, "can_edit": True, "stage_form": form}
-        return render(request, "journeys/journey_board.html", context, status=400)
+        return _board_page(request, pk, status=400, stage_form=form)
     add_stage(journey, form.cleaned_data["name"], form.cleaned_data["customer_goal"])
-    return _back_to_board(journey.pk)
+    return _board_changed(request, pk)
+
+
+@require_POST
+@editor_required
+def stage_edit(request, pk):
+    stage = get_object_or_404(Stage, pk=pk)
+    form = StageForm(request.POST, instance=Stage.objects.get(pk=pk), prefix=f"stage-{pk}")
+    if not form.is_valid():
+        return _board_page(request, stage.journey_id, status=400, stage_edit=(stage.pk, form))
+    rename_stage(stage, form.cleaned_data["name"], form.cleaned_data["customer_goal"])
+    return _board_changed(request, stage.journey_id)
 
 
 @require_POST
 @editor_required
 def stage_move(request, pk):
+    """To an explicit index (dragging) or one place left or right (buttons)."""
     stage = get_object_or_404(Stage, pk=pk)
-    step = {"left": -1, "right": 1}.get(request.POST.get("direction"), 0)
-    move_stage(stage, stage.position + step)
-    return _back_to_board(stage.journey_id)
+    index = _target_index(request, stage.position, {"left": -1, "right": 1})
+    if index is None:
+        return HttpResponseBadRequest("index: a whole number is required.")
+    move_stage(stage, index)
+    return _board_changed(request, stage.journey_id)
 
 
 @require_POST
@@ -124,7 +242,53 @@ def stage_delete(request, pk):
     stage = get_object_or_404(Stage, pk=pk)
     delete_stage(stage)
     messages.success(request, f"Stage “{stage.name}” removed; its touchpoints are kept.")
-    return _back_to_board(stage.journey_id)
+    return _board_changed(request, stage.journey_id)
+
+
+def _target_index(request, current, directions):
+    if "index" in request.POST:
+        try:
+            return max(int(request.POST["index"]), 0)
+        except ValueError:
+            return None
+    return max(current + directions.get(request.POST.get("direction"), 0), 0)
+
+
+# --- Cards -------------------------------------------------------------------------------
+
+
+@require_GET
+@editor_required
+def stage_picker(request, pk):
+    """Type-ahead: touchpoints matching by name, channel or department, and a form to
+    create one on the spot. Without script, the board page shows the same picker."""
+    stage = get_object_or_404(Stage, pk=pk)
+    if not request.htmx:
+        query = f"?place_in={stage.pk}&q={request.GET.get('q', '')}"
+        return redirect(reverse("journeys:board", args=[stage.journey_id]) + query)
+    context = {"stage": stage, "picker": _picker(stage, request.GET.get("q", ""))}
+    return render(request, "journeys/_picker_results.html", context)
+
+
+def _picker(stage, query, form=None):
+    query = query.strip()
+    placed = Step.objects.filter(stage=stage).values("touchpoint_id")
+    matches = Touchpoint.objects.exclude(pk__in=placed).select_related("department")
+    if query:
+        channels = [value for value, label in Channel.choices if query.lower() in label.lower()]
+        matches = matches.filter(
+            Q(name__icontains=query)
+            | Q(department__name__icontains=query)
+            | Q(channel__in=channels)
+        )
+    if form is None:
+        form = NewTouchpointForm(initial={"name": query}, prefix=f"new-{stage.pk}")
+    return {
+        "stage_pk": stage.pk,
+        "query": query,
+        "matches": matches.order_by("name")[:PICKER_LIMIT],
+        "form": form,
+    }
 
 
 @require_POST
@@ -139,30 +303,54 @@ def step_place(request, pk):
             place_touchpoint(stage, touchpoint.pk)
         except PlacementError as error:
             messages.error(request, f"{touchpoint.name}: {error}")
-    return _back_to_board(stage.journey_id)
+    return _board_changed(request, stage.journey_id)
+
+
+@require_POST
+@editor_required
+def step_create(request, pk):
+    """Create a touchpoint on the spot and place it on the stage."""
+    stage = get_object_or_404(Stage.objects.select_related("journey"), pk=pk)
+    form = NewTouchpointForm(request.POST, prefix=f"new-{stage.pk}")
+    if not form.is_valid():
+        picker = _picker(stage, request.POST.get(f"new-{stage.pk}-name", ""), form)
+        return _board_page(request, stage.journey_id, status=400, picker=picker)
+    touchpoint = form.save(commit=False)
+    if stage.journey.kind == JourneyKind.EMPLOYEE:
+        touchpoint.audience = Audience.EMPLOYEE
+    touchpoint.save()
+    place_touchpoint(stage, touchpoint.pk)
+    messages.success(request, f"Touchpoint “{touchpoint.name}” created and placed.")
+    return _board_changed(request, stage.journey_id)
 
 
 @require_POST
 @editor_required
 def step_move(request, pk):
+    """To a stage and index (dragging), or one step up, down, left or right (buttons)."""
     step = get_object_or_404(Step.objects.select_related("stage"), pk=pk)
-    direction = request.POST.get("direction")
     stage, index = step.stage, step.position
-    if direction in ("up", "down"):
-        index += -1 if direction == "up" else 1
-    elif direction in ("left", "right"):
-        neighbour = Stage.objects.filter(
-            journey_id=stage.journey_id,
-            position=stage.position + (-1 if direction == "left" else 1),
-        ).first()
-        if neighbour is None:
-            return _back_to_board(stage.journey_id)
-        stage = neighbour
+    if "stage" in request.POST:
+        stage = Stage.objects.filter(pk=request.POST["stage"] or 0).first()
+        index = _target_index(request, index, {})
+        if stage is None or index is None:
+            return HttpResponseBadRequest("stage and index: a stage of this journey is required.")
+    else:
+        direction = request.POST.get("direction")
+        if direction in ("up", "down"):
+            index += -1 if direction == "up" else 1
+        elif direction in ("left", "right"):
+            stage = Stage.objects.filter(
+                journey_id=stage.journey_id,
+                position=stage.position + (-1 if direction == "left" else 1),
+            ).first()
+            if stage is None:
+                return _board_changed(request, step.stage.journey_id)
     try:
         move_step(step, stage, max(index, 0))
     except PlacementError as error:
         messages.error(request, str(error))
-    return _back_to_board(step.stage.journey_id)
+    return _board_changed(request, step.stage.journey_id)
 
 
 @require_POST
@@ -171,8 +359,21 @@ def step_remove(request, pk):
     step = get_object_or_404(Step.objects.select_related("stage", "touchpoint"), pk=pk)
     remove_step(step)
     messages.success(request, f"“{step.touchpoint.name}” taken off the map; its data is kept.")
-    return _back_to_board(step.stage.journey_id)
+    return _board_changed(request, step.stage.journey_id)
 
 
-def _back_to_board(journey_id):
-    return redirect("journeys:board", journey_id)
+@require_GET
+@member_required
+def step_detail(request, pk):
+    """The card's panel: the touchpoint, its standards and live scores, and for CX
+    managers its edit form."""
+    step = get_object_or_404(
+        Step.objects.select_related("stage__journey", "touchpoint__department"), pk=pk
+    )
+    card = build_card(request.user, step)
+    context = {"card": card, "journey": step.stage.journey, "since": scores_since()}
+    if can_edit_maps(request.user):
+        context["form"] = TouchpointForm(instance=card.touchpoint)
+        context["touchpoint"] = card.touchpoint
+    template = "journeys/_panel.html" if request.htmx else "journeys/step_detail.html"
+    return render(request, template, context)

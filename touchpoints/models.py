@@ -179,16 +179,25 @@ class Touchpoint(models.Model):
         return self.name
 
     @property
-    def has_standards(self):
-        return any(
-            value is not None
-            for value in (
-                self.target_wait_seconds,
-                self.target_response_seconds,
-                self.target_resolution_seconds,
-                self.target_first_contact_resolution,
-            )
+    def standards(self) -> list[str]:
+        """The service standards set, as short labels for cards and tables."""
+        times = (
+            ("Wait", self.target_wait_seconds),
+            ("Response", self.target_response_seconds),
+            ("Resolution", self.target_resolution_seconds),
         )
+        labels = [f"{name} ≤ {short_duration(seconds)}" for name, seconds in times if seconds]
+        if self.target_first_contact_resolution is not None:
+            labels.append(f"First-contact resolution ≥ {self.target_first_contact_resolution}%")
+        return labels
+
+
+def short_duration(seconds: int) -> str:
+    """45 s, 2 min, 1.5 h, 2 d: a target as people say it."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds} s"
 
 
 class Customer(models.Model):

@@ -1,0 +1,92 @@
+"""Screenshots of the map board for the README, taken from the demo data.
+
+Run with `make screenshots`: builds the demo into a scratch SQLite database, serves it on a
+free local port, and drives Debian's Chromium with Playwright. Writes docs/*.png.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "touchstone-demo"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def main() -> None:
+    scratch = tempfile.mkdtemp(prefix="touchstone-shots-")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{scratch}/demo.sqlite3",
+        "DEBUG": "1",
+        "REDIS_URL": "",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run([*manage, "seed_demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base)
+        shoot(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def wait_for(base: str) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def shoot(base: str) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        page = browser.new_page(viewport={"width": 1680, "height": 1000})
+        page.goto(f"{base}/login/")
+        page.fill("#id_username", "cx")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{base}/journeys/")
+        page.click("text=Buying and installing flooring")
+        page.wait_for_selector(".tp-card")
+        page.screenshot(path=DOCS / "board.png", full_page=True)
+        page.click(".tp-card h3 a >> text=Service hotline")
+        page.wait_for_selector("#panel .panel-body")
+        page.screenshot(path=DOCS / "board-panel.png")
+        page.goto(page.url.split("?")[0] + "?backstage=1")
+        page.wait_for_selector(".backstage")
+        page.screenshot(path=DOCS / "board-backstage.png", full_page=True)
+        page.set_viewport_size({"width": 900, "height": 1100})
+        page.goto(f"{base}/touchpoints/")
+        page.screenshot(path=DOCS / "touchpoints.png")
+        browser.close()
+    print("wrote", ", ".join(sorted(p.name for p in DOCS.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()

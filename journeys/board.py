@@ -1,0 +1,104 @@
+"""The map board as the page draws it: columns of cards with live scores and the backstage.
+
+One read per level (journey, stages, steps, scores, backstage links), whatever the size
+of the map. Scores come from the rollups over the last BOARD_SCORE_DAYS days, and only
+for touchpoints the user may read scores of: a department head sees the whole map but
+only their own department's numbers.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from surveys.scores import Scores
+from surveys.selectors import scores_by_touchpoint
+from touchpoints.models import Audience, Touchpoint
+
+from .models import Journey, JourneyKind, Stage, Step
+from .selectors import journey_with_map
+
+
+@dataclass
+class Card:
+    step: Step
+    scores: Scores | None = None
+    enough_data: bool = False
+    readable: bool = False  # may this user see the touchpoint's scores?
+
+    @property
+    def touchpoint(self) -> Touchpoint:
+        return self.step.touchpoint
+
+
+@dataclass
+class Column:
+    stage: Stage
+    cards: list[Card]
+    backstage: list[Touchpoint] = field(default_factory=list)
+    edit_form: object = None  # the stage's rename form, for editors
+
+
+@dataclass
+class Board:
+    journey: Journey
+    columns: list[Column]
+    since: dt.date
+    show_backstage: bool
+    can_have_backstage: bool
+
+
+def build_board(user, journey_pk: int, show_backstage: bool = False) -> Board:
+    journey = journey_with_map(user, journey_pk)
+    columns = [
+        Column(stage, [Card(step) for step in stage.steps.all()]) for stage in journey.stages.all()
+    ]
+    since = scores_since()
+    _attach_scores(user, [card for column in columns for card in column.cards], since)
+    can_have_backstage = journey.kind == JourneyKind.CUSTOMER
+    if show_backstage and can_have_backstage:
+        _attach_backstage(columns)
+    return Board(journey, columns, since, show_backstage and can_have_backstage, can_have_backstage)
+
+
+def build_card(user, step: Step) -> Card:
+    """One card with its live scores, for the card's panel."""
+    card = Card(step)
+    _attach_scores(user, [card], scores_since())
+    return card
+
+
+def scores_since() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=settings.TOUCHSTONE_BOARD_DAYS - 1)
+
+
+def _attach_scores(user, cards: list[Card], since: dt.date) -> None:
+    ids = {card.touchpoint.pk for card in cards}
+    readable = set(
+        Touchpoint.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    scores = scores_by_touchpoint(readable, since)
+    for card in cards:
+        card.readable = card.touchpoint.pk in readable
+        card.scores = scores.get(card.touchpoint.pk)
+        card.enough_data = bool(
+            card.scores and card.scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
+        )
+
+
+def _attach_backstage(columns: list[Column]) -> None:
+    """Under each stage, the employee-side touchpoints that support its customer ones."""
+    links = Touchpoint.supports.through.objects.filter(
+        to_touchpoint_id__in={card.touchpoint.pk for col in columns for card in col.cards},
+        from_touchpoint__audience=Audience.EMPLOYEE,
+    ).select_related("from_touchpoint__department")
+    supporters: dict[int, list[Touchpoint]] = {}
+    for link in links.order_by("from_touchpoint__name"):
+        supporters.setdefault(link.to_touchpoint_id, []).append(link.from_touchpoint)
+    for column in columns:
+        seen = {}
+        for card in column.cards:
+            for supporter in supporters.get(card.touchpoint.pk, []):
+                seen.setdefault(supporter.pk, supporter)
+        column.backstage = list(seen.values())

@@ -1,0 +1,34 @@
+from django import template
+
+from touchpoints.models import Channel
+
+register = template.Library()
+
+CHANNEL_ICONS = {
+    Channel.PHONE: "☎",
+    Channel.EMAIL: "✉",
+    Channel.WEB: "🌐",
+    Channel.CHAT: "💬",
+    Channel.MOBILE_APP: "📱",
+    Channel.STORE: "🏬",
+    Channel.FIELD_VISIT: "🚐",
+    Channel.MAIL: "📮",
+    Channel.SOCIAL: "📣",
+}
+
+
+@register.filter
+def channel_icon(channel: str) -> str:
+    return CHANNEL_ICONS.get(channel, "•")
+
+
+@register.filter
+def gap_tone(gap: float | None) -> str:
+    """Expected minus experienced: above half a point is frustration, below is delight."""
+    if gap is None:
+        return "none"
+    if gap > 0.5:
+        return "frustration"
+    if gap < -0.5:
+        return "delight"
+    return "met"

@@ -1,0 +1,39 @@
+"""Filters of the touchpoints page."""
+
+import django_filters
+from django.db.models import Q
+
+from .models import Audience, Channel, Department, Touchpoint
+
+
+class TouchpointFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, empty_label="Any channel")
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), empty_label="Any department"
+    )
+    audience = django_filters.ChoiceFilter(choices=Audience.choices, empty_label="Either side")
+    journey = django_filters.NumberFilter(
+        field_name="steps__stage__journey", label="On journey", distinct=True
+    )
+    standards = django_filters.BooleanFilter(method="with_standards", label="Has standards")
+
+    class Meta:
+        model = Touchpoint
+        fields = ["q", "channel", "department", "audience", "journey", "standards"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(description__icontains=value)
+            | Q(department__name__icontains=value)
+        )
+
+    def with_standards(self, queryset, name, value):
+        has_any = (
+            Q(target_wait_seconds__isnull=False)
+            | Q(target_response_seconds__isnull=False)
+            | Q(target_resolution_seconds__isnull=False)
+            | Q(target_first_contact_resolution__isnull=False)
+        )
+        return queryset.filter(has_any) if value else queryset.exclude(has_any)
