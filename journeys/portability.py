@@ -126,7 +126,9 @@ class StageIn(serializers.Serializer):
 
     def validate_touchpoints(self, touchpoints):
         keys = [_key(tp) for tp in touchpoints]
-        twice = sorted({f"{name} ({dept})" for dept, name in keys if keys.count((dept, name)) > 1})
+        twice = sorted(
+            {f"{tp['name']} ({tp['department']})" for tp in touchpoints if keys.count(_key(tp)) > 1}
+        )
         if twice:
             raise serializers.ValidationError(f"placed twice on this stage: {', '.join(twice)}")
         return touchpoints
@@ -166,9 +168,14 @@ def validate_document(data) -> dict:
 
 
 def _flatten(errors, path=""):
-    if isinstance(errors, dict):
+    if isinstance(errors, dict):  # fields by name, or (for lists) items by index
         for key, value in errors.items():
-            name = path if key == "non_field_errors" else f"{path}.{key}" if path else key
+            if key == "non_field_errors":
+                name = path
+            elif isinstance(key, int):
+                name = f"{path}[{key}]"
+            else:
+                name = f"{path}.{key}" if path else key
             yield from _flatten(value, name)
     elif isinstance(errors, list) and errors and not isinstance(errors[0], str):
         for index, value in enumerate(errors):

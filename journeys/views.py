@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from touchpoints.forms import NewTouchpointForm, TouchpointForm
+from touchpoints.forms import NewTouchpointForm, TouchpointForm, bound_data
 from touchpoints.models import Audience, Channel, Touchpoint
 from touchpoints.roles import can_edit_maps, editor_required, member_required
 
@@ -105,7 +105,7 @@ def _board_changed(request, journey_pk):
 @require_http_methods(["GET", "POST"])
 @editor_required
 def journey_create(request):
-    form = JourneyForm(request.POST or None)
+    form = JourneyForm(*bound_data(request))
     if request.method == "POST" and form.is_valid():
         journey = form.save(commit=False)
         journey.owner = request.user
@@ -145,7 +145,7 @@ def journey_export(request, pk):
 def journey_import(request):
     """A journey from an exported document: every problem is listed, and nothing is written
     unless the whole document is right."""
-    form = JourneyImportForm(request.POST or None, request.FILES or None)
+    form = JourneyImportForm(*bound_data(request, files=True))
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +168,7 @@ def journey_import(request):
 @editor_required
 def journey_edit(request, pk):
     journey = get_object_or_404(Journey, pk=pk)
-    form = JourneyForm(request.POST or None, instance=journey)
+    form = JourneyForm(*bound_data(request), instance=journey)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Journey “{journey.name}” saved.")

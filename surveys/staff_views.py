@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from touchpoints.forms import bound_data
 from touchpoints.roles import editor_required
 
 from .delivery import deliver
@@ -43,7 +44,7 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @editor_required
 def upload_interactions(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(*bound_data(request, files=True))
     result = None
     if request.method == "POST" and form.is_valid():
         try:

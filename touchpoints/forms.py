@@ -1,8 +1,18 @@
 """The touchpoint form, used on the touchpoints page and in the map's card panel."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import Audience, Touchpoint
+
+
+def bound_data(request, files=False) -> tuple:
+    """A form's arguments: the posted data on POST, even an empty POST (so the form binds
+    and shows what is missing), and nothing on GET."""
+    if request.method != "POST":
+        return ()
+    return (request.POST, request.FILES) if files else (request.POST,)
+
 
 # Time targets are stored in seconds and edited in minutes, as people set them.
 TIME_TARGETS = {
@@ -72,6 +82,13 @@ class TouchpointForm(UniqueNameInDepartment, forms.ModelForm):
                 decimal_places=2,
                 initial=None if seconds is None else round(seconds / 60, 2),
             )
+        # The model's check constraints, as field errors rather than one generic message.
+        for name, low, high in (
+            ("target_first_contact_resolution", 0, 100),
+            ("effort_estimate", 1, 5),
+        ):
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+            self.fields[name].widget.attrs.update(min=low, max=high)
         self.fields["supports"].queryset = Touchpoint.objects.filter(
             audience=Audience.CUSTOMER
         ).select_related("department")

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from .filters import TouchpointFilter
-from .forms import TouchpointForm
+from .forms import TouchpointForm, bound_data
 from .models import Touchpoint
 from .roles import can_edit_maps, editor_required, member_required
 
@@ -50,7 +50,7 @@ def touchpoint_edit(request, pk):
 def _edit(request, touchpoint):
     """One form for the page and for the map's card panel (an htmx request swaps the form
     in place and tells the board to redraw)."""
-    form = TouchpointForm(request.POST or None, instance=touchpoint)
+    form = TouchpointForm(*bound_data(request), instance=touchpoint)
     if request.method == "POST" and form.is_valid():
         touchpoint = form.save()
         if request.htmx:
