@@ -1,0 +1,140 @@
+"""The map editor in a real browser: build a journey, drag a card, reload, and see that a
+department head finds no way to edit."""
+
+import pytest
+
+from journeys.editing import add_stage, place_touchpoint
+from journeys.models import Journey, Step
+
+from ..factories import JourneyFactory, TouchpointFactory
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def stage_column(page, name):
+    return page.locator("section.stage", has=page.locator("h2", has_text=name))
+
+
+def card(page, stage, name):
+    return stage_column(page, stage).locator("li.tp-card", has_text=name)
+
+
+def redrawn(page, action):
+    """Do something that redraws the board, and wait until the server's board is shown
+    (a drop shows at once in the browser; the answer replaces the board a moment later)."""
+    page.evaluate("document.getElementById('board').dataset.stale = '1'")
+    action()
+    page.wait_for_selector("#board:not([data-stale])")
+
+
+def drag(page, source, target):
+    """Press, move in small steps, release: how a hand drags (SortableJS's pointer path)."""
+    start = source.locator(".meta").bounding_box()
+    end = target.bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + 5)
+    page.mouse.down()
+    x, y = end["x"] + end["width"] / 2, end["y"] + end["height"] - 5
+    for step in range(1, 21):
+        page.mouse.move(
+            start["x"] + (x - start["x"]) * step / 20, start["y"] + (y - start["y"]) * step / 20
+        )
+    page.mouse.up()
+
+
+def test_a_cx_manager_builds_a_map_and_drags_a_card(page, cx_manager, department_a):
+    TouchpointFactory(name="Service hotline", channel="phone", department=department_a)
+    log_in(page, cx_manager.username)
+
+    page.goto("/journeys/new/")
+    page.fill("#id_name", "Buying a floor")
+    page.click("text=Create")
+    page.wait_for_selector("#board")
+    # Everything below happens without a page load: this marker would be lost.
+    page.evaluate("window.stillTheSamePage = true")
+
+    for name in ("Discover", "Choose", "Buy"):
+        page.fill(".new-stage #id_name", name)
+        redrawn(page, lambda: page.click(".new-stage button[type=submit]"))
+        stage_column(page, name).wait_for()
+    # No name: the error shows next to the field.
+    redrawn(page, lambda: page.click(".new-stage button[type=submit]"))
+    page.locator(".new-stage .field.invalid p.error").wait_for()
+
+    discover = stage_column(page, "Discover")
+    discover.locator("input[type=search]").fill("hotl")
+    match = discover.locator("button.match", has_text="Service hotline")
+    redrawn(page, match.click)
+    card(page, "Discover", "Service hotline").wait_for()
+
+    choose = stage_column(page, "Choose")
+    choose.locator("input[type=search]").fill("Showroom")
+    choose.locator("details.create[open]").wait_for()
+    choose.locator("select[name$=channel]").select_option("store")
+    choose.locator("select[name$=department]").select_option(label=department_a.name)
+    redrawn(page, choose.locator("text=Create and place").click)
+    card(page, "Choose", "Showroom").wait_for()
+
+    target = stage_column(page, "Buy").locator("ol.cards")
+    redrawn(page, lambda: drag(page, card(page, "Discover", "Service hotline"), target))
+    card(page, "Buy", "Service hotline").wait_for()
+    assert card(page, "Discover", "Service hotline").count() == 0
+
+    # The keyboard path: the move buttons, reached and pressed without a mouse.
+    move = card(page, "Choose", "Showroom").get_by_role(
+        "button", name="Move Showroom to the next stage"
+    )
+    move.focus()
+    redrawn(page, lambda: page.keyboard.press("Enter"))
+    card(page, "Buy", "Showroom").wait_for()
+    assert page.evaluate("window.stillTheSamePage") is True
+
+    page.reload()
+    assert stage_column(page, "Discover").locator("li.tp-card").count() == 0
+    buy = [
+        name.strip()
+        for name in stage_column(page, "Buy").locator("li.tp-card h3").all_inner_texts()
+    ]
+    assert buy == ["Showroom", "Service hotline"]  # moved sideways, it keeps its row
+    journey = Journey.objects.get(name="Buying a floor")
+    stored = Step.objects.filter(stage__journey=journey).order_by("stage__position", "position")
+    assert [(s.stage.name, s.touchpoint.name) for s in stored] == [
+        ("Buy", "Showroom"),
+        ("Buy", "Service hotline"),
+    ]
+
+    # The card's panel opens beside the board and edits the touchpoint in place.
+    card(page, "Buy", "Showroom").locator("h3 a").click()
+    panel = page.locator("#panel")
+    panel.locator("#id_name").fill("Showroom visit")
+    redrawn(page, panel.locator("text=Save touchpoint").click)
+    panel.locator("text=Saved.").wait_for()
+    card(page, "Buy", "Showroom visit").wait_for()
+
+
+def test_a_department_head_finds_no_way_to_edit(page, head_a, department_a):
+    journey = JourneyFactory(name="Buying a floor")
+    stage = add_stage(journey, "Discover")
+    place_touchpoint(stage, TouchpointFactory(name="Service hotline", department=department_a).pk)
+    log_in(page, head_a.username)
+    page.goto(f"/journeys/{journey.pk}/")
+    card(page, "Discover", "Service hotline").wait_for()
+    board = page.locator("#board")
+    assert board.locator("button, input, select, textarea, form, .handle").count() == 0
+    assert page.locator("text=Rename or describe").count() == 0
+    assert page.locator("text=Duplicate as future state").count() == 0
+    before = page.locator("li.tp-card").bounding_box()
+    drag(page, card(page, "Discover", "Service hotline"), page.locator("h1"))
+    assert page.locator("li.tp-card").bounding_box() == before
+    # Even a hand-made request from the head's own session is refused.
+    status = page.evaluate(
+        """async (url) => {
+            const headers = JSON.parse(document.body.getAttribute("hx-headers"));
+            const body = new URLSearchParams({name: "X"});
+            const response = await fetch(url, {method: "POST", headers, body});
+            return response.status;
+        }""",
+        f"/journeys/{journey.pk}/stages/",
+    )
+    assert status == 403
+    assert journey.stages.count() == 1
