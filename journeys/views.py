@@ -6,7 +6,7 @@ the map changes without a page reload. A rejected edit redraws the board with th
 next to its field, status 400.
 """
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.contrib import messages
 from django.db.models import Q
@@ -264,8 +264,8 @@ def stage_picker(request, pk):
     create one on the spot. Without script, the board page shows the same picker."""
     stage = get_object_or_404(Stage, pk=pk)
     if not request.htmx:
-        query = f"?place_in={stage.pk}&q={request.GET.get('q', '')}"
-        return redirect(reverse("journeys:board", args=[stage.journey_id]) + query)
+        query = urlencode({"place_in": stage.pk, "q": request.GET.get("q", "")})
+        return redirect(f"{reverse('journeys:board', args=[stage.journey_id])}?{query}")
     context = {"stage": stage, "picker": _picker(stage, request.GET.get("q", ""))}
     return render(request, "journeys/_picker_results.html", context)
 

@@ -1,6 +1,7 @@
 """Filters of the touchpoints page."""
 
 import django_filters
+from django.apps import apps
 from django.db.models import Q
 
 from .models import Audience, Channel, Department, Touchpoint
@@ -12,11 +13,23 @@ class TouchpointFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         queryset=Department.objects.all(), empty_label="Any department"
     )
-    audience = django_filters.ChoiceFilter(choices=Audience.choices, empty_label="Either side")
-    journey = django_filters.NumberFilter(
-        field_name="steps__stage__journey", label="On journey", distinct=True
+    audience = django_filters.ChoiceFilter(
+        choices=Audience.choices, empty_label="Either side", label="Side"
     )
-    standards = django_filters.BooleanFilter(method="with_standards", label="Has standards")
+    journey = django_filters.ModelChoiceFilter(
+        field_name="steps__stage__journey",
+        # By name: this app imports no other (the journeys app builds on this one).
+        queryset=apps.get_model("journeys", "Journey").objects.order_by("name"),
+        label="On journey",
+        empty_label="Any journey",
+        distinct=True,
+    )
+    standards = django_filters.ChoiceFilter(
+        choices=[("yes", "Set"), ("no", "None set")],
+        method="with_standards",
+        label="Service standards",
+        empty_label="Any",
+    )
 
     class Meta:
         model = Touchpoint
@@ -36,4 +49,4 @@ class TouchpointFilter(django_filters.FilterSet):
             | Q(target_resolution_seconds__isnull=False)
             | Q(target_first_contact_resolution__isnull=False)
         )
-        return queryset.filter(has_any) if value else queryset.exclude(has_any)
+        return queryset.filter(has_any) if value == "yes" else queryset.exclude(has_any)

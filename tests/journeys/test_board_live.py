@@ -120,26 +120,32 @@ def test_the_picker_finds_by_name_channel_or_department(client_for, cx_manager, 
 def test_the_picker_without_script_is_shown_on_the_board(client_for, cx_manager, board):
     _journey, _discover, choose = board
     client = client_for(cx_manager)
-    page = client.get(f"/journeys/stages/{choose.pk}/picker/", {"q": "hot"})
-    assert page.status_code == 302
-    page = client.get(page["Location"])
-    assert page.context["picker"]["stage_pk"] == choose.pk
-    assert [tp.name for tp in page.context["picker"]["matches"]] == ["Hotline"]
+
+    def picked(query):
+        page = client.get(f"/journeys/stages/{choose.pk}/picker/", {"q": query})
+        assert page.status_code == 302
+        return client.get(page["Location"]).context["picker"]
+
+    picker = picked("hot")
+    assert picker["stage_pk"] == choose.pk
+    assert [tp.name for tp in picker["matches"]] == ["Hotline"]
+    assert picked("a&place_in=0")["query"] == "a&place_in=0"
+
+
+def create_on(client, stage, name, channel, department):
+    """Post the stage's "create a new touchpoint here" form, as the board's script does."""
+    fields = {"name": name, "channel": channel, "department": department.pk}
+    return client.post(
+        f"/journeys/stages/{stage.pk}/new-touchpoint/",
+        {f"new-{stage.pk}-{key}": value for key, value in fields.items()},
+        **HTMX,
+    )
 
 
 def test_a_touchpoint_is_created_on_the_spot_and_placed(client_for, cx_manager, board):
     _journey, _discover, choose = board
-    department = DepartmentFactory(name="Retail")
-    prefix = f"new-{choose.pk}"
-    page = client_for(cx_manager).post(
-        f"/journeys/stages/{choose.pk}/new-touchpoint/",
-        {
-            f"{prefix}-name": "Showroom",
-            f"{prefix}-channel": "store",
-            f"{prefix}-department": department.pk,
-        },
-        **HTMX,
-    )
+    retail = DepartmentFactory(name="Retail")
+    page = create_on(client_for(cx_manager), choose, "Showroom", "store", retail)
     assert page.status_code == 200
     assert order(choose) == ["Showroom"]
     assert Touchpoint.objects.get(name="Showroom").audience == Audience.CUSTOMER
@@ -149,15 +155,7 @@ def test_on_an_employee_journey_new_touchpoints_are_employee_side(
     client_for, cx_manager, department_a
 ):
     stage = add_stage(JourneyFactory(kind=JourneyKind.EMPLOYEE), "Prepare")
-    prefix = f"new-{stage.pk}"
-    client_for(cx_manager).post(
-        f"/journeys/stages/{stage.pk}/new-touchpoint/",
-        {
-            f"{prefix}-name": "Work order",
-            f"{prefix}-channel": "web",
-            f"{prefix}-department": department_a.pk,
-        },
-    )
+    create_on(client_for(cx_manager), stage, "Work order", "web", department_a)
     assert Touchpoint.objects.get(name="Work order").audience == Audience.EMPLOYEE
 
 
@@ -165,16 +163,7 @@ def test_a_bad_new_touchpoint_shows_errors_and_writes_nothing(
     client_for, cx_manager, board, department_a
 ):
     _journey, _discover, choose = board
-    prefix = f"new-{choose.pk}"
-    page = client_for(cx_manager).post(
-        f"/journeys/stages/{choose.pk}/new-touchpoint/",
-        {
-            f"{prefix}-name": "hotline",
-            f"{prefix}-channel": "fax",
-            f"{prefix}-department": department_a.pk,
-        },
-        **HTMX,
-    )
+    page = create_on(client_for(cx_manager), choose, "hotline", "fax", department_a)
     assert page.status_code == 400
     form = page.context["picker"]["form"]
     assert "already has a touchpoint named" in form.errors["name"][0]

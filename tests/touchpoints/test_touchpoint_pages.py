@@ -42,8 +42,8 @@ def test_the_table_shows_channel_department_standards_and_journeys(
         ({"q": "hot"}, ["Hotline"]),
         ({"q": "sales"}, ["Website"]),  # by department name
         ({"channel": "web"}, ["Website"]),
-        ({"standards": "true"}, ["Hotline"]),
-        ({"standards": "false"}, ["Website"]),
+        ({"standards": "yes"}, ["Hotline"]),
+        ({"standards": "no"}, ["Website"]),
         ({"audience": "employee"}, []),
     ],
 )
