@@ -81,9 +81,6 @@ def shoot(base: str) -> None:
         page.goto(page.url.split("?")[0] + "?backstage=1")
         page.wait_for_selector(".backstage")
         page.screenshot(path=DOCS / "board-backstage.png", full_page=True)
-        page.set_viewport_size({"width": 900, "height": 1100})
-        page.goto(f"{base}/touchpoints/")
-        page.screenshot(path=DOCS / "touchpoints.png")
         browser.close()
     print("wrote", ", ".join(sorted(p.name for p in DOCS.glob("*.png"))))
 

@@ -2,6 +2,8 @@
 touchpoints created on the spot, stage renames, live scores, the card panel, backstage."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import JourneyKind, Step
@@ -252,3 +254,21 @@ def test_the_backstage_lane_lists_supporting_employee_touchpoints(
         **HTMX,
     )
     assert again.context["board"].show_backstage
+
+
+def test_the_board_costs_the_same_queries_whatever_its_size(client_for, cx_manager):
+    def board_of(stages, cards):
+        journey = JourneyFactory()
+        for number in range(stages):
+            stage = add_stage(journey, f"Stage {number}")
+            for _ in range(cards):
+                place_touchpoint(stage, TouchpointFactory().pk)
+        return journey
+
+    client = client_for(cx_manager)
+    counts = []
+    for journey in (board_of(1, 1), board_of(6, 5)):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/journeys/{journey.pk}/?backstage=1").status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
