@@ -1,20 +1,318 @@
-"""Reads for the dashboards: rollups only, never raw responses."""
+"""Reads for the dashboards: rollups only, never raw responses (comments and follow-ups,
+which are lists of records, are read page by page through their indexes).
+
+Every read is scoped by the user: a department head gets their department's touchpoints
+and nothing else, whatever the filter asks for.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 
-from surveys.selectors import scores_by_touchpoint
-from touchpoints.models import Touchpoint
+from journeys.models import Journey, Stage, Step
+from surveys.models import SUM_FIELDS, FollowUp, FollowUpStatus, Response, TouchpointDailyScore
+from surveys.scores import GapChange, Scores, gap_change, scores_from_sums
+from surveys.selectors import sums_by_touchpoint
+from touchpoints.models import Audience, ImprovementAction, Touchpoint
+
+ONE_DAY = dt.timedelta(days=1)
 
 
-def department_touchpoint_rows(department, since, until):
-    """(touchpoint, scores, enough_data) for each touchpoint the department owns."""
-    touchpoints = list(
-        Touchpoint.objects.filter(department=department).order_by("audience", "name")
-    )
-    scores = scores_by_touchpoint([tp.pk for tp in touchpoints], since, until)
+@dataclass(frozen=True)
+class Period:
+    since: dt.date
+    until: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        return Period(self.since - self.days * ONE_DAY, self.since - ONE_DAY)
+
+
+def enough(scores: Scores | None) -> bool:
+    return scores is not None and scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
+
+
+def _add(sums: list[dict]) -> dict:
+    total = dict.fromkeys(SUM_FIELDS, 0)
+    for part in sums:
+        for name, value in part.items():
+            total[name] += value
+    return total
+
+
+# --- Scorecard rows ----------------------------------------------------------------------
+
+
+@dataclass
+class TouchpointRow:
+    touchpoint: Touchpoint
+    scores: Scores
+    change: GapChange  # against the previous period of the same length
+    enough_data: bool
+
+    @property
+    def trend(self) -> str:
+        """ "better", "worse" or "steady": only a significant change counts."""
+        verdict = self.change.verdict
+        return {"improved": "better", "worse": "worse"}.get(verdict, "steady")
+
+
+def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointRow]:
+    ids = [tp.pk for tp in touchpoints]
+    now = sums_by_touchpoint(ids, period.since, period.until)
+    before_period = period.previous()
+    before = sums_by_touchpoint(ids, before_period.since, before_period.until)
     rows = []
     for touchpoint in touchpoints:
-        score = scores.get(touchpoint.pk)
-        enough = score is not None and score.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
-        rows.append((touchpoint, score, enough))
+        sums = now.get(touchpoint.pk, {})
+        scores = scores_from_sums(sums)
+        change = gap_change(before.get(touchpoint.pk, {}), sums)
+        rows.append(TouchpointRow(touchpoint, scores, change, enough(scores)))
     return rows
+
+
+def department_touchpoints(department) -> list[Touchpoint]:
+    return list(
+        Touchpoint.objects.filter(department=department)
+        .select_related("department")
+        .order_by("audience", "name")
+    )
+
+
+# --- Series over time ----------------------------------------------------------------------
+
+
+def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:
+    """Each touchpoint's scores per week (weeks start on Monday), from the daily rows."""
+    rows = TouchpointDailyScore.objects.filter(
+        touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
+    ).values_list("touchpoint_id", "day", *SUM_FIELDS)
+    weeks: dict[int, dict[dt.date, list[dict]]] = {}
+    for touchpoint_id, day, *sums in rows.iterator():
+        monday = day - dt.timedelta(days=day.weekday())
+        weeks.setdefault(touchpoint_id, {}).setdefault(monday, []).append(
+            dict(zip(SUM_FIELDS, sums, strict=True))
+        )
+    return {
+        touchpoint_id: [
+            (week, scores_from_sums(_add(parts))) for week, parts in sorted(by_week.items())
+        ]
+        for touchpoint_id, by_week in weeks.items()
+    }
+
+
+def combined_weekly(touchpoint_ids, period: Period) -> list[tuple[dt.date, Scores]]:
+    """A group's weekly scores from the sums of its touchpoints (busy ones weigh more)."""
+    rows = TouchpointDailyScore.objects.filter(
+        touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
+    ).values_list("day", *SUM_FIELDS)
+    by_week: dict[dt.date, list[dict]] = {}
+    for day, *sums in rows.iterator():
+        monday = day - dt.timedelta(days=day.weekday())
+        by_week.setdefault(monday, []).append(dict(zip(SUM_FIELDS, sums, strict=True)))
+    return [(week, scores_from_sums(_add(parts))) for week, parts in sorted(by_week.items())]
+
+
+def trend_groups(readable, choice: dict) -> dict[str, list[int]]:
+    """What the trend lines are drawn for, always within the readable touchpoints: the
+    chosen touchpoints, else the chosen stages, else one line per department."""
+    if choice.get("channel"):
+        readable = readable.filter(channel=choice["channel"])
+    allowed = {tp.pk: tp for tp in readable}
+    if choice.get("touchpoints"):
+        return {tp.name: [tp.pk] for tp in choice["touchpoints"] if tp.pk in allowed}
+    if choice.get("stages"):
+        groups = {}
+        for stage in choice["stages"]:
+            ids = [
+                pk for pk in stage.steps.values_list("touchpoint_id", flat=True) if pk in allowed
+            ]
+            if ids:
+                groups[f"{stage.name} ({stage.journey.name})"] = ids
+        return groups
+    groups: dict[str, list[int]] = {}
+    for tp in allowed.values():
+        if tp.audience == Audience.CUSTOMER:
+            groups.setdefault(tp.department.name, []).append(tp.pk)
+    return dict(sorted(groups.items()))
+
+
+def group_change(ids, earlier: Period | None, later: Period) -> GapChange | None:
+    """A group's gap in `later` against `earlier`, from the sums of its touchpoints."""
+    if earlier is None:
+        return None
+    then = _add(list(sums_by_touchpoint(ids, earlier.since, earlier.until).values()))
+    now = _add(list(sums_by_touchpoint(ids, later.since, later.until).values()))
+    return gap_change(then, now)
+
+
+# --- The live journey map ------------------------------------------------------------------
+
+
+@dataclass
+class MapPoint:
+    touchpoint: Touchpoint
+    scores: Scores
+    enough_data: bool
+
+
+@dataclass
+class MapStage:
+    stage: Stage
+    points: list[MapPoint]
+    scores: Scores  # the stage's figures from the sums of its touchpoints
+    backstage: list[MapPoint] = field(default_factory=list)
+
+
+def journey_map(journey: Journey, period: Period, channel: str = "") -> list[MapStage]:
+    steps = Step.objects.filter(stage__journey=journey).select_related("touchpoint__department")
+    if channel:
+        steps = steps.filter(touchpoint__channel=channel)
+    by_stage: dict[int, list[Touchpoint]] = {}
+    for step in steps.order_by("position"):
+        by_stage.setdefault(step.stage_id, []).append(step.touchpoint)
+    supporters = _supporters({tp.pk for tps in by_stage.values() for tp in tps})
+    ids = {tp.pk for tps in by_stage.values() for tp in tps}
+    ids |= {tp.pk for tps in supporters.values() for tp in tps}
+    sums = sums_by_touchpoint(ids, period.since, period.until)
+
+    def point(touchpoint):
+        scores = scores_from_sums(sums.get(touchpoint.pk, {}))
+        return MapPoint(touchpoint, scores, enough(scores))
+
+    stages = []
+    for stage in journey.stages.order_by("position"):
+        touchpoints = by_stage.get(stage.pk, [])
+        backstage = {s.pk: s for tp in touchpoints for s in supporters.get(tp.pk, [])}
+        stage_sums = _add(
+            [sums.get(tp.pk, {}) for tp in {tp.pk: tp for tp in touchpoints}.values()]
+        )
+        stages.append(
+            MapStage(
+                stage,
+                [point(tp) for tp in touchpoints],
+                scores_from_sums(stage_sums),
+                [point(tp) for tp in backstage.values()],
+            )
+        )
+    return stages
+
+
+def _supporters(customer_ids) -> dict[int, list[Touchpoint]]:
+    links = Touchpoint.supports.through.objects.filter(
+        to_touchpoint_id__in=customer_ids, from_touchpoint__audience=Audience.EMPLOYEE
+    ).select_related("from_touchpoint__department")
+    found: dict[int, list[Touchpoint]] = {}
+    for link in links.order_by("from_touchpoint__name"):
+        found.setdefault(link.to_touchpoint_id, []).append(link.from_touchpoint)
+    return found
+
+
+# --- Priorities ----------------------------------------------------------------------------
+
+
+@dataclass
+class Priority:
+    touchpoint: Touchpoint
+    scores: Scores
+    impact: float  # 0-100, relative to the highest
+    effort: int
+    bucket: str  # "quick win", "next quarter", "the quarter after", "watch"
+
+
+QUICK_WIN_EFFORT = 2
+QUICK_WIN_IMPACT = 50
+
+
+def priorities(touchpoints: list[Touchpoint], period: Period) -> list[Priority]:
+    """Impact = gap x volume x detractor share, scaled to 100 for the worst touchpoint;
+    effort is the touchpoint's own estimate. Quick wins: high impact, low effort. The rest
+    of what hurts is planned over the next two quarters, best ratio first."""
+    sums = sums_by_touchpoint([tp.pk for tp in touchpoints], period.since, period.until)
+    raw = []
+    for touchpoint in touchpoints:
+        s = sums.get(touchpoint.pk, {})
+        scores = scores_from_sums(s)
+        if not enough(scores):
+            continue
+        detractor_share = (s["detractors"] / s["nps_answered"]) if s["nps_answered"] else 0
+        raw.append((touchpoint, scores, max(scores.gap, 0) * scores.gap_answered * detractor_share))
+    top = max((value for *_, value in raw), default=0) or 1
+    ranked = sorted(
+        (
+            Priority(tp, scores, 100 * value / top, tp.effort_estimate, "")
+            for tp, scores, value in raw
+        ),
+        key=lambda p: (-p.impact / p.effort, -p.impact),
+    )
+    planned = [p for p in ranked if p.impact > 0]
+    for p in ranked:
+        if p.impact <= 0:
+            p.bucket = "watch"
+        elif p.impact >= QUICK_WIN_IMPACT and p.effort <= QUICK_WIN_EFFORT:
+            p.bucket = "quick win"
+    rest = [p for p in planned if not p.bucket]
+    half = (len(rest) + 1) // 2
+    for index, p in enumerate(rest):
+        p.bucket = "next quarter" if index < half else "the quarter after"
+    return ranked
+
+
+# --- Proof of improvement ------------------------------------------------------------------
+
+IMPROVEMENT_WINDOW_DAYS = 60
+
+
+@dataclass
+class ImprovementCheck:
+    action: ImprovementAction
+    before: Period | None
+    after: Period | None
+    change: GapChange | None
+
+
+def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW_DAYS):
+    """For each action that took effect: the gap in the `window` days before it against the
+    days since (up to `window`), with Welch's test. Planned actions have no check yet."""
+    checks = []
+    for action in actions:
+        if action.changed_on is None or action.changed_on > today:
+            checks.append(ImprovementCheck(action, None, None, None))
+            continue
+        before = Period(action.changed_on - window * ONE_DAY, action.changed_on - ONE_DAY)
+        after = Period(action.changed_on, min(today, action.changed_on + (window - 1) * ONE_DAY))
+        tp = action.touchpoint_id
+        change = gap_change(
+            sums_by_touchpoint([tp], before.since, before.until).get(tp, {}),
+            sums_by_touchpoint([tp], after.since, after.until).get(tp, {}),
+        )
+        checks.append(ImprovementCheck(action, before, after, change))
+    return checks
+
+
+# --- Comments and follow-ups ---------------------------------------------------------------
+
+
+def comments(touchpoints, period: Period, search: str = ""):
+    """Newest first, for paging; only the given (already scoped) touchpoints."""
+    found = Response.objects.filter(
+        touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
+    ).exclude(comment="")
+    if search:
+        found = found.filter(Q(comment__icontains=search))
+    return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
+
+
+def open_follow_ups(touchpoints):
+    return (
+        FollowUp.objects.filter(response__touchpoint__in=touchpoints)
+        .exclude(status=FollowUpStatus.DONE)
+        .select_related("response__touchpoint", "assigned_to")
+        .order_by("created_at")
+    )

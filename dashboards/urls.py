@@ -6,4 +6,9 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("departments/<int:pk>/", views.department_detail, name="department"),
+    path("dashboards/journeys/<int:pk>/", views.journey_dashboard, name="journey"),
+    path("dashboards/journeys/<int:pk>/report/", views.journey_report, name="journey_report"),
+    path("dashboards/priorities/", views.priority_list, name="priorities"),
+    path("dashboards/improvements/", views.improvement_list, name="improvements"),
+    path("dashboards/trends/", views.trends, name="trends"),
 ]

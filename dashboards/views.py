@@ -1,16 +1,51 @@
-import datetime as dt
+"""The dashboards. Every figure comes from the rollups through dashboards/selectors.py and
+is drawn by static/js/charts.js from JSON embedded with json_script (no inline script)."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from touchpoints.models import Department
-from touchpoints.roles import Role, member_required, role_of
+from journeys.models import Journey
+from touchpoints.forms import bound_data
+from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
+from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
 
-from .selectors import department_touchpoint_rows
+from . import figures
+from .exports import csv_response
+from .forms import CommentSearchForm, ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from .selectors import (
+    combined_weekly,
+    comments,
+    department_touchpoints,
+    group_change,
+    improvement_checks,
+    journey_map,
+    open_follow_ups,
+    priorities,
+    touchpoint_rows,
+    trend_groups,
+    weekly_scores,
+)
 
-# The default window of the department page.
-RECENT_DAYS = 90
+COMMENTS_PER_PAGE = 20
+SCORE_HEADER = ["n", "gap", "gap 95% margin", "CSAT %", "NPS", "CES", "response rate %"]
+
+
+def _score_cells(scores):
+    return [
+        scores.gap_answered,
+        scores.gap,
+        scores.gap_margin,
+        scores.csat_percent,
+        scores.nps,
+        scores.ces,
+        scores.response_rate,
+    ]
 
 
 @login_required
@@ -25,19 +60,238 @@ def home(request):
     return render(request, "dashboards/no_role.html", status=403)
 
 
+# --- Department scorecard ------------------------------------------------------------------
+
+
 @member_required
 def department_detail(request, pk):
     # Outsiders get a 404, not a 403: another department's page does not "exist" for them.
     department = get_object_or_404(Department.objects.for_user(request.user), pk=pk)
-    until = timezone.localdate()
-    since = until - dt.timedelta(days=RECENT_DAYS - 1)
-    return render(
-        request,
-        "dashboards/department_detail.html",
-        {
-            "department": department,
-            "rows": department_touchpoint_rows(department, since, until),
-            "since": since,
-            "until": until,
-        },
+    form = CommentSearchForm(request.GET or None)
+    period = form.period()
+    touchpoints = department_touchpoints(department)
+    rows = touchpoint_rows(touchpoints, period)
+    found = comments(
+        touchpoints,
+        period,
+        form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
     )
+    export = request.GET.get("export")
+    if export == "touchpoints":
+        return csv_response(
+            f"{department.name} touchpoints {period.since} {period.until}",
+            ["touchpoint", "channel", "side", *SCORE_HEADER, "trend"],
+            (
+                [r.touchpoint.name, r.touchpoint.get_channel_display(), r.touchpoint.audience,
+                 *_score_cells(r.scores), r.trend]
+                for r in rows
+            ),
+        )  # fmt: skip
+    if export == "comments":
+        return csv_response(
+            f"{department.name} comments {period.since} {period.until}",
+            ["submitted", "touchpoint", "expected", "experienced", "csat", "nps", "comment"],
+            (
+                [c.submitted_at.isoformat(), c.touchpoint.name, c.expectation, c.experience,
+                 c.csat, c.nps, c.comment]
+                for c in found.iterator()
+            ),
+        )  # fmt: skip
+    weekly = weekly_scores([tp.pk for tp in touchpoints], period)
+    names = {tp.pk: tp.name for tp in touchpoints}
+    trend_figure = figures.weekly_lines({names[tp]: points for tp, points in weekly.items()})
+    page = Paginator(found, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "department": department,
+        "form": form,
+        "period": period,
+        "rows": rows,
+        "trend_figure": trend_figure,
+        "comments": page,
+        "follow_ups": open_follow_ups(touchpoints)[:50],
+        "query_without_page": _query_without(request, "page", "export"),
+    }
+    return render(request, "dashboards/department_detail.html", context)
+
+
+def _query_without(request, *names):
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+# --- The live journey map ------------------------------------------------------------------
+
+
+@cx_manager_required
+def journey_dashboard(request, pk, template="dashboards/journey_map.html"):
+    journey = get_object_or_404(Journey, pk=pk)
+    form = JourneyMapForm(request.GET or None)
+    period = form.period()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    stages = journey_map(journey, period, data.get("channel", ""))
+    if request.GET.get("export") == "stages":
+        return csv_response(
+            f"{journey.name} {period.since} {period.until}",
+            ["stage", "touchpoint", "department", *SCORE_HEADER],
+            _journey_rows(stages),
+        )
+    context = {
+        "journey": journey,
+        "form": form,
+        "period": period,
+        "stages": stages,
+        "map_figure": figures.journey_map(stages, show_backstage=data.get("backstage", False)),
+        "min_sample": settings.TOUCHSTONE_MIN_SAMPLE,
+        "query": _query_without(request, "export"),
+    }
+    return render(request, template, context)
+
+
+def _journey_rows(stages):
+    for s in stages:
+        yield [s.stage.name, "(whole stage)", "", *_score_cells(s.scores)]
+        for p in s.points:
+            yield [
+                s.stage.name,
+                p.touchpoint.name,
+                p.touchpoint.department.name,
+                *_score_cells(p.scores),
+            ]
+
+
+@cx_manager_required
+def journey_report(request, pk):
+    """The same figures on one printable page (the browser saves it as PDF)."""
+    return journey_dashboard(request, pk, template="dashboards/journey_report.html")
+
+
+# --- Priorities ----------------------------------------------------------------------------
+
+
+@member_required
+def priority_list(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    readable = list(
+        Touchpoint.objects.for_user(request.user)
+        .filter(audience=Audience.CUSTOMER)
+        .select_related("department")
+    )
+    ranked = priorities(readable, period)
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            f"priorities {period.since} {period.until}",
+            ["touchpoint", "department", "plan", "impact", "effort", *SCORE_HEADER],
+            (
+                [p.touchpoint.name, p.touchpoint.department.name, p.bucket, p.impact, p.effort,
+                 *_score_cells(p.scores)]
+                for p in ranked
+            ),
+        )  # fmt: skip
+    context = {
+        "form": form,
+        "period": period,
+        "ranked": ranked,
+        "quick_wins": [p for p in ranked if p.bucket == "quick win"],
+        "plan": [p for p in ranked if p.bucket in ("next quarter", "the quarter after")],
+        "figure": figures.impact_effort(ranked),
+        "query": _query_without(request, "export"),
+    }
+    return render(request, "dashboards/priorities.html", context)
+
+
+# --- Proof of improvement ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def improvement_list(request):
+    can_edit = can_edit_maps(request.user)
+    form = None
+    if can_edit:
+        form = ImprovementForm(*bound_data(request))
+        form.fields["touchpoint"].queryset = Touchpoint.objects.select_related("department")
+        if request.method == "POST" and form.is_valid():
+            action = form.save(commit=False)
+            action.created_by = request.user
+            action.save()
+            messages.success(request, f"Improvement “{action.title}” recorded.")
+            return redirect("dashboards:improvements")
+    elif request.method == "POST":
+        raise PermissionDenied
+    actions = ImprovementAction.objects.for_user(request.user).select_related(
+        "touchpoint__department"
+    )
+    checks = improvement_checks(actions, timezone.localdate())
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            "improvements",
+            ["action", "touchpoint", "status", "changed on", "gap before", "n before",
+             "gap after", "n after", "difference", "p value", "verdict"],
+            (_improvement_row(check) for check in checks),
+        )  # fmt: skip
+    context = {
+        "checks": checks,
+        "figure": figures.before_after(checks),
+        "form": form,
+        "can_edit": can_edit,
+    }
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "dashboards/improvements.html", context, status=status)
+
+
+def _improvement_row(check):
+    action, change = check.action, check.change
+    base = [action.title, action.touchpoint.name, action.get_status_display(), action.changed_on]
+    if change is None:
+        return [*base, None, None, None, None, None, None, "not yet in effect"]
+    return [
+        *base,
+        change.before.gap,
+        change.before.gap_answered,
+        change.after.gap,
+        change.after.gap_answered,
+        change.difference,
+        change.p_value,
+        change.verdict,
+    ]
+
+
+# --- Trends --------------------------------------------------------------------------------
+
+
+@member_required
+def trends(request):
+    """Weekly lines for chosen touchpoints, stages or (by default) departments, and an
+    optional comparison of the period with another, tested for significance."""
+    readable = Touchpoint.objects.for_user(request.user).select_related("department")
+    form = TrendForm(request.GET or None, touchpoints=readable.order_by("name"))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    period = form.period()
+    groups = trend_groups(readable, data)
+    measure = data.get("measure") or "gap"
+    series = {name: combined_weekly(ids, period) for name, ids in groups.items()}
+    compare = data.get("compare")
+    comparison = [(name, group_change(ids, compare, period)) for name, ids in groups.items()]
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            f"trends {period.since} {period.until}",
+            ["group", "week", *SCORE_HEADER],
+            (
+                [name, week, *_score_cells(scores)]
+                for name, points in series.items()
+                for week, scores in points
+            ),
+        )
+    context = {
+        "form": form,
+        "period": period,
+        "compare": compare,
+        "comparison": comparison if compare else [],
+        "measure": measure,
+        "figure": figures.weekly_lines(series, measure),
+        "query": _query_without(request, "export"),
+    }
+    return render(request, "dashboards/trends.html", context)

@@ -76,3 +76,86 @@ def scores_from_sums(sums: Mapping[str, int | None]) -> Scores:
         response_rate=_ratio(s["responses"], s["invitations_sent"], 100),
         comments=s["comments"],
     )
+
+
+# --- Did the gap change? Welch's t-test, from the same sums --------------------------------
+
+
+@dataclass(frozen=True)
+class GapChange:
+    before: Scores
+    after: Scores
+    difference: float | None  # after - before: negative means the gap closed
+    p_value: float | None
+    significant: bool
+
+    @property
+    def verdict(self) -> str:
+        if self.difference is None:
+            return "too few answers"
+        if not self.significant:
+            return "no significant change"
+        return "improved" if self.difference < 0 else "worse"
+
+
+def gap_change(before: Mapping[str, int], after: Mapping[str, int], alpha=0.05) -> GapChange:
+    """Welch's t-test of the mean gap after vs before, from summed rollup rows: n, Σgap
+    and Σgap² are all it needs, so no raw answer is read."""
+    a, b = scores_from_sums(before), scores_from_sums(after)
+    na, nb = a.gap_answered, b.gap_answered
+    if na < 2 or nb < 2:
+        return GapChange(a, b, None, None, False)
+    va = _variance(na, before.get("sum_gap") or 0, before.get("sum_gap_squared") or 0)
+    vb = _variance(nb, after.get("sum_gap") or 0, after.get("sum_gap_squared") or 0)
+    difference = b.gap - a.gap
+    se2 = va / na + vb / nb
+    if se2 == 0:
+        p_value = 1.0 if difference == 0 else 0.0
+    else:
+        t = difference / math.sqrt(se2)
+        df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+        p_value = t_two_sided_p(t, df)
+    return GapChange(a, b, difference, p_value, p_value < alpha)
+
+
+def _variance(n: int, total: int, squares: int) -> float:
+    return max((squares - total * total / n) / (n - 1), 0.0)
+
+
+def t_two_sided_p(t: float, df: float) -> float:
+    """P(|T| ≥ |t|) for Student's t with df degrees of freedom."""
+    return _betainc(df / 2, 0.5, df / (df + t * t))
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularised incomplete beta function I_x(a, b) (continued fraction, Lentz)."""
+    if x <= 0:
+        return 0.0
+    if x >= 1:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1) / (a + b + 2):
+        return front * _beta_fraction(a, b, x) / a
+    return 1 - front * _beta_fraction(b, a, 1 - x) / b
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny = 1e-300
+    c, d = 1.0, 1 - (a + b) * x / (a + 1)
+    d = 1 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 300):
+        for numerator in (
+            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+        ):
+            d = 1 + numerator * d
+            d = 1 / (d if abs(d) > tiny else tiny)
+            c = 1 + numerator / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1) < 3e-14:
+            break
+    return h

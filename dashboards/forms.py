@@ -1,0 +1,101 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from journeys.models import JourneyKind, Stage
+from touchpoints.models import Channel, ImprovementAction, Touchpoint
+
+from .selectors import Period
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 3 * 366
+
+
+class PeriodForm(forms.Form):
+    """A date range; empty fields mean the last 90 days."""
+
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        until = data.get("until") or timezone.localdate()
+        since = data.get("since") or until - dt.timedelta(days=DEFAULT_DAYS - 1)
+        if since > until:
+            self.add_error("since", "The start must be on or before the end.")
+        elif (until - since).days >= MAX_DAYS:
+            self.add_error("since", "Choose at most three years.")
+        data["period"] = Period(since, until)
+        return data
+
+    def period(self) -> Period:
+        if self.is_valid():
+            return self.cleaned_data["period"]
+        today = timezone.localdate()
+        return Period(today - dt.timedelta(days=DEFAULT_DAYS - 1), today)
+
+
+class JourneyMapForm(PeriodForm):
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    backstage = forms.BooleanField(required=False, label="Show the employee lane")
+
+
+class CommentSearchForm(PeriodForm):
+    q = forms.CharField(required=False, label="Search comments")
+
+
+class TrendForm(PeriodForm):
+    MEASURES = [("gap", "Gap"), ("csat_percent", "CSAT %"), ("nps", "NPS"), ("ces", "CES")]
+
+    touchpoints = forms.ModelMultipleChoiceField(
+        queryset=Touchpoint.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    stages = forms.ModelMultipleChoiceField(
+        queryset=Stage.objects.filter(journey__kind=JourneyKind.CUSTOMER)
+        .select_related("journey")
+        .order_by("journey__name", "position"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="Used when no touchpoint is chosen.",
+    )
+    channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    measure = forms.ChoiceField(choices=MEASURES, required=False)
+    compare_since = forms.DateField(
+        required=False, label="Compare with: from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    compare_until = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, touchpoints=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["touchpoints"].queryset = touchpoints
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("compare_since"), data.get("compare_until")
+        if bool(since) != bool(until):
+            self.add_error("compare_until", "Give both ends of the period to compare with.")
+        elif since and since > until:
+            self.add_error("compare_since", "The start must be on or before the end.")
+        data["compare"] = Period(since, until) if since and until and since <= until else None
+        return data
+
+
+class ImprovementForm(forms.ModelForm):
+    class Meta:
+        model = ImprovementAction
+        fields = ["touchpoint", "title", "description", "status", "changed_on"]
+        widgets = {
+            "changed_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == "done" and not data.get("changed_on"):
+            self.add_error("changed_on", "A done action needs the day the change took effect.")
+        return data
