@@ -63,7 +63,9 @@ def journey_map(stages, show_backstage=False) -> dict:
         figure.add_trace(
             _scatter(measured, f"{lane.title()} touchpoints", colour=True), row=1, col=1
         )
-        figure.add_trace(_scatter(thin, "Not enough data", colour=False), row=1, col=1)
+        thin_trace = _scatter(thin, "Not enough data", colour=False)
+        thin_trace.update(legendgroup="thin", showlegend=lane == "customer")
+        figure.add_trace(thin_trace, row=1, col=1)
     expectation = [s.scores.mean_expectation for s in stages]
     experience = [s.scores.mean_experience for s in stages]
     figure.add_trace(
@@ -94,7 +96,14 @@ def journey_map(stages, show_backstage=False) -> dict:
     figure.update_yaxes(visible=False, range=[-rows, 0.8], row=1, col=1)
     figure.update_yaxes(title_text="Mean (1-7)", range=[1, 7], row=2, col=1)
     figure.update_xaxes(
-        type="category", categoryorder="array", categoryarray=names, side="top", row=1, col=1
+        type="category",
+        categoryorder="array",
+        categoryarray=names,
+        side="top",
+        showticklabels=True,
+        tickfont={"size": 14, "color": "#1f2937"},
+        row=1,
+        col=1,
     )
     if show_backstage:
         figure.add_hline(

@@ -33,6 +33,7 @@ from .selectors import (
 )
 
 COMMENTS_PER_PAGE = 20
+FOLLOW_UPS_SHOWN = 20
 SCORE_HEADER = ["n", "gap", "gap 95% margin", "CSAT %", "NPS", "CES", "response rate %"]
 
 
@@ -101,6 +102,7 @@ def department_detail(request, pk):
     names = {tp.pk: tp.name for tp in touchpoints}
     trend_figure = figures.weekly_lines({names[tp]: points for tp, points in weekly.items()})
     page = Paginator(found, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    follow_ups = open_follow_ups(touchpoints)
     context = {
         "department": department,
         "form": form,
@@ -108,7 +110,8 @@ def department_detail(request, pk):
         "rows": rows,
         "trend_figure": trend_figure,
         "comments": page,
-        "follow_ups": open_follow_ups(touchpoints)[:50],
+        "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
+        "follow_ups_count": follow_ups.count(),
         "query_without_page": _query_without(request, "page", "export"),
     }
     return render(request, "dashboards/department_detail.html", context)

@@ -63,24 +63,46 @@ def wait_for(base: str) -> None:
     raise SystemExit("the server did not start")
 
 
+def signed_in(browser, base: str, username: str, width=1680, height=1000):
+    page = browser.new_page(viewport={"width": width, "height": height}, base_url=base)
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
+    return page
+
+
+def chart_page(page, path: str, name: str) -> None:
+    page.goto(path)
+    page.wait_for_selector(".chart .main-svg")
+    page.screenshot(path=DOCS / name, full_page=True)
+
+
 def shoot(base: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        page = browser.new_page(viewport={"width": 1680, "height": 1000})
-        page.goto(f"{base}/login/")
-        page.fill("#id_username", "cx")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.goto(f"{base}/journeys/")
+        page = signed_in(browser, base, "cx")
+        page.goto("/journeys/")
         page.click("text=Buying and installing flooring")
         page.wait_for_selector(".tp-card")
+        board = page.url
         page.screenshot(path=DOCS / "board.png", full_page=True)
         page.click(".tp-card h3 a >> text=Service hotline")
         page.wait_for_selector("#panel .panel-body")
         page.screenshot(path=DOCS / "board-panel.png")
-        page.goto(page.url.split("?")[0] + "?backstage=1")
+        page.goto(board + "?backstage=1")
         page.wait_for_selector(".backstage")
         page.screenshot(path=DOCS / "board-backstage.png", full_page=True)
+        page.goto(board)
+        page.click("text=Live map")
+        page.wait_for_selector(".chart .main-svg")
+        chart_page(page, page.url + "?backstage=on", "live-map.png")
+        chart_page(page, "/dashboards/priorities/", "priorities.png")
+        chart_page(page, "/dashboards/improvements/", "improvements.png")
+        chart_page(page, "/dashboards/trends/", "trends.png")
+        head = signed_in(browser, base, "head-service")
+        chart_page(head, "/", "scorecard.png")
         browser.close()
     print("wrote", ", ".join(sorted(p.name for p in DOCS.glob("*.png"))))
 

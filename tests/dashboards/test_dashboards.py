@@ -1,0 +1,233 @@
+"""The dashboards on a known data set: figures equal the rollup derivations, each role sees
+only what it may (pages, filters and exports), exports are safe in a spreadsheet."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dashboards import figures
+from dashboards.exports import cell
+from dashboards.selectors import Period, journey_map, priorities
+from journeys.editing import add_stage, place_touchpoint
+from surveys.aggregation import rollups_rebuild_all
+from surveys.selectors import scores_by_touchpoint
+from touchpoints.models import ImprovementAction, ImprovementStatus
+
+from ..factories import (
+    InteractionFactory,
+    JourneyFactory,
+    ResponseFactory,
+    TouchpointFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def answer(touchpoint, days_ago=1, expectation=6, experience=3, nps=3, comment=""):
+    moment = timezone.now() - dt.timedelta(days=days_ago)
+    return ResponseFactory(
+        invitation__interaction=InteractionFactory(touchpoint=touchpoint, occurred_at=moment),
+        submitted_at=moment,
+        expectation=expectation,
+        experience=experience,
+        nps=nps,
+        comment=comment,
+    )
+
+
+@pytest.fixture
+def world(department_a, department_b, settings):
+    settings.TOUCHSTONE_MIN_SAMPLE = 3
+    hotline = TouchpointFactory(name="Hotline", department=department_a, effort_estimate=1)
+    showroom = TouchpointFactory(
+        name="Showroom", channel="store", department=department_b, effort_estimate=4
+    )
+    for _ in range(4):
+        answer(hotline, comment="On hold forever")
+        answer(showroom, expectation=4, experience=6, nps=10, comment="Lovely showroom")
+    answer(hotline, comment='=HYPERLINK("http://evil.example")')
+    journey = JourneyFactory(name="Buying a floor")
+    discover, buy = add_stage(journey, "Discover"), add_stage(journey, "Buy")
+    place_touchpoint(discover, showroom.pk)
+    place_touchpoint(buy, hotline.pk)
+    rollups_rebuild_all()
+    return {"hotline": hotline, "showroom": showroom, "journey": journey}
+
+
+def test_the_live_map_equals_the_rollup_derivations(world):
+    period = Period(TODAY - dt.timedelta(days=89), TODAY)
+    stages = journey_map(world["journey"], period)
+    expected = scores_by_touchpoint([world["hotline"].pk], period.since, period.until)
+    hotline = stages[1].points[0]
+    assert hotline.scores == expected[world["hotline"].pk]
+    assert hotline.scores.gap == 3 and hotline.scores.gap_answered == 5 and hotline.enough_data
+    assert stages[0].scores.gap == -2  # the stage sums its touchpoints' rows
+    assert [s.stage.name for s in stages] == ["Discover", "Buy"]
+    assert journey_map(world["journey"], period, channel="store")[1].points == []
+
+
+def test_the_map_figure_places_colours_and_greys(world, settings):
+    settings.TOUCHSTONE_MIN_SAMPLE = 5
+    period = Period(TODAY - dt.timedelta(days=89), TODAY)
+    figure = figures.journey_map(journey_map(world["journey"], period))
+    measured, thin = figure["data"][0], figure["data"][1]
+    assert measured["text"] == ["Hotline"] and measured["marker"]["color"] == [3.0]
+    assert thin["text"] == ["Showroom"]  # 4 answers < 5: greyed
+    curve = figure["data"][3]
+    assert curve["name"] == "Experienced" and curve["y"] == [6.0, 3.0]
+
+
+def test_priorities_rank_quick_wins_first(world):
+    ranked = priorities(
+        [world["hotline"], world["showroom"]], Period(TODAY - dt.timedelta(days=30), TODAY)
+    )
+    assert [(p.touchpoint.name, p.bucket) for p in ranked] == [
+        ("Hotline", "quick win"),
+        ("Showroom", "watch"),  # a delight: nothing to fix
+    ]
+    assert ranked[0].impact == 100
+
+
+def test_a_head_gets_404_for_another_departments_scorecard(client_for, head_a, department_b, world):
+    assert client_for(head_a).get(f"/departments/{department_b.pk}/").status_code == 404
+
+
+def test_the_scorecard_lists_own_comments_searchable_and_exportable(
+    client_for, head_a, department_a, world
+):
+    client = client_for(head_a)
+    page = client.get(f"/departments/{department_a.pk}/", {"q": "hold"})
+    html = page.content.decode()
+    assert "On hold forever" in html and "Lovely showroom" not in html
+    assert page.context["comments"].paginator.count == 4
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    f"/departments/{department_a.pk}/", {"export": "comments"}
+                ).content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows[0][-1] == "comment" and len(rows) == 6
+    assert '\'=HYPERLINK("http://evil.example")' in [row[-1] for row in rows]
+    assert all("Lovely" not in row[-1] for row in rows)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboards/priorities/",
+        "/dashboards/priorities/?export=csv",
+        "/dashboards/trends/?export=csv",
+        "/dashboards/improvements/?export=csv",
+    ],
+)
+def test_no_page_or_export_shows_a_head_another_departments_touchpoint(
+    client_for, head_a, world, url
+):
+    ImprovementAction.objects.create(
+        touchpoint=world["showroom"],
+        title="Bigger showroom",
+        status=ImprovementStatus.DONE,
+        changed_on=TODAY,
+    )
+    body = client_for(head_a).get(url).content.decode("utf-8-sig")
+    assert "Showroom" not in body and "Bigger showroom" not in body
+
+
+def test_trend_filters_cannot_reach_another_department(client_for, head_a, world):
+    page = client_for(head_a).get("/dashboards/trends/", {"touchpoints": [world["showroom"].pk]})
+    figure = page.context["figure"]
+    assert [trace["name"] for trace in figure["data"]] == ["Customer Service"]
+    assert "Showroom" not in page.content.decode()
+
+
+def test_trends_compare_two_periods(client_for, cx_manager, world):
+    for _ in range(5):
+        answer(world["hotline"], days_ago=200, experience=6)  # long ago the hotline was fine
+    rollups_rebuild_all()
+    old = TODAY - dt.timedelta(days=200)
+    page = client_for(cx_manager).get(
+        "/dashboards/trends/",
+        {
+            "touchpoints": [world["hotline"].pk],
+            "compare_since": old.isoformat(),
+            "compare_until": old.isoformat(),
+        },
+    )
+    ((name, change),) = page.context["comparison"]
+    assert name == "Hotline" and change.before.gap == 0 and change.after.gap == 3
+    assert change.verdict == "worse"
+    bad = client_for(cx_manager).get("/dashboards/trends/", {"compare_since": old.isoformat()})
+    assert "Give both ends" in bad.content.decode()
+
+
+def test_the_journey_dashboard_is_for_cx_managers(client_for, cx_manager, head_a, world):
+    url = f"/dashboards/journeys/{world['journey'].pk}/"
+    assert client_for(head_a).get(url).status_code == 403
+    page = client_for(cx_manager).get(url, {"channel": "phone", "backstage": "on"})
+    assert page.status_code == 200
+    data = json.loads(
+        page.content.decode()
+        .split('id="journey-map" type="application/json">')[1]
+        .split("</script>")[0]
+    )
+    assert data["data"][0]["text"] == ["Hotline"]
+    report = client_for(cx_manager).get(f"/dashboards/journeys/{world['journey'].pk}/report/")
+    assert report.status_code == 200 and "Print" in report.content.decode()
+
+
+def test_improvements_are_verified_from_the_rollups(client_for, cx_manager, world):
+    for _ in range(30):
+        answer(world["hotline"], days_ago=40, experience=1)  # before the fix: gap 5
+    for _ in range(30):
+        answer(world["hotline"], days_ago=5, experience=5)  # after: gap about 1
+    rollups_rebuild_all()
+    client = client_for(cx_manager)
+    created = client.post(
+        "/dashboards/improvements/",
+        {"touchpoint": world["hotline"].pk, "title": "Call-back offer", "status": "done",
+         "changed_on": (TODAY - dt.timedelta(days=20)).isoformat()},
+    )  # fmt: skip
+    assert created.status_code == 302
+    page = client.get("/dashboards/improvements/")
+    (check,) = page.context["checks"]
+    assert check.change.verdict == "improved" and check.change.before.gap == 5
+    refused = client.post("/dashboards/improvements/", {"title": "x", "status": "done"})
+    assert refused.status_code == 400 and "needs the day" in refused.content.decode()
+
+
+def test_heads_may_not_record_improvements(client_for, head_a, world):
+    page = client_for(head_a).post("/dashboards/improvements/", {"title": "x"})
+    assert page.status_code == 403 and not ImprovementAction.objects.exists()
+
+
+def test_cells_that_start_a_formula_are_escaped():
+    assert [cell(v) for v in ("=1+1", "+x", "-x", "@x", "\tx", "\rx", "ok", -1.5, 3, None)] == [
+        "'=1+1", "'+x", "'-x", "'@x", "'\tx", "'\rx", "ok", "-1.5", "3", "",
+    ]  # fmt: skip
+
+
+def test_the_scorecard_costs_the_same_queries_for_more_touchpoints(
+    client_for, head_a, department_a, world
+):
+    client = client_for(head_a)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/departments/{department_a.pk}/").status_code == 200
+        return len(captured)
+
+    before = count()
+    for number in range(8):
+        answer(TouchpointFactory(name=f"Desk {number}", department=department_a), comment="ok")
+    rollups_rebuild_all()
+    assert count() == before
