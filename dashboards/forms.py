@@ -41,10 +41,6 @@ class JourneyMapForm(PeriodForm):
     backstage = forms.BooleanField(required=False, label="Show the employee lane")
 
 
-class CommentSearchForm(PeriodForm):
-    q = forms.CharField(required=False, label="Search comments")
-
-
 class TrendForm(PeriodForm):
     MEASURES = [("gap", "Gap"), ("csat_percent", "CSAT %"), ("nps", "NPS"), ("ces", "CES")]
 

@@ -17,7 +17,7 @@ from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_r
 
 from . import figures
 from .exports import csv_response
-from .forms import CommentSearchForm, ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
 from .selectors import (
     combined_weekly,
     comments,
@@ -68,15 +68,12 @@ def home(request):
 def department_detail(request, pk):
     # Outsiders get a 404, not a 403: another department's page does not "exist" for them.
     department = get_object_or_404(Department.objects.for_user(request.user), pk=pk)
-    form = CommentSearchForm(request.GET or None)
+    form = PeriodForm(request.GET or None)
     period = form.period()
+    search = request.GET.get("q", "").strip()
     touchpoints = department_touchpoints(department)
     rows = touchpoint_rows(touchpoints, period)
-    found = comments(
-        touchpoints,
-        period,
-        form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else "",
-    )
+    found = comments(touchpoints, period, search)
     export = request.GET.get("export")
     if export == "touchpoints":
         return csv_response(
@@ -110,6 +107,7 @@ def department_detail(request, pk):
         "rows": rows,
         "trend_figure": trend_figure,
         "comments": page,
+        "search": search,
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
         "follow_ups_count": follow_ups.count(),
         "query_without_page": _query_without(request, "page", "export"),

@@ -38,6 +38,9 @@ def page(chromium, live_server):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Console errors include refused requests; tests that expect none check this list.
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     yield page
     context.close()
     assert errors == [], f"script errors on the page: {errors}"

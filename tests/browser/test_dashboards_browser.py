@@ -1,0 +1,73 @@
+"""Every dashboard in a real browser, on the demo data, as a CX manager and as a
+department head: the charts render, filters change them, no script error."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from dashboards.demo import DEMO_PASSWORD, demo_build
+from journeys.models import Journey, JourneyKind
+from touchpoints.models import Department
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo():
+    demo_build(customers=300, interactions=4000, days=120)
+    return Journey.objects.get(kind=JourneyKind.CUSTOMER)
+
+
+def charts_drawn(page, path, expected=1):
+    page.goto(path)
+    page.wait_for_selector(".chart .main-svg")
+    assert page.locator(".chart .main-svg").count() >= expected
+    assert page.locator(".js-plotly-plot").count() == page.locator("[data-figure]").count()
+    return page
+
+
+def markers(page):
+    return page.locator(".chart .scatterlayer .point").count()
+
+
+def test_a_cx_manager_sees_every_dashboard(page, demo, settings):
+    settings.TOUCHSTONE_MIN_SAMPLE = 10
+    log_in(page, "cx", DEMO_PASSWORD)
+    charts_drawn(page, f"/dashboards/journeys/{demo.pk}/")
+    everything = markers(page)
+    page.select_option("#id_channel", "phone")
+    page.click("text=Apply")
+    page.wait_for_selector(".chart .main-svg")
+    assert 0 < markers(page) < everything  # the filter changed the figure
+    charts_drawn(page, f"/dashboards/journeys/{demo.pk}/report/")
+    charts_drawn(page, "/dashboards/priorities/")
+    charts_drawn(page, "/dashboards/improvements/")
+    charts_drawn(page, "/dashboards/trends/")
+    lines = page.locator(".chart .scatterlayer .trace").count()
+    page.select_option("#id_touchpoints", label="Service hotline")
+    page.click("text=Apply")
+    page.wait_for_selector(".chart .main-svg")
+    assert page.locator(".chart .scatterlayer .trace").count() == 1 < lines
+    for department in Department.objects.all():
+        charts_drawn(page, f"/departments/{department.pk}/")
+    assert page.console_errors == []
+
+
+def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
+    head = get_user_model().objects.get(username="head-service")
+    log_in(page, head.username, DEMO_PASSWORD)
+    charts_drawn(page, "/")
+    assert "Customer Service" in page.locator("h1").inner_text()
+    page.fill("#id_q", "hold")
+    page.click("form.search button")
+    page.wait_for_url("**q=hold**")
+    comments = page.locator(".comments li").all_inner_texts()
+    assert comments and all("hold" in text.lower() for text in comments)
+    for path in ("/dashboards/priorities/", "/dashboards/trends/", "/dashboards/improvements/"):
+        charts_drawn(page, path)
+        assert "Showroom visit" not in page.content()  # Sales owns it
+    sales = Department.objects.get(name="Sales")
+    assert page.goto(f"/departments/{sales.pk}/").status == 404
+    assert page.goto(f"/dashboards/journeys/{demo.pk}/").status == 403
+    assert [e for e in page.console_errors if "404" not in e and "403" not in e] == []
