@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import DateField, Q, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from journeys.models import Journey, Stage, Step
 from surveys.models import SUM_FIELDS, FollowUp, FollowUpStatus, Response, TouchpointDailyScore
@@ -88,35 +89,45 @@ def department_touchpoints(department) -> list[Touchpoint]:
 # --- Series over time ----------------------------------------------------------------------
 
 
-def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:
-    """Each touchpoint's scores per week (weeks start on Monday), from the daily rows."""
-    rows = TouchpointDailyScore.objects.filter(
-        touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
-    ).values_list("touchpoint_id", "day", *SUM_FIELDS)
-    weeks: dict[int, dict[dt.date, list[dict]]] = {}
-    for touchpoint_id, day, *sums in rows.iterator():
-        monday = day - dt.timedelta(days=day.weekday())
-        weeks.setdefault(touchpoint_id, {}).setdefault(monday, []).append(
-            dict(zip(SUM_FIELDS, sums, strict=True))
+# Up to half a year a series is drawn by week; longer ones by month.
+WEEKLY_UP_TO_DAYS = 183
+
+
+def _bucket(period: Period):
+    unit = TruncWeek if period.days <= WEEKLY_UP_TO_DAYS else TruncMonth
+    # A date, not a timestamp: no time zone conversion of every row on the way out.
+    return unit("day", output_field=DateField())
+
+
+def _summed_by_bucket(touchpoint_ids, period: Period, *by: str):
+    """Daily rows summed per week (from Monday) or month in the database: one row per bucket
+    (and per `by` column), whatever the number of days."""
+    return (
+        TouchpointDailyScore.objects.filter(
+            touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
         )
+        .annotate(bucket=_bucket(period))
+        .values(*by, "bucket")
+        .annotate(**{name: Sum(name) for name in SUM_FIELDS})
+        .order_by(*by, "bucket")
+    )
+
+
+def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:
+    """Each touchpoint's scores per week (per month over long periods)."""
+    series: dict[int, list[tuple[dt.date, Scores]]] = {}
+    for row in _summed_by_bucket(touchpoint_ids, period, "touchpoint_id"):
+        series.setdefault(row["touchpoint_id"], []).append((row["bucket"], scores_from_sums(row)))
+    return series
+
+
+def grouped_weekly(groups: dict[str, list[int]], period: Period) -> dict[str, list]:
+    """Each group's scores per week (per month over long periods) from the sums of its
+    touchpoints, so busy ones weigh more; summed in the database, a query per group."""
     return {
-        touchpoint_id: [
-            (week, scores_from_sums(_add(parts))) for week, parts in sorted(by_week.items())
-        ]
-        for touchpoint_id, by_week in weeks.items()
+        name: [(row["bucket"], scores_from_sums(row)) for row in _summed_by_bucket(ids, period)]
+        for name, ids in groups.items()
     }
-
-
-def combined_weekly(touchpoint_ids, period: Period) -> list[tuple[dt.date, Scores]]:
-    """A group's weekly scores from the sums of its touchpoints (busy ones weigh more)."""
-    rows = TouchpointDailyScore.objects.filter(
-        touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
-    ).values_list("day", *SUM_FIELDS)
-    by_week: dict[dt.date, list[dict]] = {}
-    for day, *sums in rows.iterator():
-        monday = day - dt.timedelta(days=day.weekday())
-        by_week.setdefault(monday, []).append(dict(zip(SUM_FIELDS, sums, strict=True)))
-    return [(week, scores_from_sums(_add(parts))) for week, parts in sorted(by_week.items())]
 
 
 def trend_groups(readable, choice: dict) -> dict[str, list[int]]:
@@ -143,13 +154,19 @@ def trend_groups(readable, choice: dict) -> dict[str, list[int]]:
     return dict(sorted(groups.items()))
 
 
-def group_change(ids, earlier: Period | None, later: Period) -> GapChange | None:
-    """A group's gap in `later` against `earlier`, from the sums of its touchpoints."""
-    if earlier is None:
-        return None
-    then = _add(list(sums_by_touchpoint(ids, earlier.since, earlier.until).values()))
-    now = _add(list(sums_by_touchpoint(ids, later.since, later.until).values()))
-    return gap_change(then, now)
+def grouped_changes(groups: dict[str, list[int]], earlier: Period, later: Period):
+    """Each group's gap in `later` against `earlier`: [(name, GapChange)], two queries."""
+    ids = {pk for members in groups.values() for pk in members}
+    then = sums_by_touchpoint(ids, earlier.since, earlier.until)
+    now = sums_by_touchpoint(ids, later.since, later.until)
+
+    def total(sums, members):
+        return _add([sums.get(pk, {}) for pk in set(members)])
+
+    return [
+        (name, gap_change(total(then, members), total(now, members)))
+        for name, members in groups.items()
+    ]
 
 
 # --- The live journey map ------------------------------------------------------------------

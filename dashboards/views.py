@@ -1,11 +1,12 @@
 """The dashboards. Every figure comes from the rollups through dashboards/selectors.py and
 is drawn by static/js/charts.js from JSON embedded with json_script (no inline script)."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -19,10 +20,10 @@ from . import figures
 from .exports import csv_response
 from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
 from .selectors import (
-    combined_weekly,
     comments,
     department_touchpoints,
-    group_change,
+    grouped_changes,
+    grouped_weekly,
     improvement_checks,
     journey_map,
     open_follow_ups,
@@ -98,7 +99,7 @@ def department_detail(request, pk):
     weekly = weekly_scores([tp.pk for tp in touchpoints], period)
     names = {tp.pk: tp.name for tp in touchpoints}
     trend_figure = figures.weekly_lines({names[tp]: points for tp, points in weekly.items()})
-    page = Paginator(found, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = comment_page(found, request.GET.get("page"))
     follow_ups = open_follow_ups(touchpoints)
     context = {
         "department": department,
@@ -107,12 +108,36 @@ def department_detail(request, pk):
         "rows": rows,
         "trend_figure": trend_figure,
         "comments": page,
+        # The period's comment count comes from the rollups; a search is not counted.
+        "comment_count": None if search else sum(r.scores.comments for r in rows),
         "search": search,
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
         "follow_ups_count": follow_ups.count(),
         "query_without_page": _query_without(request, "page", "export"),
     }
     return render(request, "dashboards/department_detail.html", context)
+
+
+@dataclass
+class CommentPage:
+    items: list
+    number: int
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def comment_page(found, number) -> CommentPage:
+    """One page of newest-first comments, without counting them all: a COUNT over months of
+    answers would cost more than the whole page."""
+    try:
+        number = max(int(number or 1), 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * COMMENTS_PER_PAGE
+    items = list(found[start : start + COMMENTS_PER_PAGE + 1])
+    return CommentPage(items[:COMMENTS_PER_PAGE], number, len(items) > COMMENTS_PER_PAGE)
 
 
 def _query_without(request, *names):
@@ -273,9 +298,8 @@ def trends(request):
     period = form.period()
     groups = trend_groups(readable, data)
     measure = data.get("measure") or "gap"
-    series = {name: combined_weekly(ids, period) for name, ids in groups.items()}
+    series = grouped_weekly(groups, period)
     compare = data.get("compare")
-    comparison = [(name, group_change(ids, compare, period)) for name, ids in groups.items()]
     if request.GET.get("export") == "csv":
         return csv_response(
             f"trends {period.since} {period.until}",
@@ -290,7 +314,7 @@ def trends(request):
         "form": form,
         "period": period,
         "compare": compare,
-        "comparison": comparison if compare else [],
+        "comparison": grouped_changes(groups, compare, period) if compare else [],
         "measure": measure,
         "figure": figures.weekly_lines(series, measure),
         "query": _query_without(request, "export"),

@@ -100,7 +100,6 @@ def shoot(base: str) -> None:
         chart_page(page, page.url + "?backstage=on", "live-map.png")
         chart_page(page, "/dashboards/priorities/", "priorities.png")
         chart_page(page, "/dashboards/improvements/", "improvements.png")
-        chart_page(page, "/dashboards/trends/", "trends.png")
         head = signed_in(browser, base, "head-service")
         chart_page(head, "/", "scorecard.png")
         browser.close()

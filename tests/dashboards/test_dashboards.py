@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import plotly.graph_objects as go
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from dashboards import figures
 from dashboards.exports import cell
-from dashboards.selectors import Period, journey_map, priorities
+from dashboards.selectors import Period, grouped_weekly, journey_map, priorities, weekly_scores
 from journeys.editing import add_stage, place_touchpoint
 from surveys.aggregation import rollups_rebuild_all
 from surveys.selectors import scores_by_touchpoint
@@ -106,7 +107,9 @@ def test_the_scorecard_lists_own_comments_searchable_and_exportable(
     page = client.get(f"/departments/{department_a.pk}/", {"q": "hold"})
     html = page.content.decode()
     assert "On hold forever" in html and "Lovely showroom" not in html
-    assert page.context["comments"].paginator.count == 4
+    assert len(page.context["comments"].items) == 4 and page.context["comment_count"] is None
+    unsearched = client.get(f"/departments/{department_a.pk}/")
+    assert unsearched.context["comment_count"] == 5  # from the rollups
     rows = list(
         csv.reader(
             io.StringIO(
@@ -231,3 +234,51 @@ def test_the_scorecard_costs_the_same_queries_for_more_touchpoints(
         answer(TouchpointFactory(name=f"Desk {number}", department=department_a), comment="ok")
     rollups_rebuild_all()
     assert count() == before
+
+
+def test_comments_are_paged_newest_first(client_for, head_a, department_a, world):
+    for day in range(25):
+        answer(world["hotline"], days_ago=day + 2, comment=f"note {day}")
+    client = client_for(head_a)
+    first = client.get(f"/departments/{department_a.pk}/", {"q": "note"}).context["comments"]
+    assert [r.comment for r in first][:2] == ["note 0", "note 1"] and first.has_next
+    second = client.get(f"/departments/{department_a.pk}/", {"q": "note", "page": 2})
+    assert [r.comment for r in second.context["comments"]] == [f"note {d}" for d in range(20, 25)]
+    assert not second.context["comments"].has_next
+    assert client.get(f"/departments/{department_a.pk}/", {"page": "x"}).status_code == 200
+
+
+def test_every_figure_is_valid_plotly(client_for, cx_manager, world):
+    """The builders write plain dicts; Plotly's own validators check them here."""
+    client = client_for(cx_manager)
+    ImprovementAction.objects.create(
+        touchpoint=world["hotline"], title="Fix", status=ImprovementStatus.DONE, changed_on=TODAY
+    )
+    pages = [
+        (f"/dashboards/journeys/{world['journey'].pk}/?backstage=on", "map_figure"),
+        (f"/departments/{world['hotline'].department_id}/", "trend_figure"),
+        ("/dashboards/priorities/", "figure"),
+        ("/dashboards/improvements/", "figure"),
+        ("/dashboards/trends/?measure=nps", "figure"),
+    ]
+    for url, name in pages:
+        figure = client.get(url).context[name]
+        go.Figure(figure)  # raises on any unknown or invalid property
+        assert figure["data"], url
+
+
+def test_weekly_series_equal_the_scores_of_each_week(world):
+    for days_ago in (3, 9, 10, 20):
+        answer(world["hotline"], days_ago=days_ago, experience=days_ago % 7 + 1)
+    rollups_rebuild_all()
+    period = Period(TODAY - dt.timedelta(days=27), TODAY)
+    hotline = world["hotline"].pk
+    series = weekly_scores([hotline], period)[hotline]
+    assert sum(scores.gap_answered for _, scores in series) == 9
+    for monday, scores in series:
+        assert monday.weekday() == 0
+        first, last = max(monday, period.since), min(monday + dt.timedelta(days=6), TODAY)
+        assert scores == scores_by_touchpoint([hotline], first, last)[hotline]
+    groups = grouped_weekly({"both": [hotline, world["showroom"].pk], "one": [hotline]}, period)
+    assert sum(s.gap_answered for _, s in groups["both"]) == 13
+    assert [scores for _, scores in groups["one"]] == [scores for _, scores in series]
