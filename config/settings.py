@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,6 +144,11 @@ CELERY_BEAT_SCHEDULE = {
     "drain-rollups": {
         "task": "surveys.tasks.drain_rollups",
         "schedule": timedelta(minutes=1).total_seconds(),
+    },
+    # The real-paths chart counts yesterday's paths too.
+    "rebuild-paths": {
+        "task": "surveys.tasks.rebuild_paths",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

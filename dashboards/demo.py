@@ -28,6 +28,7 @@ from surveys.models import (
     SurveyAudience,
     local_day,
 )
+from surveys.paths import rebuild_paths
 from touchpoints.models import (
     Audience,
     Complaint,
@@ -84,6 +85,7 @@ def demo_build(*, customers=2000, interactions=20000, days=180, seed=42, today=N
     with transaction.atomic():
         counts = builder.build(customers, interactions)
         counts["rollups"] = rollups_rebuild_all()
+        counts["path transitions"] = rebuild_paths()
     return DemoSummary(True, demo_logins(), counts)
 
 

@@ -268,3 +268,65 @@ def before_after(checks) -> dict:
         "legend": {"orientation": "h", "y": -0.3},
     }
     return _figure(traces, layout)
+
+
+PATH_COLOURS = {
+    "designed": "rgba(67, 56, 202, 0.45)",
+    "off the map": "rgba(217, 119, 6, 0.55)",
+    "walked away": "rgba(185, 28, 28, 0.6)",
+    "stopped": "rgba(148, 163, 184, 0.5)",
+}
+ENDS = {"walked away": "Walked away (abandoned, lost)", "stopped": "No further interaction"}
+
+
+def real_paths(links) -> dict:
+    """A Sankey of real paths: a node per (step, touchpoint), and where paths end."""
+    nodes: dict[tuple, int] = {}
+    labels, colours = [], []
+
+    def node(key, label, colour):
+        if key not in nodes:
+            nodes[key] = len(labels)
+            labels.append(label)
+            colours.append(colour)
+        return nodes[key]
+
+    sources, targets, values, link_colours, hovers = [], [], [], [], []
+    for link in links:
+        source = node(
+            (link.step, link.source.pk),
+            f"{link.step}. {_escape(link.source.name)}",
+            link.source.department.colour,
+        )
+        if link.target is None:
+            target = node(
+                ("end", link.kind),
+                ENDS[link.kind],
+                "#b91c1c" if link.kind == "walked away" else "#94a3b8",
+            )
+        else:
+            target = node(
+                (link.step + 1, link.target.pk),
+                f"{link.step + 1}. {_escape(link.target.name)}",
+                link.target.department.colour,
+            )
+        sources.append(source)
+        targets.append(target)
+        values.append(link.count)
+        link_colours.append(PATH_COLOURS[link.kind])
+        hovers.append(link.kind)
+    trace = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "node": {"label": labels, "color": colours, "pad": 14, "thickness": 14},
+        "link": {
+            "source": sources,
+            "target": targets,
+            "value": values,
+            "color": link_colours,
+            "customdata": hovers,
+            "hovertemplate": "%{source.label} → %{target.label}<br>%{value} customers"
+            " · %{customdata}<extra></extra>",
+        },
+    }
+    return _figure([trace], {"height": 620, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})

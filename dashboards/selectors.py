@@ -13,7 +13,15 @@ from django.db.models import DateField, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from journeys.models import Journey, Stage, Step
-from surveys.models import SUM_FIELDS, FollowUp, FollowUpStatus, Response, TouchpointDailyScore
+from surveys.models import (
+    SUM_FIELDS,
+    FollowUp,
+    FollowUpStatus,
+    PathEnd,
+    PathTransition,
+    Response,
+    TouchpointDailyScore,
+)
 from surveys.scores import GapChange, Scores, gap_change, scores_from_sums
 from surveys.selectors import sums_by_touchpoint
 from touchpoints.models import Audience, ImprovementAction, Touchpoint
@@ -333,3 +341,54 @@ def open_follow_ups(touchpoints):
         .select_related("response__touchpoint", "assigned_to")
         .order_by("created_at")
     )
+
+
+# --- Real paths ------------------------------------------------------------------------------
+
+PATH_LINKS_SHOWN = 60
+
+
+@dataclass
+class PathLink:
+    step: int
+    source: Touchpoint
+    target: Touchpoint | None
+    ended: str
+    count: int
+    kind: str  # "designed", "off the map", "walked away", "stopped"
+
+
+def real_paths(journey: Journey, period: Period) -> list[PathLink]:
+    """The most travelled steps of real paths in the period's months, each marked against
+    the designed map: forward along the journey's stages, or off it."""
+    rows = (
+        PathTransition.objects.filter(
+            month__gte=period.since.replace(day=1), month__lte=period.until.replace(day=1)
+        )
+        .values("step", "source_id", "target_id", "ended")
+        .annotate(total=Sum("count"))
+        .order_by("-total")[:PATH_LINKS_SHOWN]
+    )
+    rows = list(rows)
+    ids = {row["source_id"] for row in rows} | ({row["target_id"] for row in rows} - {None})
+    touchpoints = Touchpoint.objects.select_related("department").in_bulk(ids)
+    stage_of = dict(
+        Step.objects.filter(stage__journey=journey).values_list("touchpoint_id", "stage__position")
+    )
+    links = []
+    for row in rows:
+        source, target = touchpoints[row["source_id"]], touchpoints.get(row["target_id"])
+        if row["ended"] == PathEnd.DROPPED:
+            kind = "walked away"
+        elif row["ended"] == PathEnd.STOPPED:
+            kind = "stopped"
+        elif (
+            source.pk in stage_of
+            and target.pk in stage_of
+            and stage_of[target.pk] >= stage_of[source.pk]
+        ):
+            kind = "designed"
+        else:
+            kind = "off the map"
+        links.append(PathLink(row["step"], source, target, row["ended"], row["total"], kind))
+    return links

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from journeys.models import Journey
+from surveys.models import PathTransition
 from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
@@ -28,6 +29,7 @@ from .selectors import (
     journey_map,
     open_follow_ups,
     priorities,
+    real_paths,
     touchpoint_rows,
     trend_groups,
     weekly_scores,
@@ -185,6 +187,35 @@ def _journey_rows(stages):
                 p.touchpoint.department.name,
                 *_score_cells(p.scores),
             ]
+
+
+@cx_manager_required
+def journey_paths(request, pk):
+    """The paths customers really take, against the designed map."""
+    journey = get_object_or_404(Journey, pk=pk)
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    links = real_paths(journey, period)
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            f"{journey.name} paths {period.since} {period.until}",
+            ["step", "from", "to", "customers", "kind"],
+            (
+                [link.step, link.source.name, link.target.name if link.target else "(end)",
+                 link.count, link.kind]
+                for link in links
+            ),
+        )  # fmt: skip
+    context = {
+        "journey": journey,
+        "form": form,
+        "period": period,
+        "links": links,
+        "figure": figures.real_paths(links),
+        "built": PathTransition.objects.exists(),
+        "query": _query_without(request, "export"),
+    }
+    return render(request, "dashboards/journey_paths.html", context)
 
 
 @cx_manager_required

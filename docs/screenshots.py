@@ -98,6 +98,7 @@ def shoot(base: str) -> None:
         page.click("text=Live map")
         page.wait_for_selector(".chart .main-svg")
         chart_page(page, page.url + "?backstage=on", "live-map.png")
+        chart_page(page, page.url.split("?")[0] + "paths/", "real-paths.png")
         chart_page(page, "/dashboards/priorities/", "priorities.png")
         chart_page(page, "/dashboards/improvements/", "improvements.png")
         head = signed_in(browser, base, "head-service")

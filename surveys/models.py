@@ -379,3 +379,42 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"Follow-up ({self.get_reason_display()}) on {self.response.touchpoint}"
+
+
+class PathEnd(models.TextChoices):
+    CONTINUED = "", "Went on"
+    DROPPED = "dropped", "Walked away (abandoned or lost)"
+    STOPPED = "stopped", "No further interaction"
+
+
+class PathTransition(models.Model):
+    """How customers really moved: from the touchpoint at `step` of their path to the next
+    one (or out), counted per month of the step. Rebuilt from the interactions by a nightly
+    job (surveys/paths.py), so the real-paths chart reads these rows only."""
+
+    month = models.DateField(help_text="The first day of the month of the step.")
+    step = models.PositiveSmallIntegerField(help_text="1 for a path's first touchpoint.")
+    source = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(
+        Touchpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ended = models.CharField(max_length=8, choices=PathEnd.choices, blank=True, default="")
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "step", "source", "target", "ended"],
+                name="path_transition_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=(Q(ended="") & Q(target__isnull=False))
+                | (~Q(ended="") & Q(target__isnull=True)),
+                name="path_transition_target_iff_continued",
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "step"], name="path_month_step")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} step {self.step}: {self.source_id} → {self.target_id}"

@@ -6,6 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
+from . import paths
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -56,3 +57,9 @@ def deliver_invitations() -> dict:
 def notify_follow_up(follow_up_id: int) -> bool:
     """Email the department's heads about a new follow-up (once)."""
     return notify_heads(follow_up_id)
+
+
+@shared_task(acks_late=True)
+def rebuild_paths() -> int:
+    """Recount the paths customers really take (beat, nightly)."""
+    return paths.rebuild_paths()

@@ -41,6 +41,8 @@ def test_a_cx_manager_sees_every_dashboard(page, demo, settings):
     page.wait_for_selector(".chart .main-svg")
     assert 0 < markers(page) < everything  # the filter changed the figure
     charts_drawn(page, f"/dashboards/journeys/{demo.pk}/report/")
+    charts_drawn(page, f"/dashboards/journeys/{demo.pk}/paths/")
+    assert page.locator(".chart .sankey .sankey-node").count() > 5
     charts_drawn(page, "/dashboards/priorities/")
     charts_drawn(page, "/dashboards/improvements/")
     charts_drawn(page, "/dashboards/trends/")
