@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from journeys.models import JourneyKind, Stage
 from touchpoints.models import Channel, ImprovementAction, Touchpoint
 
-from .selectors import Period
+from .selectors import Period, Who
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
@@ -79,6 +79,12 @@ class TrendForm(PeriodForm):
         help_text="Used when no touchpoint is chosen.",
     )
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
+    segment = forms.ChoiceField(required=False, label="Customer segment")
+    answered_by = forms.ChoiceField(
+        required=False,
+        choices=[("", "Customers and prospects"), ("customers", "Customers"),
+                 ("prospects", "Prospects (walked away)")],
+    )  # fmt: skip
     measure = forms.ChoiceField(choices=MEASURES, required=False)
     compare_since = forms.DateField(
         required=False, label="Compare with: from", widget=forms.DateInput(attrs={"type": "date"})
@@ -87,9 +93,15 @@ class TrendForm(PeriodForm):
         required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, touchpoints=None, **kwargs):
+    def __init__(self, *args, touchpoints=None, segments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["touchpoints"].queryset = touchpoints
+        self.fields["segment"].choices = [("", "All segments"), *((s, s) for s in segments)]
+
+    def who(self) -> Who:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        prospect = {"customers": False, "prospects": True}.get(data.get("answered_by") or "")
+        return Who(data.get("segment") or None, prospect)
 
     def clean(self):
         data = super().clean()

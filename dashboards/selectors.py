@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import DateField, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
@@ -21,6 +22,7 @@ from surveys.models import (
     PathTransition,
     Response,
     TouchpointDailyScore,
+    TouchpointSegmentDailyScore,
 )
 from surveys.scores import GapChange, Scores, gap_change, scores_from_sums
 from surveys.selectors import sums_by_touchpoint
@@ -41,6 +43,60 @@ class Period:
     def previous(self) -> "Period":
         """The period of the same length just before this one."""
         return Period(self.since - self.days * ONE_DAY, self.since - ONE_DAY)
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whose answers: a customer segment and/or customers or prospects (None: all). Any
+    filter reads the per-segment daily rollups instead of the touchpoint ones."""
+
+    segment: str | None = None
+    prospect: bool | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return self.segment is not None or self.prospect is not None
+
+    def rows(self):
+        model = TouchpointSegmentDailyScore if self.filtered else TouchpointDailyScore
+        rows = model.objects.all()
+        if self.segment is not None:
+            rows = rows.filter(segment=self.segment)
+        if self.prospect is not None:
+            rows = rows.filter(is_prospect=self.prospect)
+        return rows
+
+
+EVERYONE = Who()
+
+
+def segments() -> list[str]:
+    """The customer segments that have answers, for the filters (cached: a DISTINCT over
+    the segment rollups is not worth doing on every page)."""
+    return cache.get_or_set(
+        "touchstone:dashboards:segments",
+        lambda: sorted(
+            TouchpointSegmentDailyScore.objects.exclude(segment="")
+            .order_by("segment")
+            .values_list("segment", flat=True)
+            .distinct()
+        ),
+        timeout=600,
+    )
+
+
+def _sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
+    """Summed rollup fields per touchpoint: through the month-aware reader for everyone,
+    from the per-segment daily rows when filtered."""
+    if not who.filtered:
+        return sums_by_touchpoint(ids, period.since, period.until)
+    rows = (
+        who.rows()
+        .filter(touchpoint_id__in=list(ids), day__gte=period.since, day__lte=period.until)
+        .values("touchpoint_id")
+        .annotate(**{name: Sum(name) for name in SUM_FIELDS})
+    )
+    return {row.pop("touchpoint_id"): row for row in rows}
 
 
 def enough(scores: Scores | None) -> bool:
@@ -107,11 +163,12 @@ def _bucket(period: Period):
     return unit("day", output_field=DateField())
 
 
-def _summed_by_bucket(touchpoint_ids, period: Period, *by: str):
+def _summed_by_bucket(touchpoint_ids, period: Period, *by: str, who: Who = EVERYONE):
     """Daily rows summed per week (from Monday) or month in the database: one row per bucket
     (and per `by` column), whatever the number of days."""
     return (
-        TouchpointDailyScore.objects.filter(
+        who.rows()
+        .filter(
             touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
         )
         .annotate(bucket=_bucket(period))
@@ -129,11 +186,14 @@ def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.dat
     return series
 
 
-def grouped_weekly(groups: dict[str, list[int]], period: Period) -> dict[str, list]:
+def grouped_weekly(groups: dict[str, list[int]], period: Period, who: Who = EVERYONE):
     """Each group's scores per week (per month over long periods) from the sums of its
     touchpoints, so busy ones weigh more; summed in the database, a query per group."""
     return {
-        name: [(row["bucket"], scores_from_sums(row)) for row in _summed_by_bucket(ids, period)]
+        name: [
+            (row["bucket"], scores_from_sums(row))
+            for row in _summed_by_bucket(ids, period, who=who)
+        ]
         for name, ids in groups.items()
     }
 
@@ -162,11 +222,10 @@ def trend_groups(readable, choice: dict) -> dict[str, list[int]]:
     return dict(sorted(groups.items()))
 
 
-def grouped_changes(groups: dict[str, list[int]], earlier: Period, later: Period):
+def grouped_changes(groups, earlier: Period, later: Period, who: Who = EVERYONE):
     """Each group's gap in `later` against `earlier`: [(name, GapChange)], two queries."""
     ids = {pk for members in groups.values() for pk in members}
-    then = sums_by_touchpoint(ids, earlier.since, earlier.until)
-    now = sums_by_touchpoint(ids, later.since, later.until)
+    then, now = _sums_in(ids, earlier, who), _sums_in(ids, later, who)
 
     def total(sums, members):
         return _add([sums.get(pk, {}) for pk in set(members)])

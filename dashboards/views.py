@@ -30,6 +30,7 @@ from .selectors import (
     open_follow_ups,
     priorities,
     real_paths,
+    segments,
     touchpoint_rows,
     trend_groups,
     weekly_scores,
@@ -324,12 +325,15 @@ def trends(request):
     """Weekly lines for chosen touchpoints, stages or (by default) departments, and an
     optional comparison of the period with another, tested for significance."""
     readable = Touchpoint.objects.for_user(request.user).select_related("department")
-    form = TrendForm(request.GET or None, touchpoints=readable.order_by("name"))
+    form = TrendForm(
+        request.GET or None, touchpoints=readable.order_by("name"), segments=segments()
+    )
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     period = form.period()
     groups = trend_groups(readable, data)
     measure = data.get("measure") or "gap"
-    series = grouped_weekly(groups, period)
+    who = form.who()
+    series = grouped_weekly(groups, period, who)
     compare = data.get("compare")
     if request.GET.get("export") == "csv":
         return csv_response(
@@ -345,7 +349,7 @@ def trends(request):
         "form": form,
         "period": period,
         "compare": compare,
-        "comparison": grouped_changes(groups, compare, period) if compare else [],
+        "comparison": grouped_changes(groups, compare, period, who) if compare else [],
         "measure": measure,
         "figure": figures.weekly_lines(series, measure),
         "query": _query_without(request, "export"),

@@ -58,8 +58,12 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
         _lock_tables()
         sql.MONTHLY.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
         TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        sql.SEGMENT.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        now = timezone.now()
         select = sql.daily_sums_select(None, touchpoint_ids)
-        _execute(sql.insert_from(sql.DAILY, "day", select, timezone.now()))
+        _execute(sql.insert_from(sql.DAILY, "day", select, now))
+        select = sql.segment_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
         days = list(
             TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
                 "touchpoint_id", "day"
@@ -127,7 +131,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         for key in sorted(expected.keys() | stored.keys())
         if stored.get(key) != expected.get(key)
     ]
-    return differences + _month_differences(stored.keys())
+    return differences + _month_differences(stored.keys()) + _segment_differences()
 
 
 # --- internals ----------------------------------------------------------------------------
@@ -138,6 +142,9 @@ def _recompute(keys: list[tuple[int, dt.date]]) -> None:
     for chunk in _chunks(keys):
         _execute(sql.delete_keys(sql.DAILY, "day", chunk))
         _execute(sql.insert_from(sql.DAILY, "day", sql.daily_sums_select(chunk), now))
+        _execute(sql.delete_keys(sql.SEGMENT, "day", chunk))
+        select = sql.segment_sums_select(chunk)
+        _execute(sql.insert_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
     _recompute_months(months)
 
 
@@ -169,7 +176,8 @@ def _lock_tables() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)} IN EXCLUSIVE MODE"
+                f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)}, "
+                f"{sql.table(sql.SEGMENT)} IN EXCLUSIVE MODE"
             )
 
 
@@ -206,6 +214,28 @@ def _month_differences(days) -> list:
     stored = {
         (row.pop("touchpoint_id"), row.pop("month")): row
         for row in sql.MONTHLY.objects.values("touchpoint_id", "month", *SUM_FIELDS)
+    }
+    return [
+        (key, stored.get(key), expected.get(key))
+        for key in sorted(expected.keys() | stored.keys())
+        if stored.get(key) != expected.get(key)
+    ]
+
+
+def _segment_differences() -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(*sql.segment_sums_select(None))
+        rows = cursor.fetchall()
+    expected = {
+        (tp, _as_date(day), segment, bool(prospect)): dict(
+            zip(SUM_FIELDS, map(int, sums), strict=True)
+        )
+        for tp, day, segment, prospect, *sums in rows
+    }
+    keys = ("touchpoint_id", "day", "segment", "is_prospect")
+    stored = {
+        tuple(row.pop(key) for key in keys): row
+        for row in sql.SEGMENT.objects.values(*keys, *SUM_FIELDS)
     }
     return [
         (key, stored.get(key), expected.get(key))

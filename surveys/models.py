@@ -314,6 +314,32 @@ class TouchpointMonthlyScore(ScoreSums):
         return f"{self.touchpoint} in {self.month:%Y-%m}"
 
 
+class TouchpointSegmentDailyScore(ScoreSums):
+    """A touchpoint's sums on one day for one customer segment, customers and prospects
+    apart: what the trend filters read. Recomputed with the daily row of the same
+    (touchpoint, day), in the same transaction, so it is exact under the same guarantees.
+    Answers with no customer behind them (imported ones) count under segment "" as
+    customers."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    segment = models.CharField(max_length=60, blank=True)
+    is_prospect = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["touchpoint", "day", "segment", "is_prospect"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "day", "segment", "is_prospect"],
+                name="segment_score_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "touchpoint"], name="segment_score_day_tp")]
+
+    def __str__(self):
+        return f"{self.touchpoint} on {self.day}, {self.segment or 'no segment'}"
+
+
 class DirtyRollup(models.Model):
     """A (touchpoint, day) whose rollup must be recomputed: the aggregation's outbox.
 

@@ -10,7 +10,16 @@ import json
 
 from django.db import connection
 
-from .models import SUM_FIELDS, Invitation, Response, TouchpointDailyScore, TouchpointMonthlyScore
+from touchpoints.models import Customer, Interaction
+
+from .models import (
+    SUM_FIELDS,
+    Invitation,
+    Response,
+    TouchpointDailyScore,
+    TouchpointMonthlyScore,
+    TouchpointSegmentDailyScore,
+)
 
 _BOTH = "expectation IS NOT NULL AND experience IS NOT NULL"
 # Per-response terms, summed per (touchpoint, day); keys are the rollup fields.
@@ -72,37 +81,64 @@ def daily_sums_select(
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, <sums> for these keys, or every day of these touchpoints,
     or (both None) everything."""
+    return _sums_select(keys, touchpoint_ids, by_segment=False)
+
+
+def segment_sums_select(
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """As daily_sums_select, split by the customer's segment and prospect flag:
+    SELECT touchpoint_id, day, segment, is_prospect, <sums>."""
+    return _sums_select(keys, touchpoint_ids, by_segment=True)
+
+
+def _sums_select(keys, touchpoint_ids, by_segment: bool) -> tuple[str, list]:
     response_filter = invitation_filter = "true"
     params: list = []
     if touchpoint_ids is not None:
         marks = ", ".join(["%s"] * len(touchpoint_ids))
-        response_filter = f"touchpoint_id IN ({marks})"
+        response_filter = f"r.touchpoint_id IN ({marks})"
         invitation_filter = f"x.touchpoint_id IN ({marks})"
         params = [*touchpoint_ids, *touchpoint_ids]
     if keys is not None:
         relation, flat = key_relation(keys, ("tp", "day"))
-        response_filter = f"(touchpoint_id, day) IN (SELECT tp, day FROM ({relation}) k)"
+        response_filter = f"(r.touchpoint_id, r.day) IN (SELECT tp, day FROM ({relation}) k)"
         invitation_filter = f"(x.touchpoint_id, i.sent_on) IN (SELECT tp, day FROM ({relation}) k)"
         params = flat + flat
     response_sums = ", ".join(f"SUM({term}) AS {name}" for name, term in RESPONSE_TERMS.items())
     invitation_sums = ", ".join(
         f"{'COUNT(*)' if name == 'invitations_sent' else '0'} AS {name}" for name in SUM_FIELDS
     )
-    interaction = table(Invitation._meta.get_field("interaction").related_model)
+    interaction, customer = table(Interaction), table(Customer)
     totals = ", ".join(f"SUM({name}) AS {name}" for name in SUM_FIELDS)
+    # The segment columns and joins are there only when splitting by segment.
+    split = ", segment, is_prospect" if by_segment else ""
+    who = ", COALESCE(c.segment, '') AS segment, COALESCE(c.is_prospect, FALSE) AS is_prospect"
+    response_who = who if by_segment else ""
+    response_joins = (
+        f"LEFT JOIN {table(Invitation)} i ON i.id = r.invitation_id "
+        f"LEFT JOIN {interaction} x ON x.id = i.interaction_id "
+        f"LEFT JOIN {customer} c ON c.id = x.customer_id"
+        if by_segment
+        else ""
+    )
+    invitation_joins = f"JOIN {customer} c ON c.id = x.customer_id" if by_segment else ""
+    group_split = ", COALESCE(c.segment, ''), COALESCE(c.is_prospect, FALSE)" if by_segment else ""
     sql = f"""
-        SELECT touchpoint_id, day, {totals} FROM (
-            SELECT touchpoint_id, day, {response_sums}
-            FROM {table(Response)}
+        SELECT touchpoint_id, day{split}, {totals} FROM (
+            SELECT r.touchpoint_id AS touchpoint_id, r.day AS day{response_who}, {response_sums}
+            FROM {table(Response)} r {response_joins}
             WHERE {response_filter}
-            GROUP BY touchpoint_id, day
+            GROUP BY r.touchpoint_id, r.day{group_split}
             UNION ALL
-            SELECT x.touchpoint_id AS touchpoint_id, i.sent_on AS day, {invitation_sums}
+            SELECT x.touchpoint_id AS touchpoint_id, i.sent_on AS day{response_who},
+                   {invitation_sums}
             FROM {table(Invitation)} i JOIN {interaction} x ON x.id = i.interaction_id
+                 {invitation_joins}
             WHERE i.sent_on IS NOT NULL AND {invitation_filter}
-            GROUP BY x.touchpoint_id, i.sent_on
+            GROUP BY x.touchpoint_id, i.sent_on{group_split}
         ) parts
-        GROUP BY touchpoint_id, day
+        GROUP BY touchpoint_id, day{split}
     """
     return sql, params
 
@@ -131,7 +167,8 @@ def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
 
 
 def insert_from(model, key_column: str, select: tuple[str, list], now) -> tuple[str, list]:
-    """INSERT INTO the rollup table the rows of a sums SELECT, stamped `now`."""
+    """INSERT INTO the rollup table the rows of a sums SELECT, stamped `now`. key_column
+    names the columns after touchpoint_id (e.g. "day" or "day, segment, is_prospect")."""
     sql, params = select
     columns = ", ".join(SUM_FIELDS)
     return (
@@ -153,3 +190,5 @@ def next_month(month: dt.date) -> dt.date:
 
 MONTHLY = TouchpointMonthlyScore
 DAILY = TouchpointDailyScore
+SEGMENT = TouchpointSegmentDailyScore
+SEGMENT_KEY = "day, segment, is_prospect"

@@ -282,3 +282,36 @@ def test_weekly_series_equal_the_scores_of_each_week(world):
     groups = grouped_weekly({"both": [hotline, world["showroom"].pk], "one": [hotline]}, period)
     assert sum(s.gap_answered for _, s in groups["both"]) == 13
     assert [scores for _, scores in groups["one"]] == [scores for _, scores in series]
+
+
+def test_trends_filter_by_segment_and_by_customers_or_prospects(client_for, cx_manager, world):
+    hotline = world["hotline"]
+    for segment, prospect, experience in (
+        ("trade", False, 6),
+        ("trade", True, 1),
+        ("home", False, 2),
+    ):
+        response = answer(hotline, experience=experience)
+        customer = response.invitation.interaction.customer
+        customer.segment, customer.is_prospect = segment, prospect
+        customer.save()
+    rollups_rebuild_all()
+    client = client_for(cx_manager)
+
+    def gap(**filters):
+        page = client.get("/dashboards/trends/", {"touchpoints": [hotline.pk], **filters})
+        (line,) = page.context["figure"]["data"]
+        assert len(line["y"]) == 1, line
+        return line["y"][0], line["customdata"][0]
+
+    assert gap() == (pytest.approx((5 * 3 + 0 + 5 + 4) / 8), 8)
+    assert gap(segment="trade") == (pytest.approx(2.5), 2)
+    assert gap(segment="trade", answered_by="customers") == (0, 1)
+    assert gap(answered_by="prospects") == (5, 1)
+    assert gap(segment="home") == (4, 1)
+    page = client.get("/dashboards/trends/")
+    assert [value for value, _ in page.context["form"].fields["segment"].choices] == [
+        "",
+        "home",
+        "trade",
+    ]

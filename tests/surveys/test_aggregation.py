@@ -109,7 +109,7 @@ def test_rebuild_all_equals_key_by_key_recompute():
         for index, touchpoint in enumerate(touchpoints):
             for _ in range(index + 1):
                 answer(touchpoint, DAY + dt.timedelta(days=offset), experience=1 + offset)
-    assert len(rollups_differences()) == 15  # nothing stored yet: 15 days missing
+    assert len(rollups_differences()) == 15 + 15  # nothing stored: 15 days and their segments
     rollups_rebuild_all()
     assert rollups_differences() == []
     TouchpointDailyScore.objects.filter(day=DAY).update(responses=99)
