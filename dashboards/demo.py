@@ -237,6 +237,7 @@ class _DemoBuilder:
                 customer=self.customers[fact.customer],
                 touchpoint=self.touchpoints[fact.touchpoint],
                 occurred_at=fact.occurred_at,
+                day=local_day(fact.occurred_at),  # bulk_create does not call save()
                 handled_by=self.handler_of(fact),
                 outcome=fact.outcome,
                 wait_seconds=fact.wait_seconds,

@@ -38,7 +38,7 @@ def _fmt(value, digits=1, suffix=""):
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
 
 
-def _hover(touchpoint, scores, enough_data) -> str:
+def _hover(touchpoint, scores, enough_data, compliance=None) -> str:
     lines = [f"<b>{_escape(touchpoint.name)}</b>", _escape(touchpoint.department.name)]
     lines.append(f"n = {scores.gap_answered}" + ("" if enough_data else " (not enough data)"))
     if scores.gap is not None:
@@ -48,6 +48,12 @@ def _hover(touchpoint, scores, enough_data) -> str:
         f"CSAT {_fmt(scores.csat_percent, 0, '%')} · NPS {_fmt(scores.nps, 0)} "
         f"· CES {_fmt(scores.ces)}"
     )
+    if compliance is not None and compliance.measured:
+        missed = compliance.breaches
+        lines.append(
+            f"standards met {compliance.percent:.0f}% ({missed} breach{'' if missed == 1 else 'es'}"
+            f" in {compliance.measured})"
+        )
     return "<br>".join(lines)
 
 
@@ -124,7 +130,7 @@ def _points(stages, lane, offset, most):
                     "gap": p.scores.gap,
                     "size": 16 + 34 * math.sqrt(p.scores.gap_answered / most),
                     "label": _escape(p.touchpoint.name),
-                    "hover": _hover(p.touchpoint, p.scores, p.enough_data),
+                    "hover": _hover(p.touchpoint, p.scores, p.enough_data, p.compliance),
                 }
             )
     return measured, thin

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import DateField, Q, Sum
+from django.db.models import DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from journeys.models import Journey, Stage, Step
@@ -24,9 +24,9 @@ from surveys.models import (
     TouchpointDailyScore,
     TouchpointSegmentDailyScore,
 )
-from surveys.scores import GapChange, Scores, gap_change, scores_from_sums
-from surveys.selectors import sums_by_touchpoint
-from touchpoints.models import Audience, ImprovementAction, Touchpoint
+from surveys.scores import Compliance, GapChange, Scores, gap_change, scores_from_sums
+from surveys.selectors import compliance_by_touchpoint, sums_by_touchpoint
+from touchpoints.models import Audience, ImprovementAction, Interaction, Touchpoint
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -120,6 +120,7 @@ class TouchpointRow:
     scores: Scores
     change: GapChange  # against the previous period of the same length
     enough_data: bool
+    compliance: Compliance | None = None
 
     @property
     def trend(self) -> str:
@@ -133,12 +134,16 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
     now = sums_by_touchpoint(ids, period.since, period.until)
     before_period = period.previous()
     before = sums_by_touchpoint(ids, before_period.since, before_period.until)
+    compliance = compliance_by_touchpoint(ids, period.since, period.until)
     rows = []
     for touchpoint in touchpoints:
         sums = now.get(touchpoint.pk, {})
         scores = scores_from_sums(sums)
         change = gap_change(before.get(touchpoint.pk, {}), sums)
-        rows.append(TouchpointRow(touchpoint, scores, change, enough(scores)))
+        row = TouchpointRow(
+            touchpoint, scores, change, enough(scores), compliance.get(touchpoint.pk)
+        )
+        rows.append(row)
     return rows
 
 
@@ -244,6 +249,7 @@ class MapPoint:
     touchpoint: Touchpoint
     scores: Scores
     enough_data: bool
+    compliance: Compliance | None = None
 
 
 @dataclass
@@ -265,10 +271,11 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     ids = {tp.pk for tps in by_stage.values() for tp in tps}
     ids |= {tp.pk for tps in supporters.values() for tp in tps}
     sums = sums_by_touchpoint(ids, period.since, period.until)
+    compliance = compliance_by_touchpoint(ids, period.since, period.until)
 
     def point(touchpoint):
         scores = scores_from_sums(sums.get(touchpoint.pk, {}))
-        return MapPoint(touchpoint, scores, enough(scores))
+        return MapPoint(touchpoint, scores, enough(scores), compliance.get(touchpoint.pk))
 
     stages = []
     for stage in journey.stages.order_by("position"):
@@ -391,6 +398,26 @@ def comments(touchpoints, period: Period, search: str = ""):
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
+
+
+BREACH_LIMIT = 20
+
+
+def breaches(touchpoints, period: Period):
+    """The latest interactions that missed a timed service standard, with who handled them."""
+    missed = (
+        Q(wait_seconds__gt=F("touchpoint__target_wait_seconds"))
+        | Q(response_seconds__gt=F("touchpoint__target_response_seconds"))
+        | Q(resolution_seconds__gt=F("touchpoint__target_resolution_seconds"))
+    )
+    return (
+        Interaction.objects.filter(
+            touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
+        )
+        .filter(missed)
+        .select_related("touchpoint", "handled_by")
+        .order_by("-occurred_at")[:BREACH_LIMIT]
+    )
 
 
 def open_follow_ups(touchpoints):

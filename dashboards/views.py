@@ -21,6 +21,7 @@ from . import figures
 from .exports import csv_response
 from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
 from .selectors import (
+    breaches,
     comments,
     department_touchpoints,
     grouped_changes,
@@ -82,10 +83,13 @@ def department_detail(request, pk):
     if export == "touchpoints":
         return csv_response(
             f"{department.name} touchpoints {period.since} {period.until}",
-            ["touchpoint", "channel", "side", *SCORE_HEADER, "trend"],
+            ["touchpoint", "channel", "side", *SCORE_HEADER, "trend", "standards met %",
+             "breaches"],
             (
                 [r.touchpoint.name, r.touchpoint.get_channel_display(), r.touchpoint.audience,
-                 *_score_cells(r.scores), r.trend]
+                 *_score_cells(r.scores), r.trend,
+                 r.compliance.percent if r.compliance else None,
+                 r.compliance.breaches if r.compliance else None]
                 for r in rows
             ),
         )  # fmt: skip
@@ -115,6 +119,7 @@ def department_detail(request, pk):
         "comment_count": None if search else sum(r.scores.comments for r in rows),
         "search": search,
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
+        "breaches": breaches(touchpoints, period),
         "follow_ups_count": follow_ups.count(),
         "query_without_page": _query_without(request, "page", "export"),
     }

@@ -33,7 +33,7 @@ from django.utils import timezone
 from touchpoints.models import Touchpoint
 
 from . import rollup_sql as sql
-from .models import SUM_FIELDS, DirtyRollup, TouchpointDailyScore, local_day
+from .models import STANDARD_FIELDS, SUM_FIELDS, DirtyRollup, TouchpointDailyScore, local_day
 
 # Keys per statement: bounded so SQLite's parameter limit is never reached.
 KEY_CHUNK = 2000
@@ -64,6 +64,9 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
         _execute(sql.insert_from(sql.DAILY, "day", select, now))
         select = sql.segment_sums_select(None, touchpoint_ids)
         _execute(sql.insert_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
+        sql.STANDARDS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        select = sql.standards_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.STANDARDS, "day", select, now, STANDARD_FIELDS))
         days = list(
             TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
                 "touchpoint_id", "day"
@@ -131,7 +134,12 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         for key in sorted(expected.keys() | stored.keys())
         if stored.get(key) != expected.get(key)
     ]
-    return differences + _month_differences(stored.keys()) + _segment_differences()
+    return (
+        differences
+        + _month_differences(stored.keys())
+        + _segment_differences()
+        + _standards_differences()
+    )
 
 
 # --- internals ----------------------------------------------------------------------------
@@ -145,6 +153,9 @@ def _recompute(keys: list[tuple[int, dt.date]]) -> None:
         _execute(sql.delete_keys(sql.SEGMENT, "day", chunk))
         select = sql.segment_sums_select(chunk)
         _execute(sql.insert_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
+        _execute(sql.delete_keys(sql.STANDARDS, "day", chunk))
+        select = sql.standards_sums_select(chunk)
+        _execute(sql.insert_from(sql.STANDARDS, "day", select, now, STANDARD_FIELDS))
     _recompute_months(months)
 
 
@@ -177,7 +188,7 @@ def _lock_tables() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)}, "
-                f"{sql.table(sql.SEGMENT)} IN EXCLUSIVE MODE"
+                f"{sql.table(sql.SEGMENT)}, {sql.table(sql.STANDARDS)} IN EXCLUSIVE MODE"
             )
 
 
@@ -191,12 +202,12 @@ def _execute(statement: tuple[str, list]) -> None:
         cursor.execute(*statement)
 
 
-def _rows_by_key(query: str, params: list) -> dict[tuple, dict]:
+def _rows_by_key(query: str, params: list, fields=SUM_FIELDS) -> dict[tuple, dict]:
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
     return {
-        (tp, _as_date(day)): dict(zip(SUM_FIELDS, map(int, sums), strict=True))
+        (tp, _as_date(day)): dict(zip(fields, map(int, sums), strict=True))
         for tp, day, *sums in rows
     }
 
@@ -236,6 +247,19 @@ def _segment_differences() -> list:
     stored = {
         tuple(row.pop(key) for key in keys): row
         for row in sql.SEGMENT.objects.values(*keys, *SUM_FIELDS)
+    }
+    return [
+        (key, stored.get(key), expected.get(key))
+        for key in sorted(expected.keys() | stored.keys())
+        if stored.get(key) != expected.get(key)
+    ]
+
+
+def _standards_differences() -> list:
+    expected = _rows_by_key(*sql.standards_sums_select(None), fields=STANDARD_FIELDS)
+    stored = {
+        (row.pop("touchpoint_id"), row.pop("day")): row
+        for row in sql.STANDARDS.objects.values("touchpoint_id", "day", *STANDARD_FIELDS)
     }
     return [
         (key, stored.get(key), expected.get(key))

@@ -2,14 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
-from touchpoints.models import Interaction, ScopedQuerySet, Staff, Touchpoint
-
-
-def local_day(moment):
-    """The day a moment falls on in the site's time zone: how answers are bucketed."""
-    return timezone.localtime(moment).date()
+from touchpoints.models import Interaction, ScopedQuerySet, Staff, Touchpoint, local_day
 
 
 class SurveyAudience(models.TextChoices):
@@ -338,6 +332,60 @@ class TouchpointSegmentDailyScore(ScoreSums):
 
     def __str__(self):
         return f"{self.touchpoint} on {self.day}, {self.segment or 'no segment'}"
+
+
+class StandardSums(models.Model):
+    """Counts of a touchpoint's interactions against its service standards over a period.
+
+    "Timed" standards are the wait, response and resolution targets: an interaction is
+    measured when it has a fact for at least one target set, and met when it met every
+    target it was measured on. First-contact resolution is counted apart, its target being
+    a share. Counted against the touchpoint's current targets: changing a target
+    recomputes its days.
+    """
+
+    interactions = models.PositiveIntegerField(default=0)
+    timed_measured = models.PositiveIntegerField(default=0)
+    timed_met = models.PositiveIntegerField(default=0)
+    wait_measured = models.PositiveIntegerField(default=0)
+    wait_met = models.PositiveIntegerField(default=0)
+    response_measured = models.PositiveIntegerField(default=0)
+    response_met = models.PositiveIntegerField(default=0)
+    resolution_measured = models.PositiveIntegerField(default=0)
+    resolution_met = models.PositiveIntegerField(default=0)
+    fcr_measured = models.PositiveIntegerField(default=0)
+    fcr_met = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+STANDARD_FIELDS = [f.name for f in StandardSums._meta.local_fields if f.name != "updated_at"]
+
+
+class TouchpointDailyStandards(StandardSums):
+    """One touchpoint's standard counts on one local day, recomputed with its scores."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["touchpoint", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["touchpoint", "day"], name="daily_standards_unique"),
+            models.CheckConstraint(
+                condition=Q(timed_met__lte=models.F("timed_measured"))
+                & Q(fcr_met__lte=models.F("fcr_measured")),
+                name="daily_standards_met_within_measured",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "touchpoint"], name="daily_standards_day_tp")]
+
+    def __str__(self):
+        return f"{self.touchpoint} standards on {self.day}"
 
 
 class DirtyRollup(models.Model):

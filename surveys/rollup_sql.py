@@ -10,13 +10,15 @@ import json
 
 from django.db import connection
 
-from touchpoints.models import Customer, Interaction
+from touchpoints.models import Customer, Interaction, Touchpoint
 
 from .models import (
+    STANDARD_FIELDS,
     SUM_FIELDS,
     Invitation,
     Response,
     TouchpointDailyScore,
+    TouchpointDailyStandards,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
 )
@@ -143,6 +145,60 @@ def _sums_select(keys, touchpoint_ids, by_segment: bool) -> tuple[str, list]:
     return sql, params
 
 
+def _timed(fact: str, target: str) -> tuple[str, str]:
+    """SQL conditions: this timed standard was measured, and was missed."""
+    measured = f"(t.{target} IS NOT NULL AND x.{fact} IS NOT NULL)"
+    return measured, f"({measured} AND x.{fact} > t.{target})"
+
+
+_WAIT = _timed("wait_seconds", "target_wait_seconds")
+_RESPONSE = _timed("response_seconds", "target_response_seconds")
+_RESOLUTION = _timed("resolution_seconds", "target_resolution_seconds")
+_TIMED = f"({_WAIT[0]} OR {_RESPONSE[0]} OR {_RESOLUTION[0]})"
+_FCR = "(t.target_first_contact_resolution IS NOT NULL AND x.first_contact_resolution IS NOT NULL)"
+# Per-interaction terms, summed per (touchpoint, day); keys are the standards fields.
+STANDARD_TERMS = {
+    "interactions": "1",
+    "timed_measured": _TIMED,
+    "timed_met": f"({_TIMED} AND NOT ({_WAIT[1]} OR {_RESPONSE[1]} OR {_RESOLUTION[1]}))",
+    "wait_measured": _WAIT[0],
+    "wait_met": f"({_WAIT[0]} AND NOT {_WAIT[1]})",
+    "response_measured": _RESPONSE[0],
+    "response_met": f"({_RESPONSE[0]} AND NOT {_RESPONSE[1]})",
+    "resolution_measured": _RESOLUTION[0],
+    "resolution_met": f"({_RESOLUTION[0]} AND NOT {_RESOLUTION[1]})",
+    "fcr_measured": _FCR,
+    "fcr_met": f"({_FCR} AND x.first_contact_resolution = TRUE)",
+}
+assert list(STANDARD_TERMS) == STANDARD_FIELDS
+
+
+def standards_sums_select(
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """SELECT touchpoint_id, day, <standard counts> from the interactions, for these keys, or
+    every day of these touchpoints, or (both None) everything."""
+    where, params = "true", []
+    if touchpoint_ids is not None:
+        where, params = id_filter("x.touchpoint_id", list(touchpoint_ids))
+    if keys is not None:
+        relation, params = key_relation(keys, ("tp", "day"))
+        where = f"(x.touchpoint_id, x.day) IN (SELECT tp, day FROM ({relation}) k)"
+    sums = ", ".join(
+        f"SUM(CASE WHEN {term} THEN 1 ELSE 0 END) AS {name}"
+        if term != "1"
+        else f"COUNT(*) AS {name}"
+        for name, term in STANDARD_TERMS.items()
+    )
+    sql = f"""
+        SELECT x.touchpoint_id, x.day, {sums}
+        FROM {table(Interaction)} x JOIN {table(Touchpoint)} t ON t.id = x.touchpoint_id
+        WHERE {where}
+        GROUP BY x.touchpoint_id, x.day
+    """
+    return sql, params
+
+
 def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
     """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month).
 
@@ -166,11 +222,13 @@ def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
     return sql, [*ids, first, stop, *wanted]
 
 
-def insert_from(model, key_column: str, select: tuple[str, list], now) -> tuple[str, list]:
+def insert_from(
+    model, key_column: str, select: tuple[str, list], now, fields=SUM_FIELDS
+) -> tuple[str, list]:
     """INSERT INTO the rollup table the rows of a sums SELECT, stamped `now`. key_column
     names the columns after touchpoint_id (e.g. "day" or "day, segment, is_prospect")."""
     sql, params = select
-    columns = ", ".join(SUM_FIELDS)
+    columns = ", ".join(fields)
     return (
         f"INSERT INTO {table(model)} (touchpoint_id, {key_column}, {columns}, updated_at) "
         f"SELECT s.*, %s FROM ({sql}) s WHERE true",
@@ -191,4 +249,5 @@ def next_month(month: dt.date) -> dt.date:
 MONTHLY = TouchpointMonthlyScore
 DAILY = TouchpointDailyScore
 SEGMENT = TouchpointSegmentDailyScore
+STANDARDS = TouchpointDailyStandards
 SEGMENT_KEY = "day, segment, is_prospect"

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .models import SUM_FIELDS
+from .models import STANDARD_FIELDS, SUM_FIELDS
 
 # Two-sided 95% critical values of Student's t for 1..30 degrees of freedom; past 30 the
 # normal approximation (1.96) is within 2% and is used instead.
@@ -159,3 +159,34 @@ def _beta_fraction(a: float, b: float, x: float) -> float:
         if abs(d * c - 1) < 3e-14:
             break
     return h
+
+
+# --- Service standards ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Compliance:
+    interactions: int
+    measured: int  # interactions with a fact for at least one timed target
+    met: int  # of those, the ones that met every timed target measured
+    fcr_measured: int
+    fcr_met: int
+
+    @property
+    def percent(self) -> float | None:
+        return _ratio(self.met, self.measured, 100)
+
+    @property
+    def breaches(self) -> int:
+        return self.measured - self.met
+
+    @property
+    def fcr_percent(self) -> float | None:
+        return _ratio(self.fcr_met, self.fcr_measured, 100)
+
+
+def compliance_from_sums(sums: Mapping[str, int | None]) -> Compliance:
+    s = {name: sums.get(name) or 0 for name in STANDARD_FIELDS}
+    return Compliance(
+        s["interactions"], s["timed_measured"], s["timed_met"], s["fcr_measured"], s["fcr_met"]
+    )

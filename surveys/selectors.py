@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
-from .models import SUM_FIELDS
+from .models import STANDARD_FIELDS, SUM_FIELDS, TouchpointDailyStandards
 from .rollup_sql import DAILY, MONTHLY, id_filter, next_month, table
-from .scores import Scores, scores_from_sums
+from .scores import Compliance, Scores, compliance_from_sums, scores_from_sums
 
 EPOCH = dt.date(2000, 1, 1)
 ONE_DAY = dt.timedelta(days=1)
@@ -113,3 +114,18 @@ def scores_by_group(
                 totals[name] += value
         scores[key] = scores_from_sums(totals)
     return scores
+
+
+def compliance_by_touchpoint(
+    touchpoint_ids: Iterable[int], since: dt.date, until: dt.date
+) -> dict[int, Compliance]:
+    """Service-standard counts of each touchpoint over [since, until], from the daily rows."""
+    rows = (
+        TouchpointDailyStandards.objects.filter(
+            touchpoint_id__in=list(touchpoint_ids), day__gte=since, day__lte=until
+        )
+        .values("touchpoint_id")
+        .annotate(**{name: Sum(name) for name in STANDARD_FIELDS})
+        .order_by()
+    )
+    return {row.pop("touchpoint_id"): compliance_from_sums(row) for row in rows}

@@ -9,8 +9,14 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
 
 from .roles import Role, role_of
+
+
+def local_day(moment):
+    """The day a moment falls on in the site's time zone: how facts and answers are bucketed."""
+    return timezone.localtime(moment).date()
 
 
 class Channel(models.TextChoices):
@@ -253,6 +259,8 @@ class Interaction(models.Model):
         Touchpoint, on_delete=models.PROTECT, related_name="interactions"
     )
     occurred_at = models.DateTimeField()
+    # The local day of occurred_at: the key of the service-standard rollups (set on save).
+    day = models.DateField(editable=False)
     handled_by = models.ForeignKey(
         Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
     )
@@ -275,10 +283,15 @@ class Interaction(models.Model):
         indexes = [
             models.Index(fields=["touchpoint", "occurred_at"], name="interaction_tp_time"),
             models.Index(fields=["customer", "occurred_at"], name="interaction_customer_time"),
+            models.Index(fields=["touchpoint", "day"], name="interaction_tp_day"),
         ]
 
     def __str__(self):
         return f"{self.customer} at {self.touchpoint} on {self.occurred_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.day = local_day(self.occurred_at)
+        super().save(*args, **kwargs)
 
     @property
     def customer_walked_away(self):

@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from journeys.templatetags.board_tags import gap_tone
+from touchpoints.models import short_duration
 
 register = template.Library()
 
@@ -47,3 +48,8 @@ def score_cells(scores, enough=True):
         gap,
         format_html_join("", "<td>{}</td>", ((value,) for value in rest)),
     )
+
+
+@register.filter
+def duration_label(seconds):
+    return short_duration(seconds)

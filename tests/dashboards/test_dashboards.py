@@ -315,3 +315,30 @@ def test_trends_filter_by_segment_and_by_customers_or_prospects(client_for, cx_m
         "home",
         "trade",
     ]
+
+
+def test_the_scorecard_and_map_show_standards_met_and_breaches(
+    client_for, head_a, cx_manager, department_a, world
+):
+    hotline, showroom = world["hotline"], world["showroom"]
+    hotline.target_wait_seconds = 120
+    hotline.save()
+    showroom.target_wait_seconds = 60
+    showroom.save()
+    for wait in (30, 60, 960):
+        InteractionFactory(touchpoint=hotline, occurred_at=timezone.now(), wait_seconds=wait)
+    InteractionFactory(touchpoint=showroom, occurred_at=timezone.now(), wait_seconds=999)
+    rollups_rebuild_all()
+    page = client_for(head_a).get(f"/departments/{department_a.pk}/")
+    (row,) = [r for r in page.context["rows"] if r.touchpoint == hotline]
+    assert (row.compliance.measured, row.compliance.breaches) == (3, 1)
+    assert [i.wait_seconds for i in page.context["breaches"]] == [960]  # not the showroom's
+    html = page.content.decode()
+    assert "67%" in html and "over 2 min" in html
+    figure = (
+        client_for(cx_manager)
+        .get(f"/dashboards/journeys/{world['journey'].pk}/")
+        .context["map_figure"]
+    )
+    hovers = [text for trace in figure["data"] for text in trace.get("hovertext", [])]
+    assert any("standards met 67% (1 breach in 3)" in text for text in hovers)

@@ -29,7 +29,10 @@ def at(day, hour=12):
 
 def answer(touchpoint, day=DAY, **scores):
     return ResponseFactory(
-        invitation__interaction__touchpoint=touchpoint, submitted_at=at(day), **scores
+        invitation__interaction__touchpoint=touchpoint,
+        invitation__interaction__occurred_at=at(day),
+        submitted_at=at(day),
+        **scores,
     )
 
 
@@ -109,7 +112,8 @@ def test_rebuild_all_equals_key_by_key_recompute():
         for index, touchpoint in enumerate(touchpoints):
             for _ in range(index + 1):
                 answer(touchpoint, DAY + dt.timedelta(days=offset), experience=1 + offset)
-    assert len(rollups_differences()) == 15 + 15  # nothing stored: 15 days and their segments
+    # Nothing stored yet: 15 days missing, each with its segment row and standards row.
+    assert len(rollups_differences()) == 15 * 3
     rollups_rebuild_all()
     assert rollups_differences() == []
     TouchpointDailyScore.objects.filter(day=DAY).update(responses=99)
@@ -123,7 +127,9 @@ def test_dirty_keys_are_written_with_the_answers_and_drained():
     with transaction.atomic():
         responses = [answer(touchpoint) for _ in range(50)]
         rollups_mark_dirty(keys_of_responses(responses))
-    assert DirtyRollup.objects.count() == 1  # fifty answers, one key
+    # Fifty answers and their interactions: one key, however many times it was marked.
+    keys = DirtyRollup.objects.order_by().values_list("touchpoint_id", "day").distinct()
+    assert list(keys) == [(touchpoint.pk, DAY)]
     assert rollups_drain_all() == 1
     assert not DirtyRollup.objects.exists()
     assert TouchpointDailyScore.objects.get(touchpoint=touchpoint).responses == 50

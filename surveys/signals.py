@@ -1,0 +1,40 @@
+"""Facts that change a day's service-standard counts mark that day dirty, whichever door
+they came through (intake, admin, a script): the same outbox the answers use."""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from touchpoints.models import Interaction, Touchpoint
+
+from .aggregation import rollups_mark_dirty
+
+TARGETS = (
+    "target_wait_seconds",
+    "target_response_seconds",
+    "target_resolution_seconds",
+    "target_first_contact_resolution",
+)
+
+
+@receiver(post_save, sender=Interaction)
+@receiver(post_delete, sender=Interaction)
+def interaction_changed(sender, instance, **kwargs):
+    rollups_mark_dirty([(instance.touchpoint_id, instance.day)])
+
+
+@receiver(pre_save, sender=Touchpoint)
+def remember_targets(sender, instance, **kwargs):
+    if instance.pk:
+        instance._stored_targets = (
+            Touchpoint.objects.filter(pk=instance.pk).values_list(*TARGETS).first()
+        )
+
+
+@receiver(post_save, sender=Touchpoint)
+def targets_changed(sender, instance, created, **kwargs):
+    """A new target re-counts every day of the touchpoint against it."""
+    now = tuple(getattr(instance, name) for name in TARGETS)
+    if created or getattr(instance, "_stored_targets", now) == now:
+        return
+    days = Interaction.objects.filter(touchpoint=instance).values_list("day", flat=True)
+    rollups_mark_dirty([(instance.pk, day) for day in days.distinct().order_by()])
