@@ -403,8 +403,9 @@ def comments(touchpoints, period: Period, search: str = ""):
 BREACH_LIMIT = 20
 
 
-def breaches(touchpoints, period: Period):
-    """The latest interactions that missed a timed service standard, with who handled them."""
+def breaches(touchpoints, period: Period, limit: int | None = BREACH_LIMIT):
+    """The latest interactions that missed a timed service standard, with who handled them
+    (all of them for an export)."""
     missed = (
         Q(wait_seconds__gt=F("touchpoint__target_wait_seconds"))
         | Q(response_seconds__gt=F("touchpoint__target_response_seconds"))
@@ -416,8 +417,8 @@ def breaches(touchpoints, period: Period):
         )
         .filter(missed)
         .select_related("touchpoint", "handled_by")
-        .order_by("-occurred_at")[:BREACH_LIMIT]
-    )
+        .order_by("-occurred_at")
+    )[:limit]
 
 
 def open_follow_ups(touchpoints):

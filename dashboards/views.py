@@ -103,11 +103,34 @@ def department_detail(request, pk):
                 for c in found.iterator()
             ),
         )  # fmt: skip
+    if export == "breaches":
+        return csv_response(
+            f"{department.name} breaches {period.since} {period.until}",
+            ["when", "touchpoint", "handled by", "wait s", "response s", "resolution s",
+             "outcome", "external id"],
+            (
+                [i.occurred_at.isoformat(), i.touchpoint.name,
+                 i.handled_by.name if i.handled_by else "", i.wait_seconds, i.response_seconds,
+                 i.resolution_seconds, i.outcome, i.external_id]
+                for i in breaches(touchpoints, period, limit=None).iterator()
+            ),
+        )  # fmt: skip
+    follow_ups = open_follow_ups(touchpoints)
+    if export == "follow_ups":
+        return csv_response(
+            f"{department.name} open follow-ups",
+            ["opened", "touchpoint", "reason", "assigned to", "status", "comment"],
+            (
+                [f.created_at.isoformat(), f.response.touchpoint.name, f.get_reason_display(),
+                 f.assigned_to.name if f.assigned_to else "", f.get_status_display(),
+                 f.response.comment]
+                for f in follow_ups.iterator()
+            ),
+        )  # fmt: skip
     weekly = weekly_scores([tp.pk for tp in touchpoints], period)
     names = {tp.pk: tp.name for tp in touchpoints}
     trend_figure = figures.weekly_lines({names[tp]: points for tp, points in weekly.items()})
     page = comment_page(found, request.GET.get("page"))
-    follow_ups = open_follow_ups(touchpoints)
     context = {
         "department": department,
         "form": form,

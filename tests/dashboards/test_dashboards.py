@@ -21,6 +21,7 @@ from surveys.selectors import scores_by_touchpoint
 from touchpoints.models import ImprovementAction, ImprovementStatus
 
 from ..factories import (
+    FollowUpFactory,
     InteractionFactory,
     JourneyFactory,
     ResponseFactory,
@@ -342,3 +343,56 @@ def test_the_scorecard_and_map_show_standards_met_and_breaches(
     )
     hovers = [text for trace in figure["data"] for text in trace.get("hovertext", [])]
     assert any("standards met 67% (1 breach in 3)" in text for text in hovers)
+
+
+def test_breaches_and_follow_ups_download_as_csv(client_for, head_a, department_a, world):
+    hotline = world["hotline"]
+    hotline.target_wait_seconds = 60
+    hotline.save()
+    InteractionFactory(touchpoint=hotline, occurred_at=timezone.now(), wait_seconds=600)
+    response = answer(hotline, comment="@SUM(A1)")
+    FollowUpFactory(response=response)
+    rollups_rebuild_all()
+    client = client_for(head_a)
+
+    def rows(kind):
+        body = client.get(f"/departments/{department_a.pk}/", {"export": kind})
+        return list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
+
+    breach_rows = rows("breaches")
+    assert breach_rows[0][:3] == ["when", "touchpoint", "handled by"] and len(breach_rows) == 2
+    assert breach_rows[1][3] == "600"
+    follow_up_rows = rows("follow_ups")
+    assert follow_up_rows[1][1] == "Hotline" and follow_up_rows[1][-1] == "'@SUM(A1)"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboards/journeys/{journey}/",
+        "/dashboards/journeys/{journey}/paths/",
+        "/dashboards/priorities/",
+        "/dashboards/trends/",
+        "/dashboards/improvements/",
+    ],
+)
+def test_every_dashboard_costs_the_same_queries_for_more_data(client_for, cx_manager, world, url):
+    client = client_for(cx_manager)
+    url = url.format(journey=world["journey"].pk)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    count()  # the first request fills caches (the segment list)
+    before = count()
+    stage = world["journey"].stages.first()
+    for number in range(6):
+        touchpoint = TouchpointFactory(
+            name=f"Desk {number}", department=world["hotline"].department
+        )
+        place_touchpoint(stage, touchpoint.pk)
+        answer(touchpoint, comment="ok")
+    rollups_rebuild_all()
+    assert count() == before
