@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from surveys.scores import Scores
-from surveys.selectors import scores_by_touchpoint
+from surveys.scores import Compliance, Scores
+from surveys.selectors import compliance_by_touchpoint, scores_by_touchpoint
 from touchpoints.models import Audience, Touchpoint
 
 from .models import Journey, JourneyKind, Stage, Step
@@ -24,6 +24,7 @@ from .selectors import journey_with_map
 class Card:
     step: Step
     scores: Scores | None = None
+    compliance: Compliance | None = None
     enough_data: bool = False
     readable: bool = False  # may this user see the touchpoint's scores?
 
@@ -79,9 +80,11 @@ def _attach_scores(user, cards: list[Card], since: dt.date) -> None:
         Touchpoint.objects.for_user(user).filter(pk__in=ids).values_list("pk", flat=True)
     )
     scores = scores_by_touchpoint(readable, since)
+    compliance = compliance_by_touchpoint(readable, since, timezone.localdate())
     for card in cards:
         card.readable = card.touchpoint.pk in readable
         card.scores = scores.get(card.touchpoint.pk)
+        card.compliance = compliance.get(card.touchpoint.pk)
         card.enough_data = bool(
             card.scores and card.scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
         )

@@ -272,3 +272,15 @@ def test_the_board_costs_the_same_queries_whatever_its_size(client_for, cx_manag
             assert client.get(f"/journeys/{journey.pk}/?backstage=1").status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_cards_show_standards_met(client_for, cx_manager, board):
+    journey, *_ = board
+    hotline = Touchpoint.objects.get(name="Hotline")
+    hotline.target_wait_seconds = 120
+    hotline.save()
+    for wait in (60, 600):
+        InteractionFactory(touchpoint=hotline, wait_seconds=wait)
+    rollups_rebuild([hotline.pk])
+    html = client_for(cx_manager).get(f"/journeys/{journey.pk}/").content.decode()
+    assert "Standards met 50% · 1 breach" in html
