@@ -244,6 +244,8 @@ TOUCHSTONE_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default=urlsplit(SITE_URL).hostn
 TOUCHSTONE_FOLLOW_UP_GAP = env.int("FOLLOW_UP_GAP", default=3)
 # Requests for unknown survey links allowed per client address per 10 minutes.
 TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
+# The resolution-time standard of complaints: resolved within this many hours.
+TOUCHSTONE_COMPLAINT_RESOLUTION_HOURS = env.int("COMPLAINT_RESOLUTION_HOURS", default=72)
 
 # Loggers that write request paths redact survey tokens before any handler sees them.
 _PATH_LOGGERS = ("django.request", "django.server", "django.security.csrf")

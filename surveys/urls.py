@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import complaint_views, staff_views, views
 
 app_name = "surveys"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("s/<str:token>/unsubscribe", views.unsubscribe, name="unsubscribe"),
     path("interactions/import/", staff_views.upload_interactions, name="upload_interactions"),
     path("outbox/", staff_views.outbox, name="outbox"),
+    path("complaints/", complaint_views.complaint_list, name="complaints"),
+    path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
+    path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),
 ]

@@ -1,0 +1,72 @@
+"""Complaints from every source: recorded against a touchpoint (and, when known, a
+customer), owned, worked and resolved within the resolution-time standard."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from touchpoints.models import Complaint, ComplaintStatus, Staff, Touchpoint
+
+from .intake import CustomerDetails, match_customer
+
+
+class ComplaintRefused(ValueError):
+    """A change that would break the workflow (e.g. resolving without notes)."""
+
+
+def resolution_standard() -> dt.timedelta:
+    return dt.timedelta(hours=settings.TOUCHSTONE_COMPLAINT_RESOLUTION_HOURS)
+
+
+def due_at(complaint: Complaint) -> dt.datetime:
+    return complaint.received_at + resolution_standard()
+
+
+def is_overdue(complaint: Complaint, now=None) -> bool:
+    if complaint.status == ComplaintStatus.RESOLVED:
+        return complaint.resolved_at > due_at(complaint)
+    return (now or timezone.now()) > due_at(complaint)
+
+
+@transaction.atomic
+def record_complaint(
+    *,
+    touchpoint: Touchpoint,
+    source: str,
+    text: str,
+    received_at: dt.datetime,
+    customer: CustomerDetails | None = None,
+    owner: Staff | None = None,
+    external_id: str | None = None,
+) -> Complaint:
+    """A new complaint; one with an external_id already recorded is returned as it is."""
+    if external_id and (existing := Complaint.objects.filter(external_id=external_id).first()):
+        return existing
+    return Complaint.objects.create(
+        touchpoint=touchpoint,
+        source=source,
+        text=text,
+        received_at=received_at,
+        customer=match_customer(customer) if customer and customer.email else None,
+        owner=owner,
+        external_id=external_id or None,
+    )
+
+
+@transaction.atomic
+def update_complaint(complaint: Complaint, *, status: str, owner, resolution_notes: str):
+    """Move a complaint along: resolving needs notes and stamps the time; reopening clears
+    it."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if status == ComplaintStatus.RESOLVED and not resolution_notes.strip():
+        raise ComplaintRefused("Say how the complaint was resolved.")
+    if status == ComplaintStatus.RESOLVED and complaint.status != ComplaintStatus.RESOLVED:
+        complaint.resolved_at = timezone.now()
+    elif status != ComplaintStatus.RESOLVED:
+        complaint.resolved_at = None
+    complaint.status, complaint.owner = status, owner
+    complaint.resolution_notes = resolution_notes
+    complaint.save(update_fields=["status", "owner", "resolution_notes", "resolved_at"])
+    return complaint

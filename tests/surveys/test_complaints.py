@@ -1,0 +1,120 @@
+"""Complaints: logged from every source, worked to resolution within the standard; a
+department head sees, logs and resolves only their department's."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from touchpoints.models import Complaint, ComplaintStatus, Customer
+
+from ..factories import ComplaintFactory, StaffFactory, TouchpointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hotline(department_a):
+    return TouchpointFactory(name="Hotline", department=department_a)
+
+
+@pytest.fixture
+def showroom(department_b):
+    return TouchpointFactory(name="Showroom", department=department_b)
+
+
+def log(client, touchpoint, **extra):
+    data = {
+        "touchpoint": touchpoint.pk,
+        "source": "phone",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "text": "Kept on hold for 16 minutes, then cut off.",
+        "customer_email": "ann@example.com",
+        "customer_name": "Ann",
+        **extra,
+    }
+    return client.post("/complaints/new/", data)
+
+
+def test_a_complaint_is_logged_with_its_customer_and_worked_to_resolution(
+    client_for, head_a, hotline, department_a
+):
+    client = client_for(head_a)
+    agent = StaffFactory(department=department_a, name="Alex Reed")
+    page = log(client, hotline, owner=agent.pk)
+    complaint = Complaint.objects.get()
+    assert page["Location"] == f"/complaints/{complaint.pk}/"
+    assert complaint.customer == Customer.objects.get(email="ann@example.com")
+    assert complaint.owner == agent and complaint.status == ComplaintStatus.OPEN
+    url = f"/complaints/{complaint.pk}/"
+    client.post(url, {"status": "in_progress", "owner": agent.pk, "resolution_notes": ""})
+    refused = client.post(url, {"status": "resolved", "owner": agent.pk, "resolution_notes": " "})
+    assert (
+        refused.status_code == 400
+        and "Say how the complaint was resolved." in refused.content.decode()
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.IN_PROGRESS and complaint.resolved_at is None
+    client.post(
+        url, {"status": "resolved", "owner": agent.pk, "resolution_notes": "Called back, refunded."}
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.RESOLVED and complaint.resolved_at is not None
+    client.post(
+        url, {"status": "open", "owner": agent.pk, "resolution_notes": "Called back, refunded."}
+    )
+    complaint.refresh_from_db()
+    assert complaint.resolved_at is None  # reopened
+
+
+def test_bad_input_names_the_field_and_writes_nothing(client_for, head_a, hotline, department_b):
+    client = client_for(head_a)
+    outsider = StaffFactory(department=department_b)
+    page = log(client, hotline, text="", customer_email="not-an-email", owner=outsider.pk)
+    form = page.context["form"]
+    assert page.status_code == 400
+    assert set(form.errors) >= {"text", "customer_email", "owner"}
+    future = (timezone.localtime() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    assert (
+        "future"
+        in log(client, hotline, received_at=future).context["form"].errors["received_at"][0]
+    )
+    assert not Complaint.objects.exists()
+
+
+def test_a_head_sees_logs_and_resolves_only_their_departments(
+    client_for, head_a, hotline, showroom
+):
+    mine, theirs = ComplaintFactory(touchpoint=hotline), ComplaintFactory(touchpoint=showroom)
+    client = client_for(head_a)
+    listed = client.get("/complaints/", {"status": "all"})
+    assert [c.pk for c, *_ in listed.context["rows"]] == [mine.pk]
+    assert client.get(f"/complaints/{theirs.pk}/").status_code == 404
+    assert client.post(f"/complaints/{theirs.pk}/", {"status": "resolved"}).status_code == 404
+    page = log(client, showroom)
+    assert page.status_code == 400 and "touchpoint" in page.context["form"].errors
+    assert Complaint.objects.count() == 2
+
+
+def test_cx_managers_see_all_and_anonymous_users_log_in(client_for, cx_manager, hotline, showroom):
+    ComplaintFactory(touchpoint=hotline)
+    ComplaintFactory(touchpoint=showroom)
+    assert len(client_for(cx_manager).get("/complaints/", {"status": "all"}).context["rows"]) == 2
+    for url in ("/complaints/", "/complaints/new/", f"/complaints/{Complaint.objects.first().pk}/"):
+        assert Client().get(url)["Location"].startswith("/login/")
+
+
+def test_overdue_complaints_are_flagged_against_the_standard(
+    client_for, cx_manager, hotline, settings
+):
+    settings.TOUCHSTONE_COMPLAINT_RESOLUTION_HOURS = 24
+    late = ComplaintFactory(touchpoint=hotline, received_at=timezone.now() - dt.timedelta(hours=30))
+    fresh = ComplaintFactory(touchpoint=hotline, received_at=timezone.now() - dt.timedelta(hours=2))
+    page = client_for(cx_manager).get("/complaints/", {"overdue": "1"})
+    assert [c.pk for c, *_ in page.context["rows"]] == [late.pk]
+    rows = {
+        c.pk: overdue
+        for c, _due, overdue in client_for(cx_manager).get("/complaints/").context["rows"]
+    }
+    assert rows == {late.pk: True, fresh.pk: False}
