@@ -38,7 +38,7 @@ def _fmt(value, digits=1, suffix=""):
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
 
 
-def _hover(touchpoint, scores, enough_data, compliance=None) -> str:
+def _hover(touchpoint, scores, enough_data, compliance=None, complaints=None) -> str:
     lines = [f"<b>{_escape(touchpoint.name)}</b>", _escape(touchpoint.department.name)]
     lines.append(f"n = {scores.gap_answered}" + ("" if enough_data else " (not enough data)"))
     if scores.gap is not None:
@@ -54,6 +54,8 @@ def _hover(touchpoint, scores, enough_data, compliance=None) -> str:
             f"standards met {compliance.percent:.0f}% ({missed} breach{'' if missed == 1 else 'es'}"
             f" in {compliance.measured})"
         )
+    if complaints is not None:
+        lines.append(f"complaints {complaints.total} ({complaints.unresolved} not resolved)")
     return "<br>".join(lines)
 
 
@@ -130,7 +132,9 @@ def _points(stages, lane, offset, most):
                     "gap": p.scores.gap,
                     "size": 16 + 34 * math.sqrt(p.scores.gap_answered / most),
                     "label": _escape(p.touchpoint.name),
-                    "hover": _hover(p.touchpoint, p.scores, p.enough_data, p.compliance),
+                    "hover": _hover(
+                        p.touchpoint, p.scores, p.enough_data, p.compliance, p.complaints
+                    ),
                 }
             )
     return measured, thin

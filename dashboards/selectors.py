@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import DateField, F, Q, Sum
+from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 
 from journeys.models import Journey, Stage, Step
 from surveys.models import (
@@ -26,7 +27,14 @@ from surveys.models import (
 )
 from surveys.scores import Compliance, GapChange, Scores, gap_change, scores_from_sums
 from surveys.selectors import compliance_by_touchpoint, sums_by_touchpoint
-from touchpoints.models import Audience, ImprovementAction, Interaction, Touchpoint
+from touchpoints.models import (
+    Audience,
+    Complaint,
+    ComplaintStatus,
+    ImprovementAction,
+    Interaction,
+    Touchpoint,
+)
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -99,6 +107,12 @@ def _sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
     return {row.pop("touchpoint_id"): row for row in rows}
 
 
+@dataclass(frozen=True)
+class ComplaintCount:
+    total: int
+    unresolved: int
+
+
 def enough(scores: Scores | None) -> bool:
     return scores is not None and scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
 
@@ -121,6 +135,7 @@ class TouchpointRow:
     change: GapChange  # against the previous period of the same length
     enough_data: bool
     compliance: Compliance | None = None
+    complaints: ComplaintCount | None = None
 
     @property
     def trend(self) -> str:
@@ -135,15 +150,22 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
     before_period = period.previous()
     before = sums_by_touchpoint(ids, before_period.since, before_period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
+    complaints = complaint_counts(ids, period)
     rows = []
     for touchpoint in touchpoints:
         sums = now.get(touchpoint.pk, {})
         scores = scores_from_sums(sums)
         change = gap_change(before.get(touchpoint.pk, {}), sums)
-        row = TouchpointRow(
-            touchpoint, scores, change, enough(scores), compliance.get(touchpoint.pk)
+        rows.append(
+            TouchpointRow(
+                touchpoint,
+                scores,
+                change,
+                enough(scores),
+                compliance.get(touchpoint.pk),
+                complaints.get(touchpoint.pk),
+            )
         )
-        rows.append(row)
     return rows
 
 
@@ -250,6 +272,7 @@ class MapPoint:
     scores: Scores
     enough_data: bool
     compliance: Compliance | None = None
+    complaints: ComplaintCount | None = None
 
 
 @dataclass
@@ -272,10 +295,17 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     ids |= {tp.pk for tps in supporters.values() for tp in tps}
     sums = sums_by_touchpoint(ids, period.since, period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
+    complaints = complaint_counts(ids, period)
 
     def point(touchpoint):
         scores = scores_from_sums(sums.get(touchpoint.pk, {}))
-        return MapPoint(touchpoint, scores, enough(scores), compliance.get(touchpoint.pk))
+        return MapPoint(
+            touchpoint,
+            scores,
+            enough(scores),
+            compliance.get(touchpoint.pk),
+            complaints.get(touchpoint.pk),
+        )
 
     stages = []
     for stage in journey.stages.order_by("position"):
@@ -398,6 +428,24 @@ def comments(touchpoints, period: Period, search: str = ""):
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
+
+
+def complaint_counts(touchpoint_ids, period: Period) -> dict[int, ComplaintCount]:
+    """Complaints received in the period per touchpoint, and how many are not resolved.
+    Complaints are few beside answers; one indexed count per page."""
+    start = timezone.make_aware(dt.datetime.combine(period.since, dt.time.min))
+    stop = timezone.make_aware(dt.datetime.combine(period.until + ONE_DAY, dt.time.min))
+    rows = (
+        Complaint.objects.filter(
+            touchpoint_id__in=list(touchpoint_ids), received_at__gte=start, received_at__lt=stop
+        )
+        .values("touchpoint_id")
+        .annotate(
+            total=Count("pk"), unresolved=Count("pk", filter=~Q(status=ComplaintStatus.RESOLVED))
+        )
+        .order_by()
+    )
+    return {row["touchpoint_id"]: ComplaintCount(row["total"], row["unresolved"]) for row in rows}
 
 
 BREACH_LIMIT = 20

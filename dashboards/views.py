@@ -84,12 +84,14 @@ def department_detail(request, pk):
         return csv_response(
             f"{department.name} touchpoints {period.since} {period.until}",
             ["touchpoint", "channel", "side", *SCORE_HEADER, "trend", "standards met %",
-             "breaches"],
+             "breaches", "complaints", "complaints not resolved"],
             (
                 [r.touchpoint.name, r.touchpoint.get_channel_display(), r.touchpoint.audience,
                  *_score_cells(r.scores), r.trend,
                  r.compliance.percent if r.compliance else None,
-                 r.compliance.breaches if r.compliance else None]
+                 r.compliance.breaches if r.compliance else None,
+                 r.complaints.total if r.complaints else 0,
+                 r.complaints.unresolved if r.complaints else 0]
                 for r in rows
             ),
         )  # fmt: skip

@@ -18,9 +18,10 @@ from dashboards.selectors import Period, grouped_weekly, journey_map, priorities
 from journeys.editing import add_stage, place_touchpoint
 from surveys.aggregation import rollups_rebuild_all
 from surveys.selectors import scores_by_touchpoint
-from touchpoints.models import ImprovementAction, ImprovementStatus
+from touchpoints.models import ComplaintStatus, ImprovementAction, ImprovementStatus
 
 from ..factories import (
+    ComplaintFactory,
     FollowUpFactory,
     InteractionFactory,
     JourneyFactory,
@@ -396,3 +397,23 @@ def test_every_dashboard_costs_the_same_queries_for_more_data(client_for, cx_man
         answer(touchpoint, comment="ok")
     rollups_rebuild_all()
     assert count() == before
+
+
+def test_complaints_are_counted_beside_the_gap(client_for, head_a, cx_manager, department_a, world):
+    hotline = world["hotline"]
+    ComplaintFactory(touchpoint=hotline)
+    ComplaintFactory(
+        touchpoint=hotline, status=ComplaintStatus.RESOLVED, resolved_at=timezone.now()
+    )
+    ComplaintFactory(touchpoint=hotline, received_at=timezone.now() - dt.timedelta(days=200))
+    ComplaintFactory(touchpoint=world["showroom"])
+    page = client_for(head_a).get(f"/departments/{department_a.pk}/")
+    (row,) = [r for r in page.context["rows"] if r.touchpoint == hotline]
+    assert (row.complaints.total, row.complaints.unresolved) == (2, 1)
+    figure = (
+        client_for(cx_manager)
+        .get(f"/dashboards/journeys/{world['journey'].pk}/")
+        .context["map_figure"]
+    )
+    hovers = " ".join(text for trace in figure["data"] for text in trace.get("hovertext", []))
+    assert "complaints 2 (1 not resolved)" in hovers and "complaints 1 (1 not resolved)" in hovers
