@@ -16,13 +16,17 @@ from django.utils import timezone
 
 from journeys.models import Journey, Stage, Step
 from surveys.models import (
+    EFFECT_FIELDS,
     SUM_FIELDS,
     FollowUp,
     FollowUpStatus,
     PathEnd,
     PathTransition,
     Response,
+    TimedStandard,
     TouchpointDailyScore,
+    TouchpointDailyStandardEffect,
+    TouchpointDailyStandards,
     TouchpointSegmentDailyScore,
 )
 from surveys.scores import Compliance, GapChange, Scores, gap_change, scores_from_sums
@@ -527,3 +531,72 @@ def real_paths(journey: Journey, period: Period) -> list[PathLink]:
             kind = "off the map"
         links.append(PathLink(row["step"], source, target, row["ended"], row["total"], kind))
     return links
+
+
+# --- Does the standard matter? ---------------------------------------------------------------
+
+
+@dataclass
+class StandardEffect:
+    touchpoint: Touchpoint
+    standard: str  # "wait", "response" or "resolution"
+    target_seconds: int
+    met: int  # interactions measured and met in the period
+    measured: int
+    change: GapChange  # the gap of answers to missed interactions against met ones
+    csat_met: float | None
+    csat_missed: float | None
+
+    @property
+    def felt(self) -> bool:
+        """Customers feel it: missing the standard widens the gap, significantly."""
+        return self.change.significant and (self.change.difference or 0) > 0
+
+
+def standard_effects(touchpoints, period: Period) -> list[StandardEffect]:
+    """For each timed standard of these touchpoints: compliance, and the satisfaction of
+    interactions that met it against those that missed it, with Welch's test."""
+    ids = [tp.pk for tp in touchpoints]
+    window = {"touchpoint_id__in": ids, "day__gte": period.since, "day__lte": period.until}
+    answered = (
+        TouchpointDailyStandardEffect.objects.filter(**window)
+        .values("touchpoint_id", "standard", "met")
+        .annotate(**{name: Sum(name) for name in EFFECT_FIELDS})
+        .order_by()
+    )
+    sums = {(r.pop("touchpoint_id"), r.pop("standard"), r.pop("met")): r for r in answered}
+    counted = (
+        TouchpointDailyStandards.objects.filter(**window)
+        .values("touchpoint_id")
+        .annotate(
+            **{
+                f"{standard}_{part}": Sum(f"{standard}_{part}")
+                for standard in TimedStandard.values
+                for part in ("measured", "met")
+            }
+        )
+        .order_by()
+    )
+    counts = {row.pop("touchpoint_id"): row for row in counted}
+    effects = []
+    for touchpoint in touchpoints:
+        for standard in TimedStandard.values:
+            target = getattr(touchpoint, f"target_{standard}_seconds")
+            total = counts.get(touchpoint.pk, {})
+            if target is None or not total.get(f"{standard}_measured"):
+                continue
+            met = sums.get((touchpoint.pk, standard, True), {})
+            missed = sums.get((touchpoint.pk, standard, False), {})
+            effects.append(
+                StandardEffect(
+                    touchpoint,
+                    standard,
+                    target,
+                    total[f"{standard}_met"],
+                    total[f"{standard}_measured"],
+                    gap_change(met, missed),
+                    scores_from_sums(met).csat_percent,
+                    scores_from_sums(missed).csat_percent,
+                )
+            )
+    return effects

@@ -12,4 +12,5 @@ urlpatterns = [
     path("dashboards/priorities/", views.priority_list, name="priorities"),
     path("dashboards/improvements/", views.improvement_list, name="improvements"),
     path("dashboards/trends/", views.trends, name="trends"),
+    path("dashboards/standards/", views.standards, name="standards"),
 ]

@@ -32,6 +32,7 @@ from .selectors import (
     priorities,
     real_paths,
     segments,
+    standard_effects,
     touchpoint_rows,
     trend_groups,
     weekly_scores,
@@ -345,6 +346,42 @@ def _improvement_row(check):
         change.p_value,
         change.verdict,
     ]
+
+
+# --- Does the standard matter? -------------------------------------------------------------
+
+
+@member_required
+def standards(request):
+    form = PeriodForm(request.GET or None)
+    period = form.period()
+    readable = list(
+        Touchpoint.objects.for_user(request.user)
+        .select_related("department")
+        .order_by("department__name", "name")
+    )
+    effects = standard_effects(readable, period)
+    if request.GET.get("export") == "csv":
+        return csv_response(
+            f"standards {period.since} {period.until}",
+            ["touchpoint", "standard", "target s", "measured", "met", "gap when met",
+             "gap when missed", "difference", "95% margin", "p value", "CSAT % met",
+             "CSAT % missed", "customers feel it"],
+            (
+                [e.touchpoint.name, e.standard, e.target_seconds, e.measured, e.met,
+                 e.change.before.gap, e.change.after.gap, e.change.difference, e.change.margin,
+                 e.change.p_value, e.csat_met, e.csat_missed, "yes" if e.felt else "no"]
+                for e in effects
+            ),
+        )  # fmt: skip
+    context = {
+        "form": form,
+        "period": period,
+        "effects": effects,
+        "figure": figures.standard_effects([e for e in effects if e.change.p_value is not None]),
+        "query": _query_without(request, "export"),
+    }
+    return render(request, "dashboards/standards.html", context)
 
 
 # --- Trends --------------------------------------------------------------------------------

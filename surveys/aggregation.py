@@ -33,7 +33,14 @@ from django.utils import timezone
 from touchpoints.models import Touchpoint
 
 from . import rollup_sql as sql
-from .models import STANDARD_FIELDS, SUM_FIELDS, DirtyRollup, TouchpointDailyScore, local_day
+from .models import (
+    EFFECT_FIELDS,
+    STANDARD_FIELDS,
+    SUM_FIELDS,
+    DirtyRollup,
+    TouchpointDailyScore,
+    local_day,
+)
 
 # Keys per statement: bounded so SQLite's parameter limit is never reached.
 KEY_CHUNK = 2000
@@ -67,6 +74,9 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
         sql.STANDARDS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
         select = sql.standards_sums_select(None, touchpoint_ids)
         _execute(sql.insert_from(sql.STANDARDS, "day", select, now, STANDARD_FIELDS))
+        sql.EFFECTS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        select = sql.effect_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
         days = list(
             TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
                 "touchpoint_id", "day"
@@ -139,6 +149,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         + _month_differences(stored.keys())
         + _segment_differences()
         + _standards_differences()
+        + _effect_differences()
     )
 
 
@@ -156,6 +167,9 @@ def _recompute(keys: list[tuple[int, dt.date]]) -> None:
         _execute(sql.delete_keys(sql.STANDARDS, "day", chunk))
         select = sql.standards_sums_select(chunk)
         _execute(sql.insert_from(sql.STANDARDS, "day", select, now, STANDARD_FIELDS))
+        _execute(sql.delete_keys(sql.EFFECTS, "day", chunk))
+        select = sql.effect_sums_select(chunk)
+        _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
     _recompute_months(months)
 
 
@@ -188,7 +202,8 @@ def _lock_tables() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)}, "
-                f"{sql.table(sql.SEGMENT)}, {sql.table(sql.STANDARDS)} IN EXCLUSIVE MODE"
+                f"{sql.table(sql.SEGMENT)}, {sql.table(sql.STANDARDS)}, "
+                f"{sql.table(sql.EFFECTS)} IN EXCLUSIVE MODE"
             )
 
 
@@ -260,6 +275,28 @@ def _standards_differences() -> list:
     stored = {
         (row.pop("touchpoint_id"), row.pop("day")): row
         for row in sql.STANDARDS.objects.values("touchpoint_id", "day", *STANDARD_FIELDS)
+    }
+    return [
+        (key, stored.get(key), expected.get(key))
+        for key in sorted(expected.keys() | stored.keys())
+        if stored.get(key) != expected.get(key)
+    ]
+
+
+def _effect_differences() -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(*sql.effect_sums_select(None))
+        rows = cursor.fetchall()
+    expected = {
+        (tp, _as_date(day), standard, bool(met)): dict(
+            zip(EFFECT_FIELDS, map(int, sums), strict=True)
+        )
+        for tp, day, standard, met, *sums in rows
+    }
+    keys = ("touchpoint_id", "day", "standard", "met")
+    stored = {
+        tuple(row.pop(key) for key in keys): row
+        for row in sql.EFFECTS.objects.values(*keys, *EFFECT_FIELDS)
     }
     return [
         (key, stored.get(key), expected.get(key))

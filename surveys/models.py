@@ -388,6 +388,45 @@ class TouchpointDailyStandards(StandardSums):
         return f"{self.touchpoint} standards on {self.day}"
 
 
+class TimedStandard(models.TextChoices):
+    WAIT = "wait", "Wait"
+    RESPONSE = "response", "Response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+# The answer sums that compare interactions that met a standard with those that missed it.
+EFFECT_FIELDS = ["gap_answered", "sum_gap", "sum_gap_squared", "csat_answered", "csat_top2"]
+
+
+class TouchpointDailyStandardEffect(models.Model):
+    """Answers to interactions that met one timed standard, or missed it, on one day of a
+    touchpoint: does the standard matter to customers? Keyed by the interaction's day and
+    recomputed with it (an answer arriving later marks its interaction's day)."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    standard = models.CharField(max_length=10, choices=TimedStandard.choices)
+    met = models.BooleanField()
+    gap_answered = models.PositiveIntegerField(default=0)
+    sum_gap = models.IntegerField(default=0)
+    sum_gap_squared = models.PositiveIntegerField(default=0)
+    csat_answered = models.PositiveIntegerField(default=0)
+    csat_top2 = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["touchpoint", "day", "standard", "met"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "day", "standard", "met"], name="standard_effect_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "touchpoint"], name="standard_effect_day_tp")]
+
+    def __str__(self):
+        return f"{self.touchpoint} {self.standard} {'met' if self.met else 'missed'} {self.day}"
+
+
 class DirtyRollup(models.Model):
     """A (touchpoint, day) whose rollup must be recomputed: the aggregation's outbox.
 

@@ -13,11 +13,13 @@ from django.db import connection
 from touchpoints.models import Customer, Interaction, Touchpoint
 
 from .models import (
+    EFFECT_FIELDS,
     STANDARD_FIELDS,
     SUM_FIELDS,
     Invitation,
     Response,
     TouchpointDailyScore,
+    TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
@@ -199,6 +201,41 @@ def standards_sums_select(
     return sql, params
 
 
+TIMED_STANDARDS = {
+    "wait": ("wait_seconds", "target_wait_seconds"),
+    "response": ("response_seconds", "target_response_seconds"),
+    "resolution": ("resolution_seconds", "target_resolution_seconds"),
+}
+
+
+def effect_sums_select(
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """SELECT touchpoint_id, day, standard, met, <answer sums> of the answered interactions
+    measured against each timed standard, split by met or missed."""
+    parts, params = [], []
+    sums = ", ".join(f"SUM({RESPONSE_TERMS[name]}) AS {name}" for name in EFFECT_FIELDS)
+    for standard, (fact, target) in TIMED_STANDARDS.items():
+        where, values = "true", []
+        if touchpoint_ids is not None:
+            where, values = id_filter("x.touchpoint_id", list(touchpoint_ids))
+        if keys is not None:
+            relation, values = key_relation(keys, ("tp", "day"))
+            where = f"(x.touchpoint_id, x.day) IN (SELECT tp, day FROM ({relation}) k)"
+        met = f"CASE WHEN x.{fact} <= t.{target} THEN TRUE ELSE FALSE END"
+        parts.append(f"""
+            SELECT x.touchpoint_id, x.day, '{standard}' AS standard, {met} AS met, {sums}
+            FROM {table(Interaction)} x
+                 JOIN {table(Touchpoint)} t ON t.id = x.touchpoint_id
+                 JOIN {table(Invitation)} i ON i.interaction_id = x.id
+                 JOIN {table(Response)} r ON r.invitation_id = i.id
+            WHERE {where} AND t.{target} IS NOT NULL AND x.{fact} IS NOT NULL
+            GROUP BY x.touchpoint_id, x.day, {met}
+        """)
+        params += values
+    return " UNION ALL ".join(parts), params
+
+
 def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
     """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month).
 
@@ -250,4 +287,6 @@ MONTHLY = TouchpointMonthlyScore
 DAILY = TouchpointDailyScore
 SEGMENT = TouchpointSegmentDailyScore
 STANDARDS = TouchpointDailyStandards
+EFFECTS = TouchpointDailyStandardEffect
+EFFECT_KEY = "day, standard, met"
 SEGMENT_KEY = "day, segment, is_prospect"

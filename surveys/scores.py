@@ -88,6 +88,7 @@ class GapChange:
     difference: float | None  # after - before: negative means the gap closed
     p_value: float | None
     significant: bool
+    margin: float | None = None  # half-width of the 95% confidence interval of the difference
 
     @property
     def verdict(self) -> str:
@@ -110,12 +111,12 @@ def gap_change(before: Mapping[str, int], after: Mapping[str, int], alpha=0.05) 
     difference = b.gap - a.gap
     se2 = va / na + vb / nb
     if se2 == 0:
-        p_value = 1.0 if difference == 0 else 0.0
-    else:
-        t = difference / math.sqrt(se2)
-        df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
-        p_value = t_two_sided_p(t, df)
-    return GapChange(a, b, difference, p_value, p_value < alpha)
+        return GapChange(a, b, difference, 1.0 if difference == 0 else 0.0, difference != 0, 0.0)
+    t = difference / math.sqrt(se2)
+    df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+    p_value = t_two_sided_p(t, df)
+    margin = t_critical_95(max(1, math.floor(df))) * math.sqrt(se2)
+    return GapChange(a, b, difference, p_value, p_value < alpha, margin)
 
 
 def _variance(n: int, total: int, squares: int) -> float:

@@ -1,5 +1,6 @@
 """Facts that change a day's service-standard counts mark that day dirty, whichever door
-they came through (intake, admin, a script): the same outbox the answers use."""
+they came through (intake, admin, a script): the same outbox the answers use. An answer
+also marks the day of the interaction it answers, where the standard effects are kept."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -7,6 +8,7 @@ from django.dispatch import receiver
 from touchpoints.models import Interaction, Touchpoint
 
 from .aggregation import rollups_mark_dirty
+from .models import Response
 
 TARGETS = (
     "target_wait_seconds",
@@ -20,6 +22,18 @@ TARGETS = (
 @receiver(post_delete, sender=Interaction)
 def interaction_changed(sender, instance, **kwargs):
     rollups_mark_dirty([(instance.touchpoint_id, instance.day)])
+
+
+@receiver(post_save, sender=Response)
+@receiver(post_delete, sender=Response)
+def answer_changed(sender, instance, **kwargs):
+    """An answer counts on its own day, and on its interaction's day (standard effects)."""
+    keys = [(instance.touchpoint_id, instance.day)]
+    if instance.invitation_id:
+        keys += Interaction.objects.filter(invitation__pk=instance.invitation_id).values_list(
+            "touchpoint_id", "day"
+        )
+    rollups_mark_dirty(keys)
 
 
 @receiver(pre_save, sender=Touchpoint)

@@ -6,11 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dashboards.selectors import Period, standard_effects
 from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
-from surveys.models import TouchpointDailyStandards
+from surveys.models import TouchpointDailyStandardEffect, TouchpointDailyStandards
 from surveys.selectors import compliance_by_touchpoint
 
-from ..factories import InteractionFactory, TouchpointFactory
+from ..factories import InteractionFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -89,3 +90,55 @@ def test_a_rebuild_counts_the_standards_too(hotline):
     assert rollups_differences() != []
     rollups_rebuild_all()
     assert rollups_differences() == []
+
+
+def answered_interaction(touchpoint, wait, experience, csat):
+    interaction = InteractionFactory(
+        touchpoint=touchpoint, occurred_at=timezone.now(), wait_seconds=wait
+    )
+    return ResponseFactory(
+        invitation__interaction=interaction, expectation=6, experience=experience, csat=csat
+    )
+
+
+def test_missing_a_standard_that_customers_feel_is_detected(client_for, cx_manager, hotline):
+    """Constructed: callers held past two minutes are clearly less happy; the resolution
+    target has no answers to compare yet."""
+    for index in range(40):
+        answered_interaction(hotline, wait=60, experience=5 + index % 2, csat=4)  # gap ~0.5
+        answered_interaction(hotline, wait=900, experience=2 + index % 2, csat=2)  # gap ~3.5
+    rollups_drain_all()
+    assert rollups_differences() == []
+    page = client_for(cx_manager).get("/dashboards/standards/")
+    (wait,) = [e for e in page.context["effects"] if e.standard == "wait"]
+    assert (wait.measured, wait.met) == (80, 40)
+    assert wait.change.before.gap == pytest.approx(0.5) and wait.change.after.gap == pytest.approx(
+        3.5
+    )
+    assert wait.change.difference == pytest.approx(3.0) and wait.felt
+    assert wait.change.margin == pytest.approx(0.23, abs=0.05)
+    assert (wait.csat_met, wait.csat_missed) == (100, 0)
+    assert "Yes" in page.content.decode()
+
+
+def test_a_standard_customers_do_not_feel_is_not_flagged(hotline):
+    for index in range(40):
+        answered_interaction(hotline, wait=60, experience=3 + index % 3, csat=4)
+        answered_interaction(hotline, wait=900, experience=3 + (index + 1) % 3, csat=4)
+    rollups_drain_all()
+    (wait,) = [e for e in standard_effects([hotline], Period(TODAY, TODAY)) if e.standard == "wait"]
+    assert not wait.felt and not wait.change.significant
+
+
+def test_an_answer_arriving_later_updates_its_interactions_day(hotline):
+    interaction = InteractionFactory(
+        touchpoint=hotline,
+        occurred_at=timezone.now() - dt.timedelta(days=3),
+        wait_seconds=900,
+    )
+    rollups_drain_all()
+    ResponseFactory(invitation__interaction=interaction, expectation=6, experience=1)
+    rollups_drain_all()
+    assert rollups_differences() == []
+    row = TouchpointDailyStandardEffect.objects.get(touchpoint=hotline, standard="wait")
+    assert (row.met, row.day, row.gap_answered, row.sum_gap) == (False, interaction.day, 1, 5)
