@@ -145,6 +145,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.drain_rollups",
         "schedule": timedelta(minutes=1).total_seconds(),
     },
+    "check-standards": {
+        "task": "surveys.tasks.check_standards",
+        "schedule": timedelta(hours=1).total_seconds(),
+    },
     # The real-paths chart counts yesterday's paths too.
     "rebuild-paths": {
         "task": "surveys.tasks.rebuild_paths",
@@ -246,6 +250,11 @@ TOUCHSTONE_FOLLOW_UP_GAP = env.int("FOLLOW_UP_GAP", default=3)
 TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
 # The resolution-time standard of complaints: resolved within this many hours.
 TOUCHSTONE_COMPLAINT_RESOLUTION_HOURS = env.int("COMPLAINT_RESOLUTION_HOURS", default=72)
+# A touchpoint meeting its timed standards for less than this % of interactions in a window
+# of this many days (with at least this many measured) alerts its heads, once per window.
+TOUCHSTONE_STANDARD_ALERT_THRESHOLD = env.int("STANDARD_ALERT_THRESHOLD", default=80)
+TOUCHSTONE_STANDARD_ALERT_WINDOW_DAYS = env.int("STANDARD_ALERT_WINDOW_DAYS", default=7)
+TOUCHSTONE_STANDARD_ALERT_MIN_MEASURED = env.int("STANDARD_ALERT_MIN_MEASURED", default=20)
 
 # Loggers that write request paths redact survey tokens before any handler sees them.
 _PATH_LOGGERS = ("django.request", "django.server", "django.security.csrf")

@@ -427,6 +427,36 @@ class TouchpointDailyStandardEffect(models.Model):
         return f"{self.touchpoint} {self.standard} {'met' if self.met else 'missed'} {self.day}"
 
 
+class StandardAlert(models.Model):
+    """A touchpoint's service standards fell below the alert threshold in one window: at
+    most one per (touchpoint, window), its email claimed by notified_at before sending."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    window_start = models.DateField()
+    window_end = models.DateField()
+    measured = models.PositiveIntegerField()
+    met = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "window_start"], name="standard_alert_once_per_window"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.touchpoint}: standards met {self.percent:.0f}% from {self.window_start}"
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.met / self.measured if self.measured else 0.0
+
+
 class DirtyRollup(models.Model):
     """A (touchpoint, day) whose rollup must be recomputed: the aggregation's outbox.
 

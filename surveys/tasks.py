@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import paths
+from . import alerts, paths
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -63,3 +63,17 @@ def notify_follow_up(follow_up_id: int) -> bool:
 def rebuild_paths() -> int:
     """Recount the paths customers really take (beat, nightly)."""
     return paths.rebuild_paths()
+
+
+@shared_task(acks_late=True)
+def check_standards() -> int:
+    """Open alerts for touchpoints below their standards (beat, hourly); email each once."""
+    opened = alerts.check_standards()
+    for alert in opened:
+        notify_standard_alert.delay(alert.pk)
+    return len(opened)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def notify_standard_alert(alert_id: int) -> bool:
+    return alerts.notify_alert(alert_id)
