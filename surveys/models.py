@@ -546,10 +546,10 @@ class PathTransition(models.Model):
 
     class Meta:
         constraints = [
+            # Path ends (no target) are unique by construction: the rebuild writes counts.
             models.UniqueConstraint(
                 fields=["month", "step", "source", "target", "ended"],
                 name="path_transition_unique",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=(Q(ended="") & Q(target__isnull=False))
