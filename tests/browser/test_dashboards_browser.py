@@ -45,6 +45,7 @@ def test_a_cx_manager_sees_every_dashboard(page, demo, settings):
     assert page.locator(".chart .sankey .sankey-node").count() > 5
     charts_drawn(page, "/dashboards/priorities/")
     charts_drawn(page, "/dashboards/improvements/")
+    charts_drawn(page, "/dashboards/standards/")
     charts_drawn(page, "/dashboards/trends/")
     lines = page.locator(".chart .scatterlayer .trace").count()
     page.select_option("#id_touchpoints", label="Service hotline")
@@ -66,7 +67,8 @@ def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
     page.wait_for_url("**q=hold**")
     comments = page.locator(".comments li").all_inner_texts()
     assert comments and all("hold" in text.lower() for text in comments)
-    for path in ("/dashboards/priorities/", "/dashboards/trends/", "/dashboards/improvements/"):
+    dashboards = ("priorities", "trends", "improvements", "standards")
+    for path in (f"/dashboards/{name}/" for name in dashboards):
         charts_drawn(page, path)
         assert "Showroom visit" not in page.content()  # Sales owns it
     sales = Department.objects.get(name="Sales")
