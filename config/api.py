@@ -2,7 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
-from surveys.api import InteractionViewSet
+from surveys.api import ComplaintViewSet, InteractionViewSet
 
 router = DefaultRouter()
 router.register("interactions", InteractionViewSet, basename="interaction")
+router.register("complaints", ComplaintViewSet, basename="complaint")

@@ -1,4 +1,5 @@
-"""REST: interactions in (one or up to 1,000 at once, idempotent by external_id) and out."""
+"""REST: interactions and complaints in (one or up to 1,000 at once, idempotent by
+external_id) and out."""
 
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -6,10 +7,15 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from touchpoints.models import Interaction
+from touchpoints.models import Complaint, Interaction
 from touchpoints.roles import Role, can_edit_maps, role_of
 
-from .serializers import InteractionInSerializer, InteractionSerializer
+from .serializers import (
+    ComplaintInSerializer,
+    ComplaintSerializer,
+    InteractionInSerializer,
+    InteractionSerializer,
+)
 
 MAX_BATCH = 1000
 
@@ -23,8 +29,50 @@ class MembersReadCxWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
 
 
-class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MembersWriteOwnTouchpoints(permissions.BasePermission):
+    """Any role reads and writes; what they may write about is limited by the serializer to
+    the touchpoints they may read (a head: their department's)."""
+
+    def has_permission(self, request, view):
+        return role_of(request.user) != Role.NONE
+
+
+class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Reading plus one create that takes one object or a list of up to MAX_BATCH: all are
+    validated first (a 400 names each bad item's index and field, and nothing is written),
+    then recorded in one transaction; a known external_id returns the stored record."""
+
+    in_serializer: type
+    recorded_attribute: str  # where the recorded result keeps its record
+
+    def create(self, request):
+        many = isinstance(request.data, list)
+        items = request.data if many else [request.data]
+        if many and not 1 <= len(items) <= MAX_BATCH:
+            raise ValidationError({"non_field_errors": [f"send 1 to {MAX_BATCH} items"]})
+        context = {"user": request.user}
+        serializers = [self.in_serializer(data=item, context=context) for item in items]
+        errors = [
+            {"index": index, **serializer.errors}
+            for index, serializer in enumerate(serializers)
+            if not serializer.is_valid()
+        ]
+        if errors:
+            body = errors if many else serializers[0].errors
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        with transaction.atomic():
+            recorded = [serializer.save() for serializer in serializers]
+        records = [getattr(result, self.recorded_attribute) for result in recorded]
+        output = self.get_serializer(records, many=True).data
+        created = any(result.created for result in recorded)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(output if many else output[0], status=code)
+
+
+class InteractionViewSet(BatchCreate):
     serializer_class = InteractionSerializer
+    in_serializer = InteractionInSerializer
+    recorded_attribute = "interaction"
     permission_classes = [MembersReadCxWrite]
     filterset_fields = ["touchpoint", "outcome", "external_id"]
 
@@ -45,22 +93,31 @@ class InteractionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         "external_id returns the stored record (200) instead of creating another.",
     )
     def create(self, request):
-        many = isinstance(request.data, list)
-        items = request.data if many else [request.data]
-        if many and not 1 <= len(items) <= MAX_BATCH:
-            raise ValidationError({"non_field_errors": [f"send 1 to {MAX_BATCH} items"]})
-        serializers = [InteractionInSerializer(data=item) for item in items]
-        errors = [
-            {"index": index, **serializer.errors}
-            for index, serializer in enumerate(serializers)
-            if not serializer.is_valid()
-        ]
-        if errors:
-            body = errors if many else serializers[0].errors
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        with transaction.atomic():
-            recorded = [serializer.save() for serializer in serializers]
-        output = InteractionSerializer([r.interaction for r in recorded], many=True).data
-        created = any(r.created for r in recorded)
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(output if many else output[0], status=code)
+        return super().create(request)
+
+
+class ComplaintViewSet(BatchCreate):
+    serializer_class = ComplaintSerializer
+    in_serializer = ComplaintInSerializer
+    recorded_attribute = "complaint"
+    permission_classes = [MembersWriteOwnTouchpoints]
+    filterset_fields = ["touchpoint", "status", "source", "external_id"]
+
+    def get_queryset(self):
+        return (
+            Complaint.objects.for_user(self.request.user)
+            .select_related("customer")
+            .order_by("-received_at", "-pk")
+        )
+
+    @extend_schema(
+        request=ComplaintInSerializer(many=True),
+        responses={
+            201: ComplaintSerializer(many=True),
+            200: OpenApiResponse(ComplaintSerializer, description="Already recorded"),
+        },
+        description="One complaint or a list of up to 1,000, about touchpoints the caller "
+        "may read. Re-posting an external_id returns the stored record (200).",
+    )
+    def create(self, request):
+        return super().create(request)

@@ -76,7 +76,7 @@ def complaint_create(request):
             received_at=data["received_at"],
             customer=customer,
             owner=data["owner"],
-        )
+        ).complaint
         messages.success(request, f"Complaint about “{complaint.touchpoint}” logged.")
         return redirect("surveys:complaint", complaint.pk)
     status = 400 if form.errors else 200

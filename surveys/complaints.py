@@ -2,6 +2,7 @@
 customer), owned, worked and resolved within the resolution-time standard."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -10,6 +11,12 @@ from django.utils import timezone
 from touchpoints.models import Complaint, ComplaintStatus, Staff, Touchpoint
 
 from .intake import CustomerDetails, match_customer
+
+
+@dataclass(frozen=True)
+class RecordedComplaint:
+    complaint: Complaint
+    created: bool
 
 
 class ComplaintRefused(ValueError):
@@ -40,11 +47,11 @@ def record_complaint(
     customer: CustomerDetails | None = None,
     owner: Staff | None = None,
     external_id: str | None = None,
-) -> Complaint:
+) -> RecordedComplaint:
     """A new complaint; one with an external_id already recorded is returned as it is."""
     if external_id and (existing := Complaint.objects.filter(external_id=external_id).first()):
-        return existing
-    return Complaint.objects.create(
+        return RecordedComplaint(existing, False)
+    complaint = Complaint.objects.create(
         touchpoint=touchpoint,
         source=source,
         text=text,
@@ -53,6 +60,7 @@ def record_complaint(
         owner=owner,
         external_id=external_id or None,
     )
+    return RecordedComplaint(complaint, True)
 
 
 @transaction.atomic

@@ -1,127 +1,24 @@
-"""CSV import of interactions: the command and the upload page both read files here.
+"""CSV import of interactions: the command and the upload page both read files here,
+through the generic line-by-line reader (surveys/csv_import.py) and the API's validation."""
 
-Each line goes through the API's validation and the one intake service, in its own
-transaction: a bad line is reported with its line number and reason and writes nothing,
-the good lines are recorded. Re-importing a file adds nothing, because every line has an
-external_id: its own column, or else a key derived from the line's content.
-"""
-
-import csv
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from .csv_import import CsvFormat, CsvImport, FileRejected, import_rows
+from .csv_import import open_rows as _open_rows
 from .serializers import InteractionInSerializer
 
-CUSTOMER_COLUMNS = {
-    "customer_email": "email",
-    "customer_name": "name",
-    "customer_external_ref": "external_ref",
-    "customer_language": "language",
-    "customer_segment": "segment",
-}
-# The API's fields are the columns; the nested customer is flattened into customer_*.
-FIELD_COLUMNS = [name for name in InteractionInSerializer().fields if name != "customer"]
-REQUIRED = ["touchpoint", "customer_email", "occurred_at", "outcome"]
-KNOWN = [*FIELD_COLUMNS, *CUSTOMER_COLUMNS]
+INTERACTIONS = CsvFormat(
+    InteractionInSerializer, required=("touchpoint", "customer_email", "occurred_at", "outcome")
+)
+REQUIRED = list(INTERACTIONS.required)
+KNOWN = INTERACTIONS.known
+
+__all__ = ["KNOWN", "REQUIRED", "FileRejected", "import_interactions", "open_rows"]
 
 
-class FileRejected(Exception):
-    """The file as a whole cannot be read (header, encoding); nothing was imported."""
+def open_rows(stream):
+    return _open_rows(stream, INTERACTIONS)
 
 
-@dataclass
-class InteractionImport:
-    created: int = 0
-    existing: int = 0
-    invited: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def lines(self) -> int:
-        return self.created + self.existing + len(self.errors)
-
-
-def open_rows(stream) -> csv.DictReader:
-    """A reader over the file, its dialect (comma, semicolon or tab) sniffed from the
-    header, and the header checked: missing or unknown columns reject the whole file."""
-    header = stream.readline()
-    if not header.strip():
-        raise FileRejected("The file is empty.")
-    try:
-        dialect = csv.Sniffer().sniff(header, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    columns = [name.strip().lower() for name in next(csv.reader([header], dialect))]
-    missing = [name for name in REQUIRED if name not in columns]
-    unknown = [name for name in columns if name not in KNOWN]
-    if missing or unknown:
-        problems = []
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column(s): {', '.join(unknown)}")
-        raise FileRejected(
-            f"Line 1 (header): {'; '.join(problems)}. Known columns: {', '.join(KNOWN)}."
-        )
-    return csv.DictReader(stream, fieldnames=columns, dialect=dialect)
-
-
-def import_interactions(
-    rows: csv.DictReader, on_line: Callable[[], None] | None = None
-) -> InteractionImport:
-    result = InteractionImport()
-    for row in rows:
-        # The reader counts the lines after the header; a quoted value may span several.
-        _import_line(rows.line_num + 1, row, result)
-        if on_line:
-            on_line()
-    return result
-
-
-def _import_line(line: int, row: dict, result: InteractionImport) -> None:
-    if None in row:
-        result.errors.append(f"line {line}: more values than columns")
-        return
-    payload = _payload(row)
-    serializer = InteractionInSerializer(data=payload)
-    if not serializer.is_valid():
-        result.errors.append(f"line {line}: {_describe(serializer.errors)}")
-        return
-    recorded = serializer.save()
-    if not recorded.created:
-        result.existing += 1
-        return
-    result.created += 1
-    result.invited += recorded.invitation is not None
-
-
-def _payload(row: dict) -> dict:
-    values = {name: (value or "").strip() for name, value in row.items()}
-    payload = {name: values[name] or None for name in FIELD_COLUMNS if name in values}
-    payload["customer"] = {key: values.get(column, "") for column, key in CUSTOMER_COLUMNS.items()}
-    payload["customer"]["external_ref"] = payload["customer"]["external_ref"] or None
-    if not payload.get("external_id"):
-        payload["external_id"] = (
-            "csv:" + hashlib.sha256(repr(sorted(values.items())).encode()).hexdigest()[:40]
-        )
-    return payload
-
-
-def _describe(errors, prefix: str = "") -> str:
-    """DRF's nested error dict as 'field: message; customer.email: message'."""
-    parts = []
-    for name, problems in errors.items():
-        path = f"{prefix}{name}"
-        if isinstance(problems, dict):
-            parts.append(_describe(problems, prefix=f"{path}."))
-        else:
-            parts.append(f"{_column(path)}: {' '.join(str(p) for p in problems)}")
-    return "; ".join(parts)
-
-
-def _column(path: str) -> str:
-    """Name the CSV column, not the API field, in messages about a line."""
-    if path.startswith("customer."):
-        return "customer_" + path.removeprefix("customer.")
-    return path
+def import_interactions(rows, on_line: Callable[[], None] | None = None) -> CsvImport:
+    return import_rows(rows, INTERACTIONS, on_line)

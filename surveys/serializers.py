@@ -6,8 +6,9 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from touchpoints.models import Interaction, Outcome, Staff, Touchpoint
+from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome, Staff, Touchpoint
 
+from .complaints import record_complaint
 from .intake import CustomerDetails, record_interaction
 
 # Clocks of source systems drift; an interaction from further in the future is a mistake.
@@ -89,6 +90,48 @@ class InteractionInSerializer(serializers.Serializer):
         return self.recorded
 
 
+class ComplaintInSerializer(serializers.Serializer):
+    """A complaint from another system or a file. With a user in the context (the API),
+    only the touchpoints that user may read are accepted."""
+
+    external_id = serializers.CharField(
+        max_length=120, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    touchpoint = LookupField("name", "touchpoint", queryset=Touchpoint.objects.all())
+    source = serializers.ChoiceField(choices=ComplaintSource.choices)
+    received_at = serializers.DateTimeField()
+    text = serializers.CharField()
+    customer = CustomerInSerializer(required=False, allow_null=True, default=None)
+    owner = LookupField(
+        "email", "staff member", queryset=Staff.objects.all(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is not None:
+            self.fields["touchpoint"].queryset = Touchpoint.objects.for_user(user)
+
+    def validate_received_at(self, value):
+        if value > timezone.now() + CLOCK_SKEW:
+            raise serializers.ValidationError("is in the future")
+        return value
+
+    def validate(self, data):
+        owner, touchpoint = data.get("owner"), data["touchpoint"]
+        if owner and owner.department_id != touchpoint.department_id:
+            raise serializers.ValidationError(
+                {"owner": f"{owner} is not in {touchpoint.department}, which owns it"}
+            )
+        return data
+
+    def save(self):
+        data = dict(self.validated_data)
+        customer = data.pop("customer")
+        details = CustomerDetails(**customer) if customer else None
+        return record_complaint(customer=details, **data)
+
+
 class InvitationBriefSerializer(serializers.Serializer):
     status = serializers.CharField()
     due_at = serializers.DateTimeField()
@@ -128,3 +171,24 @@ class InteractionSerializer(serializers.ModelSerializer):
     def get_invitation(self, interaction) -> dict | None:
         invitation = getattr(interaction, "invitation", None)
         return InvitationBriefSerializer(invitation).data if invitation else None
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    customer = CustomerBriefSerializer(allow_null=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "external_id",
+            "touchpoint",
+            "customer",
+            "source",
+            "received_at",
+            "text",
+            "status",
+            "owner",
+            "resolution_notes",
+            "resolved_at",
+        ]
+        read_only_fields = fields

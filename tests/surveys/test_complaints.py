@@ -4,6 +4,7 @@ department head sees, logs and resolves only their department's."""
 import datetime as dt
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -118,3 +119,88 @@ def test_overdue_complaints_are_flagged_against_the_standard(
         for c, _due, overdue in client_for(cx_manager).get("/complaints/").context["rows"]
     }
     assert rows == {late.pk: True, fresh.pk: False}
+
+
+def complaint_item(touchpoint, **extra):
+    return {
+        "touchpoint": touchpoint.name,
+        "source": "email",
+        "received_at": timezone.now().isoformat(),
+        "text": "Nobody called back.",
+        "customer": {"email": "bob@example.com", "name": "Bob"},
+        **extra,
+    }
+
+
+def test_the_api_takes_one_or_many_idempotently_and_names_bad_items(
+    client_for, cx_manager, hotline
+):
+    client = client_for(cx_manager)
+    one = client.post(
+        "/api/v1/complaints/",
+        complaint_item(hotline, external_id="CRM-1"),
+        content_type="application/json",
+    )
+    assert one.status_code == 201 and one.json()["customer"]["email"] == "bob@example.com"
+    again = client.post(
+        "/api/v1/complaints/",
+        complaint_item(hotline, external_id="CRM-1"),
+        content_type="application/json",
+    )
+    assert again.status_code == 200 and again.json()["id"] == one.json()["id"]
+    batch = [
+        complaint_item(hotline, external_id="CRM-2"),
+        complaint_item(hotline, source="pigeon", external_id="CRM-3"),
+    ]
+    bad = client.post("/api/v1/complaints/", batch, content_type="application/json")
+    assert bad.status_code == 400 and bad.json() == [
+        {"index": 1, "source": ['"pigeon" is not a valid choice.']}
+    ]
+    assert Complaint.objects.count() == 1  # nothing of the bad batch was written
+    anonymous = complaint_item(hotline, external_id="CRM-4", customer=None)
+    assert (
+        client.post("/api/v1/complaints/", anonymous, content_type="application/json").json()[
+            "customer"
+        ]
+        is None
+    )
+
+
+def test_a_head_posts_and_reads_only_their_departments_complaints(
+    client_for, head_a, hotline, showroom
+):
+    client = client_for(head_a)
+    ComplaintFactory(touchpoint=showroom)
+    refused = client.post(
+        "/api/v1/complaints/", complaint_item(showroom), content_type="application/json"
+    )
+    assert refused.status_code == 400 and "unknown touchpoint" in str(refused.json()["touchpoint"])
+    assert (
+        client.post(
+            "/api/v1/complaints/", complaint_item(hotline), content_type="application/json"
+        ).status_code
+        == 201
+    )
+    listed = client.get("/api/v1/complaints/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["touchpoint"] for row in rows] == [hotline.pk]
+    assert Client().get("/api/v1/complaints/").status_code in (401, 403)
+
+
+def test_the_csv_import_records_good_lines_and_reports_bad_ones(hotline, tmp_path):
+    path = tmp_path / "complaints.csv"
+    path.write_text(
+        "touchpoint,source,received_at,text,customer_email,external_id\n"
+        f"Hotline,phone,{timezone.now().isoformat()},On hold for ages,ann@example.com,T-1\n"
+        f"Hotline,fax,{timezone.now().isoformat()},Sent a fax,,T-2\n"
+        f"Nowhere,mail,{timezone.now().isoformat()},Lost letter,,T-3\n"
+        f"Hotline,mail,{timezone.now().isoformat()},Letter without a sender,,T-4\n"
+    )
+    with pytest.raises(CommandError) as rejected:
+        call_command("import_complaints", str(path))
+    assert "2 line(s) rejected" in str(rejected.value)
+    assert set(Complaint.objects.values_list("external_id", flat=True)) == {"T-1", "T-4"}
+    assert Complaint.objects.get(external_id="T-4").customer is None
+    with pytest.raises(CommandError):
+        call_command("import_complaints", str(path))
+    assert Complaint.objects.count() == 2  # nothing twice
