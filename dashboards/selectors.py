@@ -424,10 +424,19 @@ def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW
 # --- Comments and follow-ups ---------------------------------------------------------------
 
 
+def moments(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [start, stop) instants: local midnights."""
+    start = timezone.make_aware(dt.datetime.combine(period.since, dt.time.min))
+    stop = timezone.make_aware(dt.datetime.combine(period.until + ONE_DAY, dt.time.min))
+    return start, stop
+
+
 def comments(touchpoints, period: Period, search: str = ""):
-    """Newest first, for paging; only the given (already scoped) touchpoints."""
+    """Newest first, for paging; only the given (already scoped) touchpoints. Bounded by
+    time, not day, so the partial index of comments by time is read backwards."""
+    start, stop = moments(period)
     found = Response.objects.filter(
-        touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
+        touchpoint__in=touchpoints, submitted_at__gte=start, submitted_at__lt=stop
     ).exclude(comment="")
     if search:
         found = found.filter(Q(comment__icontains=search))
@@ -437,8 +446,7 @@ def comments(touchpoints, period: Period, search: str = ""):
 def complaint_counts(touchpoint_ids, period: Period) -> dict[int, ComplaintCount]:
     """Complaints received in the period per touchpoint, and how many are not resolved.
     Complaints are few beside answers; one indexed count per page."""
-    start = timezone.make_aware(dt.datetime.combine(period.since, dt.time.min))
-    stop = timezone.make_aware(dt.datetime.combine(period.until + ONE_DAY, dt.time.min))
+    start, stop = moments(period)
     rows = (
         Complaint.objects.filter(
             touchpoint_id__in=list(touchpoint_ids), received_at__gte=start, received_at__lt=stop

@@ -207,6 +207,12 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["touchpoint", "submitted_at"], name="response_tp_time"),
             models.Index(fields=["touchpoint", "day"], name="response_tp_day"),
+            # The newest comments of a department, read backwards: a few rows, not months.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=~Q(comment=""),
+                name="response_comments_by_time",
+            ),
         ]
 
     def __str__(self):
