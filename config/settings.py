@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.check_standards",
         "schedule": timedelta(hours=1).total_seconds(),
     },
+    "send-pulse": {
+        "task": "surveys.tasks.send_pulse",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+    },
     # The real-paths chart counts yesterday's paths too.
     "rebuild-paths": {
         "task": "surveys.tasks.rebuild_paths",

@@ -15,7 +15,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from touchpoints.models import WALKED_AWAY_OUTCOMES, Interaction
+from touchpoints.models import WALKED_AWAY_OUTCOMES, Audience, Interaction
 
 from .models import PathEnd, PathTransition
 
@@ -63,7 +63,9 @@ def _count(counts, occurred_at, step, source, target, ended):
 def rebuild_paths() -> int:
     """Recount every path from the interactions; returns the rows written."""
     rows = (
-        Interaction.objects.order_by("customer_id", "occurred_at", "pk")
+        # Customers' paths: the staff pulse's internal touchpoints are not part of them.
+        Interaction.objects.filter(touchpoint__audience=Audience.CUSTOMER)
+        .order_by("customer_id", "occurred_at", "pk")
         .values_list("customer_id", "touchpoint_id", "outcome", "occurred_at")
         .iterator(chunk_size=10_000)
     )

@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths
+from . import alerts, paths, pulse
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -77,3 +77,9 @@ def check_standards() -> int:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def notify_standard_alert(alert_id: int) -> bool:
     return alerts.notify_alert(alert_id)
+
+
+@shared_task(acks_late=True)
+def send_pulse() -> int:
+    """Ask staff about their internal touchpoints (beat, monthly); returns people asked."""
+    return pulse.send_pulse().asked
