@@ -107,6 +107,7 @@ class _DemoBuilder:
         invitations, responses = self.create_answers(facts, rows)
         complaints = self.create_complaints(facts, rows)
         self.create_improvement()
+        pulse_answers = self.create_pulse()
         return {
             "touchpoints": len(self.touchpoints),
             "customers": len(self.customers),
@@ -114,6 +115,7 @@ class _DemoBuilder:
             "invitations": invitations,
             "responses": responses,
             "complaints": complaints,
+            "pulse answers": pulse_answers,
         }
 
     # --- the organisation ---------------------------------------------------------------
@@ -184,7 +186,9 @@ class _DemoBuilder:
                 department=self.departments[department],
                 audience=Audience.EMPLOYEE,
                 effort_estimate=effort,
+                surveyed=True,
                 survey=self.surveys["staff"],
+                survey_cap_days=28,
             )
             touchpoint.supports.set([self.touchpoints[k] for k in supports])
             self.touchpoints[key] = touchpoint
@@ -307,6 +311,63 @@ class _DemoBuilder:
         )
         self.create_follow_ups(responses)
         return len(invitations), len(responses)
+
+    def create_pulse(self) -> int:
+        """Six monthly pulse rounds: each staff member scored one of their department's
+        internal touchpoints (as surveys.pulse does), most of them answering."""
+        rng, answered = self.rng, 0
+        internal: dict[str, list[str]] = {}
+        for key, (_name, _channel, department, *_rest) in catalogue.EMPLOYEE_TOUCHPOINTS.items():
+            internal.setdefault(department, []).append(key)
+        for months_ago in range(6, 0, -1):
+            moment = self.now - dt.timedelta(days=30 * months_ago - 3)
+            for department, keys in internal.items():
+                for index, person in enumerate(self.staff[department]):
+                    key = keys[(index + months_ago) % len(keys)]
+                    answered += self._pulse_answer(rng, person, key, moment)
+        return answered
+
+    def _pulse_answer(self, rng, person, key, moment) -> int:
+        customer, _ = Customer.objects.get_or_create(
+            email=person.email, defaults={"name": person.name, "segment": "staff"}
+        )
+        interaction = Interaction.objects.create(
+            customer=customer,
+            touchpoint=self.touchpoints[key],
+            occurred_at=moment,
+            outcome="resolved",
+            external_id=f"DEMO-PULSE-{moment:%Y%m}-{person.pk}",
+        )
+        survey = self.surveys["staff"]
+        answered = rng.random() < 0.7
+        invitation = Invitation.objects.create(
+            interaction=interaction,
+            survey=survey,
+            token_hash=hashlib.sha256(rng.randbytes(32)).hexdigest(),
+            due_at=moment,
+            sent_at=moment,
+            sent_on=local_day(moment),
+            expires_at=moment + dt.timedelta(days=survey.expires_after_days),
+            attempts=1,
+            status=InvitationStatus.ANSWERED if answered else InvitationStatus.EXPIRED,
+            answered_at=moment + dt.timedelta(hours=5) if answered else None,
+        )
+        if not answered:
+            return 0
+        expected, experienced = catalogue.EMPLOYEE_PROFILES[key]
+        experience = max(1, min(7, round(rng.gauss(experienced, 1.0))))
+        Response.objects.create(
+            invitation=invitation,
+            touchpoint=self.touchpoints[key],
+            submitted_at=invitation.answered_at,
+            expectation=max(1, min(7, round(rng.gauss(expected, 0.8)))),
+            experience=experience,
+            effort=max(1, min(7, 8 - experience)),
+            comment=rng.choice(catalogue.PULSE_COMMENTS.get(key, [""]))
+            if rng.random() < 0.4
+            else "",
+        )
+        return 1
 
     def create_follow_ups(self, responses):
         follow_ups = []

@@ -123,6 +123,23 @@ CUSTOMER_TOUCHPOINTS = {
 }
 
 # key: (name, channel, department, effort_estimate, supported customer touchpoint keys)
+# The staff pulse: (mean expectation, mean experience) of each internal touchpoint. Agents
+# juggling three systems behind the hotline are the most frustrated.
+EMPLOYEE_PROFILES = {
+    "crm_quote": (5.0, 3.6),
+    "callcentre_desktop": (5.6, 2.4),
+    "callback_queue": (5.0, 4.3),
+    "scheduling_system": (5.0, 3.8),
+    "installer_app": (5.0, 5.7),
+    "billing_system": (4.6, 4.4),
+}
+PULSE_COMMENTS = {
+    "callcentre_desktop": ["Three screens for one caller.", "The CRM freezes during calls."],
+    "crm_quote": ["Quotes take ages to build."],
+    "scheduling_system": ["Slots are double-booked."],
+    "installer_app": ["The app just works."],
+}
+
 EMPLOYEE_TOUCHPOINTS = {
     "crm_quote": ("CRM quote builder", "web", "Sales", 4, ["quote_email", "sales_callback"]),
     "callcentre_desktop": (

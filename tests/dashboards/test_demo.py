@@ -12,6 +12,7 @@ from surveys.aggregation import rollups_differences
 from surveys.models import FollowUp, Invitation, Response, Survey
 from surveys.selectors import scores_by_touchpoint
 from touchpoints.models import (
+    Audience,
     Channel,
     Complaint,
     Customer,
@@ -44,7 +45,20 @@ def test_demo_builds_the_organisation_and_both_journeys(demo):
     assert [s.name for s in customer_journey.stages.order_by("position")] == [
         "Awareness", "Consultation", "Quote", "Purchase", "Installation", "Follow-up", "Advocacy",
     ]  # fmt: skip
-    assert Interaction.objects.count() == SMALL["interactions"]
+    customer_side = Interaction.objects.filter(touchpoint__audience=Audience.CUSTOMER)
+    assert customer_side.count() == SMALL["interactions"]
+    # Six monthly pulse rounds: every staff member scored an internal touchpoint.
+    pulse = Interaction.objects.filter(touchpoint__audience=Audience.EMPLOYEE)
+    assert (
+        pulse.count()
+        == 6
+        * Staff.objects.filter(department__touchpoints__audience=Audience.EMPLOYEE)
+        .distinct()
+        .count()
+    )
+    desktop = Touchpoint.objects.get(name="Call-centre desktop (three systems)")
+    desktop_gap = scores_by_touchpoint([desktop.pk])[desktop.pk].gap
+    assert desktop_gap > 2  # the agents behind the hotline are the most frustrated
     assert Complaint.objects.exists()
     assert FollowUp.objects.exists()
     assert Channel.PHONE in Touchpoint.objects.values_list("channel", flat=True)
