@@ -13,10 +13,11 @@ from django.db import connection, transaction
 
 from config.celery_app import app
 from surveys.aggregation import rollups_differences, rollups_mark_dirty
-from surveys.models import DirtyRollup, Response, TouchpointDailyScore
+from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointDailyStandards
 from surveys.tasks import drain_rollups
-from tests.factories import TouchpointFactory
+from tests.factories import CustomerFactory, TouchpointFactory
 from tests.worker import own_queue, require_services, start_worker, wait_until
+from touchpoints.models import Interaction
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -63,6 +64,31 @@ def insert_answers(touchpoint_ids, days, per_day):
         )
 
 
+def insert_interactions(touchpoint_ids, days, per_day):
+    """Interactions with facts on the same days, straight in SQL, so the drains recount the
+    service standards too: (touchpoints x days x per_day) rows of one customer."""
+    customer = CustomerFactory()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Interaction._meta.db_table}
+                (customer_id, touchpoint_id, occurred_at, day, outcome, wait_seconds,
+                 first_contact_resolution, created_at)
+            SELECT %s, tp, d + time '11:00', d, 'resolved', 30 * g, g %% 2 = 0, now()
+            FROM unnest(%s::bigint[]) tp,
+                 generate_series(%s::date, %s::date, interval '1 day') d,
+                 generate_series(1, %s) g
+            """,
+            [
+                customer.pk,
+                touchpoint_ids,
+                FIRST_DAY,
+                FIRST_DAY + dt.timedelta(days=days - 1),
+                per_day,
+            ],
+        )
+
+
 def all_keys(touchpoint_ids, days):
     return [(tp, FIRST_DAY + dt.timedelta(days=d)) for tp in touchpoint_ids for d in range(days)]
 
@@ -80,8 +106,10 @@ def settled(log=""):
 
 
 def test_workers_killed_mid_drain_leave_exact_rollups(workers):
-    touchpoints = [TouchpointFactory().pk for _ in range(100)]
+    # Touchpoints with a wait standard: the drains count standards met as well as scores.
+    touchpoints = [TouchpointFactory(target_wait_seconds=90).pk for _ in range(100)]
     insert_answers(touchpoints, days=60, per_day=20)
+    insert_interactions(touchpoints, days=60, per_day=5)
     worker = workers("w0")
     with transaction.atomic():
         rollups_mark_dirty(all_keys(touchpoints, 60))  # wakes the worker on commit
@@ -98,6 +126,9 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     settled(worker.log())
     assert TouchpointDailyScore.objects.count() == 6000
     assert Response.objects.count() == 120_000
+    # Waits of 30, 60, 90, 120 and 150 s against 90 s: three of five met, every day.
+    met = TouchpointDailyStandards.objects.values_list("wait_met", "wait_measured")
+    assert len(met) == 6000 and set(met) == {(3, 5)}
 
 
 def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
