@@ -1,20 +1,28 @@
 """REST: interactions and complaints in (one or up to 1,000 at once, idempotent by
 external_id) and out."""
 
+import datetime as dt
+
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from touchpoints.models import Complaint, Interaction
+from touchpoints.models import Complaint, Interaction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, role_of
 
+from .models import StandardAlert
+from .selectors import compliance_by_touchpoint
 from .serializers import (
     ComplaintInSerializer,
     ComplaintSerializer,
+    ComplianceSerializer,
     InteractionInSerializer,
     InteractionSerializer,
+    StandardAlertSerializer,
 )
 
 MAX_BATCH = 1000
@@ -121,3 +129,60 @@ class ComplaintViewSet(BatchCreate):
     )
     def create(self, request):
         return super().create(request)
+
+
+class StandardsViewSet(viewsets.ViewSet):
+    """Service standards met per touchpoint over a date range (default: the last 90 days),
+    counted from the interactions' facts."""
+
+    permission_classes = [MembersWriteOwnTouchpoints]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("since", OpenApiTypes.DATE),
+            OpenApiParameter("until", OpenApiTypes.DATE),
+            OpenApiParameter("touchpoint", OpenApiTypes.INT, many=True),
+        ],
+        responses=ComplianceSerializer(many=True),
+    )
+    def list(self, request):
+        until = _date_param(request, "until") or timezone.localdate()
+        since = _date_param(request, "since") or until - dt.timedelta(days=89)
+        if since > until:
+            raise ValidationError({"since": ["must be on or before until"]})
+        readable = Touchpoint.objects.for_user(request.user)
+        wanted = request.query_params.getlist("touchpoint")
+        if wanted:
+            if not all(value.isdigit() for value in wanted):
+                raise ValidationError({"touchpoint": ["give touchpoint ids"]})
+            readable = readable.filter(pk__in=wanted)
+        counts = compliance_by_touchpoint(readable.values_list("pk", flat=True), since, until)
+        rows = [
+            {"touchpoint": pk, **vars(c), "percent": c.percent, "breaches": c.breaches,
+             "fcr_percent": c.fcr_percent}
+            for pk, c in sorted(counts.items())
+        ]  # fmt: skip
+        return Response(ComplianceSerializer(rows, many=True).data)
+
+
+def _date_param(request, name):
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as bad:
+        raise ValidationError({name: ["use YYYY-MM-DD"]}) from bad
+
+
+class StandardAlertViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Standard alerts as events (newest first): one per touchpoint and window."""
+
+    serializer_class = StandardAlertSerializer
+    permission_classes = [MembersWriteOwnTouchpoints]
+    filterset_fields = ["touchpoint"]
+
+    def get_queryset(self):
+        return StandardAlert.objects.for_user(self.request.user).order_by("-created_at", "-pk")

@@ -10,6 +10,7 @@ from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome,
 
 from .complaints import record_complaint
 from .intake import CustomerDetails, record_interaction
+from .models import StandardAlert
 
 # Clocks of source systems drift; an interaction from further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -190,5 +191,36 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "owner",
             "resolution_notes",
             "resolved_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplianceSerializer(serializers.Serializer):
+    touchpoint = serializers.IntegerField()
+    interactions = serializers.IntegerField()
+    measured = serializers.IntegerField(help_text="Interactions measured against a timed target.")
+    met = serializers.IntegerField(help_text="Of those, the ones that met every target.")
+    percent = serializers.FloatField(allow_null=True)
+    breaches = serializers.IntegerField()
+    fcr_measured = serializers.IntegerField()
+    fcr_met = serializers.IntegerField()
+    fcr_percent = serializers.FloatField(allow_null=True)
+
+
+class StandardAlertSerializer(serializers.ModelSerializer):
+    percent = serializers.FloatField()
+
+    class Meta:
+        model = StandardAlert
+        fields = [
+            "id",
+            "touchpoint",
+            "window_start",
+            "window_end",
+            "measured",
+            "met",
+            "percent",
+            "created_at",
+            "notified_at",
         ]
         read_only_fields = fields

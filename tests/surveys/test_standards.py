@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from dashboards.selectors import Period, standard_effects
 from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
-from surveys.models import TouchpointDailyStandardEffect, TouchpointDailyStandards
+from surveys.models import StandardAlert, TouchpointDailyStandardEffect, TouchpointDailyStandards
 from surveys.selectors import compliance_by_touchpoint
+from touchpoints.models import Touchpoint
 
 from ..factories import InteractionFactory, ResponseFactory, TouchpointFactory
 
@@ -142,3 +143,39 @@ def test_an_answer_arriving_later_updates_its_interactions_day(hotline):
     assert rollups_differences() == []
     row = TouchpointDailyStandardEffect.objects.get(touchpoint=hotline, standard="wait")
     assert (row.met, row.day, row.gap_answered, row.sum_gap) == (False, interaction.day, 1, 5)
+
+
+def test_the_api_gives_standards_met_per_readable_touchpoint(
+    client_for, head_a, cx_manager, hotline, department_a
+):
+    Touchpoint.objects.filter(pk=hotline.pk).update(department=department_a)
+    other = TouchpointFactory(name="Showroom", target_wait_seconds=60)
+    met(hotline, wait_seconds=60)
+    met(hotline, wait_seconds=600)
+    met(other, wait_seconds=10)
+    rollups_drain_all()
+    rows = client_for(head_a).get("/api/v1/standards/").json()
+    assert rows == [
+        {
+            "touchpoint": hotline.pk, "interactions": 2, "measured": 2, "met": 1,
+            "percent": 50.0, "breaches": 1, "fcr_measured": 0, "fcr_met": 0, "fcr_percent": None,
+        }
+    ]  # fmt: skip
+    everyone = client_for(cx_manager).get("/api/v1/standards/", {"touchpoint": [other.pk]}).json()
+    assert [row["touchpoint"] for row in everyone] == [other.pk]
+    bad = client_for(cx_manager).get("/api/v1/standards/", {"since": "yesterday"})
+    assert bad.status_code == 400 and bad.json() == {"since": ["use YYYY-MM-DD"]}
+
+
+def test_alerts_are_listed_as_events_for_their_department_only(
+    client_for, head_a, head_b, hotline, department_a
+):
+    Touchpoint.objects.filter(pk=hotline.pk).update(department=department_a)
+    StandardAlert.objects.create(
+        touchpoint=hotline, window_start=TODAY, window_end=TODAY, measured=20, met=5
+    )
+    rows = client_for(head_a).get("/api/v1/standard-alerts/").json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    assert [(row["touchpoint"], row["percent"]) for row in rows] == [(hotline.pk, 25.0)]
+    others = client_for(head_b).get("/api/v1/standard-alerts/").json()
+    assert (others["results"] if isinstance(others, dict) else others) == []
