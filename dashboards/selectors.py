@@ -27,8 +27,10 @@ from surveys.models import (
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
+    TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
 )
+from surveys.rollup_sql import next_month
 from surveys.scores import Compliance, GapChange, Scores, gap_change, scores_from_sums
 from surveys.selectors import compliance_by_touchpoint, sums_by_touchpoint
 from touchpoints.models import (
@@ -195,18 +197,51 @@ def _bucket(period: Period):
 
 
 def _summed_by_bucket(touchpoint_ids, period: Period, *by: str, who: Who = EVERYONE):
-    """Daily rows summed per week (from Monday) or month in the database: one row per bucket
-    (and per `by` column), whatever the number of days."""
-    return (
-        who.rows()
-        .filter(
-            touchpoint_id__in=list(touchpoint_ids), day__gte=period.since, day__lte=period.until
-        )
-        .annotate(bucket=_bucket(period))
-        .values(*by, "bucket")
-        .annotate(**{name: Sum(name) for name in SUM_FIELDS})
-        .order_by(*by, "bucket")
+    """Rows summed per week (from Monday) or month in the database: one row per bucket (and
+    per `by` column), whatever the number of days. By month, whole months come from the
+    monthly rollups and only the partial months at the edges from the daily rows."""
+    ids = list(touchpoint_ids)
+    totals = {name: Sum(name) for name in SUM_FIELDS}
+    by_month = period.days > WEEKLY_UP_TO_DAYS
+    first_whole = period.since if period.since.day == 1 else next_month(period.since)
+    after_whole = (
+        next_month(period.until) if _is_month_end(period.until) else period.until.replace(day=1)
     )
+    if not by_month or who.filtered or first_whole >= after_whole:
+        daily_ranges = [(period.since, period.until)]
+        whole = []
+    else:
+        daily_ranges = [(period.since, first_whole - ONE_DAY), (after_whole, period.until)]
+        whole = list(
+            TouchpointMonthlyScore.objects.filter(
+                touchpoint_id__in=ids, month__gte=first_whole, month__lt=after_whole
+            )
+            .annotate(bucket=F("month"))
+            .values(*by, "bucket")
+            .annotate(**totals)
+            .order_by()
+        )
+    days = Q()
+    for since, until in daily_ranges:
+        if since <= until:
+            days |= Q(day__gte=since, day__lte=until)
+    partial = (
+        list(
+            who.rows()
+            .filter(days, touchpoint_id__in=ids)
+            .annotate(bucket=_bucket(period))
+            .values(*by, "bucket")
+            .annotate(**totals)
+            .order_by()
+        )
+        if days
+        else []
+    )
+    return sorted(whole + partial, key=lambda row: tuple(row[name] for name in (*by, "bucket")))
+
+
+def _is_month_end(day: dt.date) -> bool:
+    return (day + ONE_DAY).day == 1
 
 
 def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:

@@ -147,9 +147,15 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
     return (
         differences
         + _month_differences(stored.keys())
-        + _segment_differences()
-        + _standards_differences()
-        + _effect_differences()
+        + _keyed_differences(
+            sql.segment_sums_select(None), sql.SEGMENT, ("day", "segment", "is_prospect")
+        )
+        + _keyed_differences(
+            sql.standards_sums_select(None), sql.STANDARDS, ("day",), STANDARD_FIELDS
+        )
+        + _keyed_differences(
+            sql.effect_sums_select(None), sql.EFFECTS, ("day", "standard", "met"), EFFECT_FIELDS
+        )
     )
 
 
@@ -248,55 +254,31 @@ def _month_differences(days) -> list:
     ]
 
 
-def _segment_differences() -> list:
+# How a key column comes back from raw SQL on either database.
+def _same(value):
+    return value
+
+
+_KEY_TYPES = {"day": lambda value: _as_date(value), "is_prospect": bool, "met": bool}
+
+
+def _keyed_differences(select, model, keys: tuple[str, ...], fields=SUM_FIELDS) -> list:
+    """Rows of a rollup keyed by (touchpoint_id, *keys) against a fresh recomputation."""
     with connection.cursor() as cursor:
-        cursor.execute(*sql.segment_sums_select(None))
+        cursor.execute(*select)
         rows = cursor.fetchall()
-    expected = {
-        (tp, _as_date(day), segment, bool(prospect)): dict(
-            zip(SUM_FIELDS, map(int, sums), strict=True)
+    columns = ("touchpoint_id", *keys)
+    width = len(columns)
+    expected = {}
+    for row in rows:
+        key = tuple(
+            _KEY_TYPES.get(name, _same)(value)
+            for name, value in zip(columns, row[:width], strict=True)
         )
-        for tp, day, segment, prospect, *sums in rows
-    }
-    keys = ("touchpoint_id", "day", "segment", "is_prospect")
+        expected[key] = dict(zip(fields, map(int, row[width:]), strict=True))
     stored = {
-        tuple(row.pop(key) for key in keys): row
-        for row in sql.SEGMENT.objects.values(*keys, *SUM_FIELDS)
-    }
-    return [
-        (key, stored.get(key), expected.get(key))
-        for key in sorted(expected.keys() | stored.keys())
-        if stored.get(key) != expected.get(key)
-    ]
-
-
-def _standards_differences() -> list:
-    expected = _rows_by_key(*sql.standards_sums_select(None), fields=STANDARD_FIELDS)
-    stored = {
-        (row.pop("touchpoint_id"), row.pop("day")): row
-        for row in sql.STANDARDS.objects.values("touchpoint_id", "day", *STANDARD_FIELDS)
-    }
-    return [
-        (key, stored.get(key), expected.get(key))
-        for key in sorted(expected.keys() | stored.keys())
-        if stored.get(key) != expected.get(key)
-    ]
-
-
-def _effect_differences() -> list:
-    with connection.cursor() as cursor:
-        cursor.execute(*sql.effect_sums_select(None))
-        rows = cursor.fetchall()
-    expected = {
-        (tp, _as_date(day), standard, bool(met)): dict(
-            zip(EFFECT_FIELDS, map(int, sums), strict=True)
-        )
-        for tp, day, standard, met, *sums in rows
-    }
-    keys = ("touchpoint_id", "day", "standard", "met")
-    stored = {
-        tuple(row.pop(key) for key in keys): row
-        for row in sql.EFFECTS.objects.values(*keys, *EFFECT_FIELDS)
+        tuple(row.pop(name) for name in columns): row
+        for row in model.objects.values(*columns, *fields)
     }
     return [
         (key, stored.get(key), expected.get(key))

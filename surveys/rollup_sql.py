@@ -147,6 +147,17 @@ def _sums_select(keys, touchpoint_ids, by_segment: bool) -> tuple[str, list]:
     return sql, params
 
 
+def _interaction_filter(keys, touchpoint_ids) -> tuple[str, list]:
+    """SQL true for the interactions (x) of these (touchpoint, day) keys, or of these
+    touchpoints, or (both None) all of them."""
+    if keys is not None:
+        relation, values = key_relation(keys, ("tp", "day"))
+        return f"(x.touchpoint_id, x.day) IN (SELECT tp, day FROM ({relation}) k)", values
+    if touchpoint_ids is not None:
+        return id_filter("x.touchpoint_id", list(touchpoint_ids))
+    return "true", []
+
+
 def _timed(fact: str, target: str) -> tuple[str, str]:
     """SQL conditions: this timed standard was measured, and was missed."""
     measured = f"(t.{target} IS NOT NULL AND x.{fact} IS NOT NULL)"
@@ -180,12 +191,7 @@ def standards_sums_select(
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, <standard counts> from the interactions, for these keys, or
     every day of these touchpoints, or (both None) everything."""
-    where, params = "true", []
-    if touchpoint_ids is not None:
-        where, params = id_filter("x.touchpoint_id", list(touchpoint_ids))
-    if keys is not None:
-        relation, params = key_relation(keys, ("tp", "day"))
-        where = f"(x.touchpoint_id, x.day) IN (SELECT tp, day FROM ({relation}) k)"
+    where, params = _interaction_filter(keys, touchpoint_ids)
     sums = ", ".join(
         f"SUM(CASE WHEN {term} THEN 1 ELSE 0 END) AS {name}"
         if term != "1"
@@ -216,12 +222,7 @@ def effect_sums_select(
     parts, params = [], []
     sums = ", ".join(f"SUM({RESPONSE_TERMS[name]}) AS {name}" for name in EFFECT_FIELDS)
     for standard, (fact, target) in TIMED_STANDARDS.items():
-        where, values = "true", []
-        if touchpoint_ids is not None:
-            where, values = id_filter("x.touchpoint_id", list(touchpoint_ids))
-        if keys is not None:
-            relation, values = key_relation(keys, ("tp", "day"))
-            where = f"(x.touchpoint_id, x.day) IN (SELECT tp, day FROM ({relation}) k)"
+        where, values = _interaction_filter(keys, touchpoint_ids)
         met = f"CASE WHEN x.{fact} <= t.{target} THEN TRUE ELSE FALSE END"
         parts.append(f"""
             SELECT x.touchpoint_id, x.day, '{standard}' AS standard, {met} AS met, {sums}

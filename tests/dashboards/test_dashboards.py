@@ -417,3 +417,17 @@ def test_complaints_are_counted_beside_the_gap(client_for, head_a, cx_manager, d
     )
     hovers = " ".join(text for trace in figure["data"] for text in trace.get("hovertext", []))
     assert "complaints 2 (1 not resolved)" in hovers and "complaints 1 (1 not resolved)" in hovers
+
+
+def test_monthly_series_use_whole_month_rollups_and_equal_the_scores_of_each_month(world):
+    for days_ago in (5, 40, 70, 100, 150, 190, 230):
+        answer(world["hotline"], days_ago=days_ago, experience=days_ago % 7 + 1)
+    rollups_rebuild_all()
+    period = Period(TODAY - dt.timedelta(days=250), TODAY)  # monthly: over half a year
+    hotline = world["hotline"].pk
+    series = weekly_scores([hotline], period)[hotline]
+    assert sum(scores.gap_answered for _, scores in series) == 5 + 7
+    for month, scores in series:
+        assert month.day == 1
+        last = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), TODAY)
+        assert scores == scores_by_touchpoint([hotline], max(month, period.since), last)[hotline]
