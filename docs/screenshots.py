@@ -101,6 +101,7 @@ def shoot(base: str) -> None:
         chart_page(page, page.url.split("?")[0] + "paths/", "real-paths.png")
         chart_page(page, "/dashboards/priorities/", "priorities.png")
         chart_page(page, "/dashboards/improvements/", "improvements.png")
+        chart_page(page, "/dashboards/standards/", "standards.png")
         head = signed_in(browser, base, "head-service")
         chart_page(head, "/", "scorecard.png")
         browser.close()

@@ -93,12 +93,14 @@ def rollups_rebuild_all() -> int:
         return rollups_rebuild(list(Touchpoint.objects.values_list("pk", flat=True)))
 
 
-def rollups_mark_dirty(keys: Iterable[tuple[int, dt.date]]) -> None:
-    """Record keys to recompute, in the caller's transaction; wake a worker on commit."""
+def rollups_mark_dirty(keys: Iterable[tuple[int, dt.date]], wake: bool = True) -> None:
+    """Record keys to recompute, in the caller's transaction; wake a worker on commit
+    (without waking, the beat's drain picks them up within a minute)."""
     rows = [DirtyRollup(touchpoint_id=tp, day=day) for tp, day in set(keys)]
     if rows:
         DirtyRollup.objects.bulk_create(rows, batch_size=5000)
-        transaction.on_commit(_wake_worker)
+        if wake:
+            transaction.on_commit(_wake_worker)
 
 
 def keys_of_responses(responses) -> set[tuple[int, dt.date]]:

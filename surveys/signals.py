@@ -1,6 +1,10 @@
 """Facts that change a day's service-standard counts mark that day dirty, whichever door
 they came through (intake, admin, a script): the same outbox the answers use. An answer
-also marks the day of the interaction it answers, where the standard effects are kept."""
+also marks the day of the interaction it answers, where the standard effects are kept.
+
+These marks do not wake a worker: the services that record answers wake one themselves,
+and anything else is drained by the beat within a minute. A wake-up per saved row would
+be noise."""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -21,7 +25,7 @@ TARGETS = (
 @receiver(post_save, sender=Interaction)
 @receiver(post_delete, sender=Interaction)
 def interaction_changed(sender, instance, **kwargs):
-    rollups_mark_dirty([(instance.touchpoint_id, instance.day)])
+    rollups_mark_dirty([(instance.touchpoint_id, instance.day)], wake=False)
 
 
 @receiver(post_save, sender=Response)
@@ -33,7 +37,7 @@ def answer_changed(sender, instance, **kwargs):
         keys += Interaction.objects.filter(invitation__pk=instance.invitation_id).values_list(
             "touchpoint_id", "day"
         )
-    rollups_mark_dirty(keys)
+    rollups_mark_dirty(keys, wake=False)
 
 
 @receiver(pre_save, sender=Touchpoint)
@@ -51,4 +55,4 @@ def targets_changed(sender, instance, created, **kwargs):
     if created or getattr(instance, "_stored_targets", now) == now:
         return
     days = Interaction.objects.filter(touchpoint=instance).values_list("day", flat=True)
-    rollups_mark_dirty([(instance.pk, day) for day in days.distinct().order_by()])
+    rollups_mark_dirty([(instance.pk, day) for day in days.distinct().order_by()], wake=False)
