@@ -153,6 +153,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.send_pulse",
         "schedule": crontab(day_of_month=1, hour=9, minute=0),
     },
+    "score-unscored-comments": {
+        "task": "surveys.tasks.score_unscored_comments",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # The real-paths chart counts yesterday's paths too.
     "rebuild-paths": {
         "task": "surveys.tasks.rebuild_paths",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from journeys.models import Journey, JourneyKind, Stage, Step
+from surveys import sentiment
 from surveys.aggregation import rollups_rebuild_all
 from surveys.models import (
     FollowUp,
@@ -297,13 +298,15 @@ class _DemoBuilder:
         Invitation.objects.bulk_create(invitations, batch_size=2000)
         responses = Response.objects.bulk_create(
             [
-                Response(
-                    invitation=invitation,
-                    touchpoint=invitation.interaction.touchpoint,
-                    submitted_at=invitation.answered_at,
-                    day=local_day(invitation.answered_at),
-                    language=invitation.interaction.customer.language,
-                    **simulate_answer(rng, fact, walked_away),
+                _scored(
+                    Response(
+                        invitation=invitation,
+                        touchpoint=invitation.interaction.touchpoint,
+                        submitted_at=invitation.answered_at,
+                        day=local_day(invitation.answered_at),
+                        language=invitation.interaction.customer.language,
+                        **simulate_answer(rng, fact, walked_away),
+                    )
                 )
                 for invitation, fact, walked_away in answers
             ],
@@ -356,6 +359,7 @@ class _DemoBuilder:
             return 0
         expected, experienced = catalogue.EMPLOYEE_PROFILES[key]
         experience = max(1, min(7, round(rng.gauss(experienced, 1.0))))
+        comment = rng.choice(catalogue.PULSE_COMMENTS.get(key, [""])) if rng.random() < 0.4 else ""
         Response.objects.create(
             invitation=invitation,
             touchpoint=self.touchpoints[key],
@@ -363,9 +367,8 @@ class _DemoBuilder:
             expectation=max(1, min(7, round(rng.gauss(expected, 0.8)))),
             experience=experience,
             effort=max(1, min(7, 8 - experience)),
-            comment=rng.choice(catalogue.PULSE_COMMENTS.get(key, [""]))
-            if rng.random() < 0.4
-            else "",
+            comment=comment,
+            sentiment=sentiment.score(comment),
         )
         return 1
 
@@ -402,6 +405,7 @@ class _DemoBuilder:
                     source=rng.choice(ComplaintSource.values),
                     received_at=received_at,
                     text=catalogue.COMPLAINT_TEXTS[fact.touchpoint],
+                    sentiment=sentiment.score(catalogue.COMPLAINT_TEXTS[fact.touchpoint]),
                     status=ComplaintStatus.RESOLVED if resolved else ComplaintStatus.OPEN,
                     owner=rng.choice(self.staff[interaction.touchpoint.department.name]),
                     resolved_at=received_at + dt.timedelta(days=rng.randrange(1, 9))
@@ -428,6 +432,12 @@ class _DemoBuilder:
             description="The salesperson who sold the floor makes the after-sale call.",
             created_by=self.cx,
         )
+
+
+def _scored(response: Response) -> Response:
+    """Bulk-created answers skip the sentiment task: score them here."""
+    response.sentiment = sentiment.score(response.comment, response.language)
+    return response
 
 
 def _user(User, username, first_name, last_name, **flags):

@@ -54,6 +54,8 @@ def _hover(touchpoint, scores, enough_data, compliance=None, complaints=None) ->
             f"standards met {compliance.percent:.0f}% ({missed} breach{'' if missed == 1 else 'es'}"
             f" in {compliance.measured})"
         )
+    if scores.sentiment is not None:
+        lines.append(f"comment sentiment {scores.sentiment:+.2f}")
     if complaints is not None:
         lines.append(f"complaints {complaints.total} ({complaints.unresolved} not resolved)")
     return "<br>".join(lines)
@@ -200,7 +202,9 @@ def weekly_lines(series: dict[str, list], measure: str = "gap", title: str = "")
         "margin": {"l": 60, "r": 20, "t": 40 if title else 20, "b": 40},
         "yaxis": {"title": {"text": label.get(measure, measure)}},
         "legend": {"orientation": "h", "y": -0.2},
-        "shapes": [ZERO_LINE | {"yref": "y", "y0": 0, "y1": 0}] if measure == "gap" else [],
+        "shapes": [ZERO_LINE | {"yref": "y", "y0": 0, "y1": 0}]
+        if measure in ("gap", "sentiment")
+        else [],
     }
     if title:
         layout["title"] = {"text": title}

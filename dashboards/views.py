@@ -132,7 +132,9 @@ def department_detail(request, pk):
         )  # fmt: skip
     weekly = weekly_scores([tp.pk for tp in touchpoints], period)
     names = {tp.pk: tp.name for tp in touchpoints}
-    trend_figure = figures.weekly_lines({names[tp]: points for tp, points in weekly.items()})
+    named = {names[tp]: points for tp, points in weekly.items()}
+    trend_figure = figures.weekly_lines(named)
+    sentiment_figure = figures.weekly_lines(named, "sentiment")
     page = comment_page(found, request.GET.get("page"))
     context = {
         "department": department,
@@ -140,6 +142,7 @@ def department_detail(request, pk):
         "period": period,
         "rows": rows,
         "trend_figure": trend_figure,
+        "sentiment_figure": sentiment_figure,
         "comments": page,
         # The period's comment count comes from the rollups; a search is not counted.
         "comment_count": None if search else sum(r.scores.comments for r in rows),

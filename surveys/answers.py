@@ -7,6 +7,8 @@ aggregation.py); a detractor or a large gap opens a follow-up for the person who
 the interaction, and the owning department's heads are told by email.
 """
 
+import logging
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +29,9 @@ class LinkExpired(Exception):
 
 def is_expired(invitation: Invitation, now=None) -> bool:
     return invitation.status in CLOSED or invitation.expires_at <= (now or timezone.now())
+
+
+log = logging.getLogger(__name__)
 
 
 def record_response(invitation_id: int, answers: dict, language: str) -> Response:
@@ -57,9 +62,20 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
             invitation.save(update_fields=["status", "answered_at"])
             rollups_mark_dirty(keys_of_responses([response]))
             open_follow_up(response, invitation)
+            if response.comment:
+                transaction.on_commit(lambda: _score(response.pk))
     except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
         raise AlreadyAnswered from error
     return response
+
+
+def _score(response_id: int) -> None:
+    from .tasks import score_response_sentiment  # tasks import this module
+
+    try:
+        score_response_sentiment.delay(response_id)
+    except Exception:  # the broker is down: the nightly rescoring catches up
+        log.warning("Could not queue the sentiment of response %s", response_id, exc_info=True)
 
 
 def follow_up_reason(response: Response) -> str | None:

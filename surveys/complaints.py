@@ -2,6 +2,7 @@
 customer), owned, worked and resolved within the resolution-time standard."""
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.utils import timezone
 from touchpoints.models import Complaint, ComplaintStatus, Staff, Touchpoint
 
 from .intake import CustomerDetails, match_customer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,17 @@ def record_complaint(
         owner=owner,
         external_id=external_id or None,
     )
+    transaction.on_commit(lambda: _score(complaint.pk))
     return RecordedComplaint(complaint, True)
+
+
+def _score(complaint_id: int) -> None:
+    from .tasks import score_complaint_sentiment  # tasks import this module
+
+    try:
+        score_complaint_sentiment.delay(complaint_id)
+    except Exception:  # the broker is down: the complaint is kept, unscored
+        log.warning("Could not queue the sentiment of complaint %s", complaint_id, exc_info=True)
 
 
 @transaction.atomic

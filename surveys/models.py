@@ -179,6 +179,9 @@ class Response(models.Model):
     effort = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="en")
+    # The comment's sentiment, -1 to 1 (surveys/sentiment.py), set by a task after the
+    # answer arrives; None: no comment, not scored yet, or a language it cannot score.
+    sentiment = models.FloatField(null=True, blank=True)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -255,6 +258,10 @@ class ScoreSums(models.Model):
     effort_answered = models.PositiveIntegerField(default=0)
     sum_effort = models.PositiveIntegerField(default=0)
     comments = models.PositiveIntegerField(default=0)
+    # Comments with a sentiment score, and the sum of their scores in thousandths (integer
+    # sums add exactly; the mean is derived on read).
+    sentiment_scored = models.PositiveIntegerField(default=0)
+    sum_sentiment_milli = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScoreQuerySet.as_manager()

@@ -45,6 +45,8 @@ RESPONSE_TERMS = {
     "effort_answered": "CASE WHEN effort IS NOT NULL THEN 1 ELSE 0 END",
     "sum_effort": "COALESCE(effort, 0)",
     "comments": "CASE WHEN comment <> '' THEN 1 ELSE 0 END",
+    "sentiment_scored": "CASE WHEN sentiment IS NOT NULL THEN 1 ELSE 0 END",
+    "sum_sentiment_milli": "COALESCE(CAST(ROUND(sentiment * 1000) AS INTEGER), 0)",
 }
 assert list(RESPONSE_TERMS) == SUM_FIELDS
 

@@ -39,6 +39,7 @@ class Scores:
     ces: float | None
     response_rate: float | None
     comments: int
+    sentiment: float | None = None  # mean of the scored comments, -1 to 1
 
     @property
     def gap_interval(self):
@@ -75,6 +76,7 @@ def scores_from_sums(sums: Mapping[str, int | None]) -> Scores:
         ces=_ratio(s["sum_effort"], s["effort_answered"]),
         response_rate=_ratio(s["responses"], s["invitations_sent"], 100),
         comments=s["comments"],
+        sentiment=_ratio(s["sum_sentiment_milli"], s["sentiment_scored"], 0.001),
     )
 
 

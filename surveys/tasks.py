@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths, pulse
+from . import alerts, paths, pulse, sentiment
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -83,3 +83,19 @@ def notify_standard_alert(alert_id: int) -> bool:
 def send_pulse() -> int:
     """Ask staff about their internal touchpoints (beat, monthly); returns people asked."""
     return pulse.send_pulse().asked
+
+
+@shared_task(acks_late=True)
+def score_response_sentiment(response_id: int) -> float | None:
+    return sentiment.score_response(response_id)
+
+
+@shared_task(acks_late=True)
+def score_complaint_sentiment(complaint_id: int) -> float | None:
+    return sentiment.score_complaint(complaint_id)
+
+
+@shared_task(acks_late=True)
+def score_unscored_comments() -> int:
+    """Catch up on comments whose sentiment task was lost (beat, nightly)."""
+    return sentiment.score_unscored()

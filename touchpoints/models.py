@@ -332,6 +332,8 @@ class Complaint(models.Model):
     )
     resolution_notes = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The text's sentiment, -1 to 1, as for survey comments; None until scored.
+    sentiment = models.FloatField(null=True, blank=True)
     external_id = models.CharField(max_length=120, null=True, blank=True)
 
     objects = ComplaintQuerySet.as_manager()
