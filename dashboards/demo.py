@@ -322,12 +322,14 @@ class _DemoBuilder:
         internal: dict[str, list[str]] = {}
         for key, (_name, _channel, department, *_rest) in catalogue.EMPLOYEE_TOUCHPOINTS.items():
             internal.setdefault(department, []).append(key)
+        people = [(d, i, p) for d in internal for i, p in enumerate(self.staff[d])]
         for months_ago in range(6, 0, -1):
             moment = self.now - dt.timedelta(days=30 * months_ago - 3)
-            for department, keys in internal.items():
-                for index, person in enumerate(self.staff[department]):
-                    key = keys[(index + months_ago) % len(keys)]
-                    answered += self._pulse_answer(rng, person, key, moment)
+            for minute, (department, index, person) in enumerate(people):
+                key = internal[department][(index + months_ago) % len(internal[department])]
+                # Each person at their own minute: answers keep a stable order.
+                at = moment + dt.timedelta(minutes=minute)
+                answered += self._pulse_answer(rng, person, key, at)
         return answered
 
     def _pulse_answer(self, rng, person, key, moment) -> int:
