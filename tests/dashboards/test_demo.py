@@ -10,7 +10,7 @@ from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.aggregation import rollups_differences
 from surveys.models import FollowUp, Invitation, Response, Survey
-from surveys.selectors import scores_by_touchpoint
+from surveys.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint
 from touchpoints.models import (
     Audience,
     Channel,
@@ -80,6 +80,18 @@ def test_demo_tells_the_story_hotline_hurts_showroom_delights(demo):
     assert showroom.gap < 0 and installer.gap < 0
     worst_two = sorted(scores.values(), key=lambda s: -(s.gap or 0))[:3]
     assert hotline in worst_two
+
+
+def test_demo_shows_the_phone_lines_hold_time_standard_missed_most(demo):
+    """Standards, breaches and complaints make the story visible: the hotline meets its
+    standards least of the customer touchpoints, and is complained about."""
+    customer_side = Touchpoint.objects.filter(audience=Audience.CUSTOMER)
+    compliance = compliance_by_touchpoint(customer_side.values_list("pk", flat=True), EPOCH, TODAY)
+    measured = {pk: c for pk, c in compliance.items() if c.measured >= 30}
+    hotline = Touchpoint.objects.get(name="Service hotline")
+    assert min(measured, key=lambda pk: measured[pk].percent) == hotline.pk
+    assert measured[hotline.pk].breaches > 0
+    assert Complaint.objects.filter(touchpoint=hotline).exists()
 
 
 def test_demo_is_idempotent(demo):
