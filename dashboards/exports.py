@@ -31,3 +31,73 @@ def csv_response(name: str, header: list[str], rows) -> HttpResponse:
     for row in rows:
         writer.writerow([cell(value) for value in row])
     return response
+
+
+# --- The scorecard's tables: (header, rows) -------------------------------------------------
+
+SCORE_HEADER = ["n", "gap", "gap 95% margin", "CSAT %", "NPS", "CES", "response rate %"]
+
+
+def score_cells(scores) -> list:
+    return [
+        scores.gap_answered,
+        scores.gap,
+        scores.gap_margin,
+        scores.csat_percent,
+        scores.nps,
+        scores.ces,
+        scores.response_rate,
+    ]
+
+
+def touchpoint_table(rows):
+    header = ["touchpoint", "channel", "side", *SCORE_HEADER, "sentiment", "trend",
+              "standards met %", "breaches", "complaints", "complaints not resolved"]  # fmt: skip
+    lines = (
+        [
+            r.touchpoint.name,
+            r.touchpoint.get_channel_display(),
+            r.touchpoint.audience,
+            *score_cells(r.scores),
+            r.scores.sentiment,
+            r.trend,
+            r.compliance.percent if r.compliance else None,
+            r.compliance.breaches if r.compliance else None,
+            r.complaints.total if r.complaints else 0,
+            r.complaints.unresolved if r.complaints else 0,
+        ]
+        for r in rows
+    )
+    return header, lines
+
+
+def comment_table(responses):
+    header = ["submitted", "touchpoint", "expected", "experienced", "csat", "nps", "sentiment",
+              "comment"]  # fmt: skip
+    lines = (
+        [r.submitted_at.isoformat(), r.touchpoint.name, r.expectation, r.experience, r.csat,
+         r.nps, r.sentiment, r.comment]
+        for r in responses
+    )  # fmt: skip
+    return header, lines
+
+
+def breach_table(interactions):
+    header = ["when", "touchpoint", "handled by", "wait s", "response s", "resolution s",
+              "outcome", "external id"]  # fmt: skip
+    lines = (
+        [i.occurred_at.isoformat(), i.touchpoint.name, i.handled_by.name if i.handled_by else "",
+         i.wait_seconds, i.response_seconds, i.resolution_seconds, i.outcome, i.external_id]
+        for i in interactions
+    )  # fmt: skip
+    return header, lines
+
+
+def follow_up_table(follow_ups):
+    header = ["opened", "touchpoint", "reason", "assigned to", "status", "comment"]
+    lines = (
+        [f.created_at.isoformat(), f.response.touchpoint.name, f.get_reason_display(),
+         f.assigned_to.name if f.assigned_to else "", f.get_status_display(), f.response.comment]
+        for f in follow_ups
+    )  # fmt: skip
+    return header, lines

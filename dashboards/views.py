@@ -17,7 +17,7 @@ from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
 
-from . import figures
+from . import exports, figures
 from .exports import csv_response
 from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
 from .selectors import (
@@ -40,19 +40,6 @@ from .selectors import (
 
 COMMENTS_PER_PAGE = 20
 FOLLOW_UPS_SHOWN = 20
-SCORE_HEADER = ["n", "gap", "gap 95% margin", "CSAT %", "NPS", "CES", "response rate %"]
-
-
-def _score_cells(scores):
-    return [
-        scores.gap_answered,
-        scores.gap,
-        scores.gap_margin,
-        scores.csat_percent,
-        scores.nps,
-        scores.ces,
-        scores.response_rate,
-    ]
 
 
 @login_required
@@ -80,56 +67,19 @@ def department_detail(request, pk):
     touchpoints = department_touchpoints(department)
     rows = touchpoint_rows(touchpoints, period)
     found = comments(touchpoints, period, search)
-    export = request.GET.get("export")
-    if export == "touchpoints":
-        return csv_response(
-            f"{department.name} touchpoints {period.since} {period.until}",
-            ["touchpoint", "channel", "side", *SCORE_HEADER, "trend", "standards met %",
-             "breaches", "complaints", "complaints not resolved"],
-            (
-                [r.touchpoint.name, r.touchpoint.get_channel_display(), r.touchpoint.audience,
-                 *_score_cells(r.scores), r.trend,
-                 r.compliance.percent if r.compliance else None,
-                 r.compliance.breaches if r.compliance else None,
-                 r.complaints.total if r.complaints else 0,
-                 r.complaints.unresolved if r.complaints else 0]
-                for r in rows
-            ),
-        )  # fmt: skip
-    if export == "comments":
-        return csv_response(
-            f"{department.name} comments {period.since} {period.until}",
-            ["submitted", "touchpoint", "expected", "experienced", "csat", "nps", "comment"],
-            (
-                [c.submitted_at.isoformat(), c.touchpoint.name, c.expectation, c.experience,
-                 c.csat, c.nps, c.comment]
-                for c in found.iterator()
-            ),
-        )  # fmt: skip
-    if export == "breaches":
-        return csv_response(
-            f"{department.name} breaches {period.since} {period.until}",
-            ["when", "touchpoint", "handled by", "wait s", "response s", "resolution s",
-             "outcome", "external id"],
-            (
-                [i.occurred_at.isoformat(), i.touchpoint.name,
-                 i.handled_by.name if i.handled_by else "", i.wait_seconds, i.response_seconds,
-                 i.resolution_seconds, i.outcome, i.external_id]
-                for i in breaches(touchpoints, period, limit=None).iterator()
-            ),
-        )  # fmt: skip
     follow_ups = open_follow_ups(touchpoints)
-    if export == "follow_ups":
-        return csv_response(
-            f"{department.name} open follow-ups",
-            ["opened", "touchpoint", "reason", "assigned to", "status", "comment"],
-            (
-                [f.created_at.isoformat(), f.response.touchpoint.name, f.get_reason_display(),
-                 f.assigned_to.name if f.assigned_to else "", f.get_status_display(),
-                 f.response.comment]
-                for f in follow_ups.iterator()
-            ),
-        )  # fmt: skip
+    tables = {
+        "touchpoints": lambda: exports.touchpoint_table(rows),
+        "comments": lambda: exports.comment_table(found.iterator()),
+        "breaches": lambda: exports.breach_table(
+            breaches(touchpoints, period, limit=None).iterator()
+        ),
+        "follow_ups": lambda: exports.follow_up_table(follow_ups.iterator()),
+    }
+    export = request.GET.get("export")
+    if export in tables:
+        name = f"{department.name} {export.replace('_', ' ')} {period.since} {period.until}"
+        return csv_response(name, *tables[export]())
     weekly = weekly_scores([tp.pk for tp in touchpoints], period)
     names = {tp.pk: tp.name for tp in touchpoints}
     named = {names[tp]: points for tp, points in weekly.items()}
@@ -197,7 +147,7 @@ def journey_dashboard(request, pk, template="dashboards/journey_map.html"):
     if request.GET.get("export") == "stages":
         return csv_response(
             f"{journey.name} {period.since} {period.until}",
-            ["stage", "touchpoint", "department", *SCORE_HEADER],
+            ["stage", "touchpoint", "department", *exports.SCORE_HEADER],
             _journey_rows(stages),
         )
     context = {
@@ -214,13 +164,13 @@ def journey_dashboard(request, pk, template="dashboards/journey_map.html"):
 
 def _journey_rows(stages):
     for s in stages:
-        yield [s.stage.name, "(whole stage)", "", *_score_cells(s.scores)]
+        yield [s.stage.name, "(whole stage)", "", *exports.score_cells(s.scores)]
         for p in s.points:
             yield [
                 s.stage.name,
                 p.touchpoint.name,
                 p.touchpoint.department.name,
-                *_score_cells(p.scores),
+                *exports.score_cells(p.scores),
             ]
 
 
@@ -275,10 +225,10 @@ def priority_list(request):
     if request.GET.get("export") == "csv":
         return csv_response(
             f"priorities {period.since} {period.until}",
-            ["touchpoint", "department", "plan", "impact", "effort", *SCORE_HEADER],
+            ["touchpoint", "department", "plan", "impact", "effort", *exports.SCORE_HEADER],
             (
                 [p.touchpoint.name, p.touchpoint.department.name, p.bucket, p.impact, p.effort,
-                 *_score_cells(p.scores)]
+                 *exports.score_cells(p.scores)]
                 for p in ranked
             ),
         )  # fmt: skip
@@ -408,9 +358,9 @@ def trends(request):
     if request.GET.get("export") == "csv":
         return csv_response(
             f"trends {period.since} {period.until}",
-            ["group", "week", *SCORE_HEADER],
+            ["group", "week", *exports.SCORE_HEADER],
             (
-                [name, week, *_score_cells(scores)]
+                [name, week, *exports.score_cells(scores)]
                 for name, points in series.items()
                 for week, scores in points
             ),
