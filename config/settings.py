@@ -145,6 +145,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.drain_rollups",
         "schedule": timedelta(minutes=1).total_seconds(),
     },
+    # /healthz reads when a worker last ran this: beat and workers are alive.
+    "heartbeat": {
+        "task": "surveys.tasks.heartbeat",
+        "schedule": timedelta(minutes=1).total_seconds(),
+    },
     "check-standards": {
         "task": "surveys.tasks.check_standards",
         "schedule": timedelta(hours=1).total_seconds(),

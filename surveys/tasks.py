@@ -99,3 +99,11 @@ def score_complaint_sentiment(complaint_id: int) -> float | None:
 def score_unscored_comments() -> int:
     """Catch up on comments whose sentiment task was lost (beat, nightly)."""
     return sentiment.score_unscored()
+
+
+@shared_task
+def heartbeat() -> str:
+    """Beat schedules it every minute; a worker running it shows on /healthz."""
+    from config.health import beat
+
+    return beat()
