@@ -11,6 +11,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Complaint, Interaction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, role_of
 
@@ -81,7 +82,7 @@ class InteractionViewSet(BatchCreate):
     serializer_class = InteractionSerializer
     in_serializer = InteractionInSerializer
     recorded_attribute = "interaction"
-    permission_classes = [MembersReadCxWrite]
+    permission_classes = [IntegrationTokenLimits, MembersReadCxWrite]
     filterset_fields = ["touchpoint", "outcome", "external_id"]
 
     def get_queryset(self):
@@ -108,7 +109,7 @@ class ComplaintViewSet(BatchCreate):
     serializer_class = ComplaintSerializer
     in_serializer = ComplaintInSerializer
     recorded_attribute = "complaint"
-    permission_classes = [MembersWriteOwnTouchpoints]
+    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
     filterset_fields = ["touchpoint", "status", "source", "external_id"]
 
     def get_queryset(self):
@@ -135,7 +136,7 @@ class StandardsViewSet(viewsets.ViewSet):
     """Service standards met per touchpoint over a date range (default: the last 90 days),
     counted from the interactions' facts."""
 
-    permission_classes = [MembersWriteOwnTouchpoints]
+    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
 
     @extend_schema(
         parameters=[
@@ -181,7 +182,7 @@ class StandardAlertViewSet(
     """Standard alerts as events (newest first): one per touchpoint and window."""
 
     serializer_class = StandardAlertSerializer
-    permission_classes = [MembersWriteOwnTouchpoints]
+    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
     filterset_fields = ["touchpoint"]
 
     def get_queryset(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import token_views, views
 
 app_name = "touchpoints"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.touchpoint_list, name="list"),
     path("new/", views.touchpoint_create, name="create"),
     path("<int:pk>/edit/", views.touchpoint_edit, name="edit"),
+    path("api-tokens/", token_views.token_list, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
 ]

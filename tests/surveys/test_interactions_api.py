@@ -109,7 +109,7 @@ def test_batches_are_capped_at_a_thousand(client_for, cx_manager, hotline):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 403), ("no_role_user", 403), ("head_a", 403), ("cx_manager", 201),
+    [("anonymous", 401), ("no_role_user", 403), ("head_a", 403), ("cx_manager", 201),
      ("admin_user", 201)],
 )  # fmt: skip
 def test_only_cx_managers_and_admins_write(request, client_for, hotline, who, status):
@@ -129,4 +129,4 @@ def test_reading_is_scoped_to_the_department(client_for, head_a, head_b, cx_mana
     assert ids(cx_manager) == {mine.pk, other.pk}
     assert client_for(head_a).get(f"{URL}{other.pk}/").status_code == 404
     assert client_for(head_a).get(f"{URL}{mine.pk}/").status_code == 200
-    assert Client().get(URL).status_code == 403
+    assert Client().get(URL).status_code == 401  # with WWW-Authenticate: Token
