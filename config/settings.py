@@ -229,6 +229,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "touchpoints.api_tokens.IntegrationTokenLimits",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["touchpoints.api_tokens.TokenWriteThrottle"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -272,6 +273,8 @@ TOUCHSTONE_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default=urlsplit(SITE_URL).hostn
 TOUCHSTONE_FOLLOW_UP_GAP = env.int("FOLLOW_UP_GAP", default=3)
 # Requests for unknown survey links allowed per client address per 10 minutes.
 TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
+# Writes per API token (a batch of up to 1,000 interactions is one write), then 429.
+TOUCHSTONE_TOKEN_WRITE_RATE = env.str("TOKEN_WRITE_RATE", default="120/min")
 # The resolution-time standard of complaints: resolved within this many hours.
 TOUCHSTONE_COMPLAINT_RESOLUTION_HOURS = env.int("COMPLAINT_RESOLUTION_HOURS", default=72)
 # A touchpoint meeting its timed standards for less than this % of interactions in a window

@@ -8,9 +8,10 @@ complaints: it reads nothing, so a leaked key from a shop till discloses no data
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from rest_framework import authentication, exceptions, permissions
+from rest_framework import authentication, exceptions, permissions, throttling
 
 from .models import ApiToken, TokenScope
 
@@ -91,3 +92,19 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Token <key>`: make one on the API tokens page.",
         }
+
+
+class TokenWriteThrottle(throttling.SimpleRateThrottle):
+    """Fair use of writes by token (an integration's batch sender, a script): at most
+    TOKEN_WRITE_RATE per token, counted in the shared cache, then 429 with Retry-After.
+    Browser sessions and reads are not counted."""
+
+    scope = "token_writes"
+
+    def get_rate(self):
+        return settings.TOUCHSTONE_TOKEN_WRITE_RATE
+
+    def get_cache_key(self, request, view):
+        if request.method in permissions.SAFE_METHODS or not isinstance(request.auth, ApiToken):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -79,3 +79,17 @@ def test_heads_may_make_full_tokens_only_and_revoke_only_their_own(client_for, h
     others.refresh_from_db()
     assert others.revoked_at is None
     assert Client().get("/touchpoints/api-tokens/")["Location"].startswith("/login/")
+
+
+def test_token_writes_are_rate_limited_with_retry_after(cx_manager, settings):
+    settings.TOUCHSTONE_TOKEN_WRITE_RATE = "2/min"
+    _token, key = make_token(cx_manager, "Script")
+    client = api(key)
+    statuses = [
+        client.post("/api/v1/complaints/", {}, content_type="application/json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [400, 400, 429]  # bad bodies still count as writes
+    page = client.post("/api/v1/complaints/", {}, content_type="application/json")
+    assert page.status_code == 429 and int(page["Retry-After"]) > 0
+    assert client.get("/api/v1/complaints/").status_code == 200  # reads are not throttled
