@@ -26,6 +26,22 @@ def redrawn(page, action):
     page.evaluate("document.getElementById('board').dataset.stale = '1'")
     action()
     page.wait_for_selector("#board:not([data-stale])")
+    settled(page)
+
+
+def settled(page):
+    """htmx has finished swapping and wiring the new content (and no request is open)."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
+def search(page, stage, text):
+    """Type into a stage's picker as a person does, key by key, until its results show."""
+    box = stage_column(page, stage).locator("input[type=search]")
+    box.click()
+    box.press_sequentially(text, delay=40)
+    stage_column(page, stage).locator(".picker-results .matches").wait_for()
 
 
 def drag(page, source, target):
@@ -62,13 +78,13 @@ def test_a_cx_manager_builds_a_map_and_drags_a_card(page, cx_manager, department
     page.locator(".new-stage .field.invalid p.error").wait_for()
 
     discover = stage_column(page, "Discover")
-    discover.locator("input[type=search]").fill("hotl")
+    search(page, "Discover", "hotl")
     match = discover.locator("button.match", has_text="Service hotline")
     redrawn(page, match.click)
     card(page, "Discover", "Service hotline").wait_for()
 
     choose = stage_column(page, "Choose")
-    choose.locator("input[type=search]").fill("Showroom")
+    search(page, "Choose", "Showroom")
     choose.locator("details.create[open]").wait_for()
     choose.locator("select[name$=channel]").select_option("store")
     choose.locator("select[name$=department]").select_option(label=department_a.name)
