@@ -31,9 +31,10 @@ def redrawn(page, action):
 
 def settled(page):
     """htmx has finished swapping and wiring the new content (and no request is open)."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
+    # A function, not an expression: an expression would be eval'd, which the page's
+    # content security policy refuses.
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")
 
 
 def search(page, stage, text):

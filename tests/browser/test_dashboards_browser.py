@@ -75,3 +75,57 @@ def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
     assert page.goto(f"/departments/{sales.pk}/").status == 404
     assert page.goto(f"/dashboards/journeys/{demo.pk}/").status == 403
     assert [e for e in page.console_errors if "404" not in e and "403" not in e] == []
+
+
+def test_no_page_breaks_the_content_security_policy(page, demo):
+    """Every page and chart under the strict policy: no violation, no script error."""
+    violations = []
+    page.expose_function("reportViolation", lambda text: violations.append(text))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e =>"
+        " window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+    )
+    log_in(page, "cx", DEMO_PASSWORD)
+    department = Department.objects.first()
+    for path in (
+        "/journeys/",
+        f"/journeys/{demo.pk}/",
+        f"/dashboards/journeys/{demo.pk}/",
+        f"/dashboards/journeys/{demo.pk}/paths/",
+        "/dashboards/priorities/",
+        "/dashboards/trends/",
+        "/dashboards/standards/",
+        "/dashboards/improvements/",
+        f"/departments/{department.pk}/",
+        "/touchpoints/",
+        "/complaints/",
+        "/touchpoints/api-tokens/",
+        "/api/docs/",
+    ):
+        response = page.goto(path)
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        page.wait_for_load_state("networkidle")
+    page.goto(f"/journeys/{demo.pk}/")
+    page.locator(".tp-card h3 a").first.click()  # htmx and the panel under the policy
+    page.locator("#panel .panel-body").wait_for()
+    page.context.clear_cookies()
+    log_in(page, "admin", DEMO_PASSWORD)
+    for path in (
+        "/admin/",
+        "/admin/touchpoints/touchpoint/",
+        "/admin/touchpoints/touchpoint/1/change/",
+    ):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    page.goto(f"/journeys/{demo.pk}/")
+    page.locator(".tp-card h3 a").first.click()
+    page.locator("#panel .panel-body").wait_for()
+    assert violations == []
+    # The watch works: an inline script, as an injected payload would be, is refused.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.injected = 1'; document.body.appendChild(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    assert violations and violations[0].startswith("script-src")
