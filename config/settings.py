@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.score_unscored_comments",
         "schedule": crontab(hour=2, minute=15),
     },
+    "purge-expired": {
+        "task": "surveys.tasks.purge_expired",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # The real-paths chart counts yesterday's paths too.
     "rebuild-paths": {
         "task": "surveys.tasks.rebuild_paths",
@@ -306,6 +310,9 @@ TOUCHSTONE_MAIL_DOMAIN = env.str("MAIL_DOMAIN", default=urlsplit(SITE_URL).hostn
 TOUCHSTONE_FOLLOW_UP_GAP = env.int("FOLLOW_UP_GAP", default=3)
 # Requests for unknown survey links allowed per client address per 10 minutes.
 TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
+# Raw comments, complaint texts and customers' personal data older than this many days are
+# purged nightly (the scores stay); 0 keeps them.
+TOUCHSTONE_RETENTION_DAYS = env.int("RETENTION_DAYS", default=0)
 # Writes per API token (a batch of up to 1,000 interactions is one write), then 429.
 TOUCHSTONE_TOKEN_WRITE_RATE = env.str("TOKEN_WRITE_RATE", default="120/min")
 # The resolution-time standard of complaints: resolved within this many hours.

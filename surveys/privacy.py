@@ -6,15 +6,19 @@ wrote (comments, complaints) is replaced by a marker, its sentiment kept. Their 
 leaves the suppression list too: after erasure it is not stored anywhere.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from touchpoints.models import Complaint, Customer
+from touchpoints.models import Complaint, ComplaintStatus, Customer, Interaction
 
 from .models import Response, SuppressedAddress
 
 ERASED_TEXT = "[erased]"
+ERASED_DOMAIN = "erased.invalid"
 
 
 @dataclass
@@ -31,10 +35,7 @@ def erase_customer(email: str) -> Erasure:
     customers = list(Customer.objects.select_for_update().filter(email__iexact=email))
     result = Erasure(customers=len(customers))
     for customer in customers:
-        customer.email = f"erased-{customer.pk}@erased.invalid"
-        customer.name = ""
-        customer.external_ref = None
-        customer.save(update_fields=["email", "name", "external_ref"])
+        _anonymise(customer)
     # The text is replaced, not emptied, so the count of comments in the rollups holds.
     result.comments = (
         Response.objects.filter(invitation__interaction__customer__in=customers)
@@ -46,3 +47,51 @@ def erase_customer(email: str) -> Erasure:
     )
     result.suppressions, _ = SuppressedAddress.objects.filter(email__iexact=email).delete()
     return result
+
+
+EXPIRED_TEXT = "[expired]"
+
+
+@dataclass
+class Purge:
+    comments: int = 0
+    complaints: int = 0
+    customers: int = 0
+
+
+@transaction.atomic
+def purge_expired(days: int, now=None) -> Purge:
+    """Raw words and personal data older than `days`: comments and resolved complaints lose
+    their text (the counts and sentiment in the rollups stay), and customers known for
+    longer with no interaction or complaint since lose their email, name and reference.
+    Zero days keeps everything."""
+    if days <= 0:
+        return Purge()
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    kept = ("", ERASED_TEXT, EXPIRED_TEXT)
+    comments = (
+        Response.objects.filter(submitted_at__lt=cutoff)
+        .exclude(comment__in=kept)
+        .update(comment=EXPIRED_TEXT)
+    )
+    complaints = (
+        Complaint.objects.filter(received_at__lt=cutoff, status=ComplaintStatus.RESOLVED)
+        .exclude(text__in=kept)
+        .update(text=EXPIRED_TEXT, resolution_notes="")
+    )
+    recent = Interaction.objects.filter(customer=OuterRef("pk"), occurred_at__gte=cutoff)
+    complained = Complaint.objects.filter(customer=OuterRef("pk"), received_at__gte=cutoff)
+    stale = Customer.objects.exclude(email__endswith=ERASED_DOMAIN).filter(
+        ~Exists(recent), ~Exists(complained), created_at__lt=cutoff
+    )
+    customers = 0
+    for customer in stale.only("pk").iterator():
+        _anonymise(customer)
+        customers += 1
+    return Purge(comments, complaints, customers)
+
+
+def _anonymise(customer: Customer) -> None:
+    Customer.objects.filter(pk=customer.pk).update(
+        email=f"erased-{customer.pk}@{ERASED_DOMAIN}", name="", external_ref=None
+    )

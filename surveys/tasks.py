@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths, pulse, sentiment
+from . import alerts, paths, privacy, pulse, sentiment
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -107,3 +107,11 @@ def heartbeat() -> str:
     from config.health import beat
 
     return beat()
+
+
+@shared_task(acks_late=True)
+def purge_expired() -> dict:
+    """Drop raw words and personal data past RETENTION_DAYS (beat, nightly)."""
+    from django.conf import settings
+
+    return vars(privacy.purge_expired(settings.TOUCHSTONE_RETENTION_DAYS))
