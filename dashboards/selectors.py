@@ -40,6 +40,7 @@ from touchpoints.models import (
     ImprovementAction,
     Interaction,
     Touchpoint,
+    supporters_of,
 )
 
 ONE_DAY = dt.timedelta(days=1)
@@ -329,7 +330,7 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     by_stage: dict[int, list[Touchpoint]] = {}
     for step in steps.order_by("position"):
         by_stage.setdefault(step.stage_id, []).append(step.touchpoint)
-    supporters = _supporters({tp.pk for tps in by_stage.values() for tp in tps})
+    supporters = supporters_of({tp.pk for tps in by_stage.values() for tp in tps})
     ids = {tp.pk for tps in by_stage.values() for tp in tps}
     ids |= {tp.pk for tps in supporters.values() for tp in tps}
     sums = sums_by_touchpoint(ids, period.since, period.until)
@@ -362,16 +363,6 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
             )
         )
     return stages
-
-
-def _supporters(customer_ids) -> dict[int, list[Touchpoint]]:
-    links = Touchpoint.supports.through.objects.filter(
-        to_touchpoint_id__in=customer_ids, from_touchpoint__audience=Audience.EMPLOYEE
-    ).select_related("from_touchpoint__department")
-    found: dict[int, list[Touchpoint]] = {}
-    for link in links.order_by("from_touchpoint__name"):
-        found.setdefault(link.to_touchpoint_id, []).append(link.from_touchpoint)
-    return found
 
 
 # --- Priorities ----------------------------------------------------------------------------
@@ -439,19 +430,45 @@ class ImprovementCheck:
 
 def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW_DAYS):
     """For each action that took effect: the gap in the `window` days before it against the
-    days since (up to `window`), with Welch's test. Planned actions have no check yet."""
+    days since (up to `window`), with Welch's test. Planned actions have no check yet.
+    The daily rows of every window are read in one query, whatever the number of actions."""
+    actions = list(actions)
+    windows = {}
+    for action in actions:
+        if action.changed_on is not None and action.changed_on <= today:
+            start = action.changed_on
+            windows[action.pk] = (
+                Period(start - window * ONE_DAY, start - ONE_DAY),
+                Period(start, min(today, start + (window - 1) * ONE_DAY)),
+            )
+    days = Q(pk__in=[])
+    for action in actions:
+        for period in windows.get(action.pk, ()):
+            days |= Q(
+                touchpoint_id=action.touchpoint_id, day__gte=period.since, day__lte=period.until
+            )
+    rows = list(
+        TouchpointDailyScore.objects.filter(days).values("touchpoint_id", "day", *SUM_FIELDS)
+    )
+
+    def summed(touchpoint_id, period):
+        return _add(
+            [
+                {name: row[name] for name in SUM_FIELDS}
+                for row in rows
+                if row["touchpoint_id"] == touchpoint_id
+                and period.since <= row["day"] <= period.until
+            ]
+        )
+
     checks = []
     for action in actions:
-        if action.changed_on is None or action.changed_on > today:
+        if action.pk not in windows:
             checks.append(ImprovementCheck(action, None, None, None))
             continue
-        before = Period(action.changed_on - window * ONE_DAY, action.changed_on - ONE_DAY)
-        after = Period(action.changed_on, min(today, action.changed_on + (window - 1) * ONE_DAY))
+        before, after = windows[action.pk]
         tp = action.touchpoint_id
-        change = gap_change(
-            sums_by_touchpoint([tp], before.since, before.until).get(tp, {}),
-            sums_by_touchpoint([tp], after.since, after.until).get(tp, {}),
-        )
+        change = gap_change(summed(tp, before), summed(tp, after))
         checks.append(ImprovementCheck(action, before, after, change))
     return checks
 

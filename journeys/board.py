@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from surveys.scores import Compliance, Scores
 from surveys.selectors import compliance_by_touchpoint, scores_by_touchpoint
-from touchpoints.models import Audience, Touchpoint
+from touchpoints.models import Touchpoint, supporters_of
 
 from .models import Journey, JourneyKind, Stage, Step
 from .selectors import journey_with_map
@@ -92,13 +92,7 @@ def _attach_scores(user, cards: list[Card], since: dt.date) -> None:
 
 def _attach_backstage(columns: list[Column]) -> None:
     """Under each stage, the employee-side touchpoints that support its customer ones."""
-    links = Touchpoint.supports.through.objects.filter(
-        to_touchpoint_id__in={card.touchpoint.pk for col in columns for card in col.cards},
-        from_touchpoint__audience=Audience.EMPLOYEE,
-    ).select_related("from_touchpoint__department")
-    supporters: dict[int, list[Touchpoint]] = {}
-    for link in links.order_by("from_touchpoint__name"):
-        supporters.setdefault(link.to_touchpoint_id, []).append(link.from_touchpoint)
+    supporters = supporters_of({card.touchpoint.pk for col in columns for card in col.cards})
     for column in columns:
         seen = {}
         for card in column.cards:

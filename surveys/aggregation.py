@@ -100,7 +100,12 @@ def rollups_mark_dirty(keys: Iterable[tuple[int, dt.date]], wake: bool = True) -
     if rows:
         DirtyRollup.objects.bulk_create(rows, batch_size=5000)
         if wake:
-            transaction.on_commit(_wake_worker)
+            wake_drain_on_commit()
+
+
+def wake_drain_on_commit() -> None:
+    """Wake a worker to drain once the caller's transaction commits."""
+    transaction.on_commit(_wake_worker)
 
 
 def keys_of_responses(responses) -> set[tuple[int, dt.date]]:

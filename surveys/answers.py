@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .aggregation import keys_of_responses, rollups_mark_dirty
+from .aggregation import wake_drain_on_commit
 from .models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
 
 CLOSED = (InvitationStatus.EXPIRED, InvitationStatus.CANCELLED)
@@ -60,7 +60,7 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
             )
             invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
             invitation.save(update_fields=["status", "answered_at"])
-            rollups_mark_dirty(keys_of_responses([response]))
+            wake_drain_on_commit()  # saving the answer marked its days (signals.py)
             open_follow_up(response, invitation)
             if response.comment:
                 transaction.on_commit(lambda: _score(response.pk))

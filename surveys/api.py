@@ -6,7 +6,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -78,6 +83,26 @@ class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(output if many else output[0], status=code)
 
 
+def batch_schema(in_serializer, out_serializer, description):
+    """The OpenAPI description of a BatchCreate's create: one object or a list in."""
+    return extend_schema_view(
+        create=extend_schema(
+            request=in_serializer(many=True),
+            responses={
+                201: out_serializer(many=True),
+                200: OpenApiResponse(out_serializer, description="Already recorded"),
+            },
+            description=description,
+        )
+    )
+
+
+@batch_schema(
+    InteractionInSerializer,
+    InteractionSerializer,
+    "One interaction object or a list of up to 1,000. Re-posting an external_id returns the "
+    "stored record (200) instead of creating another.",
+)
 class InteractionViewSet(BatchCreate):
     serializer_class = InteractionSerializer
     in_serializer = InteractionInSerializer
@@ -92,19 +117,13 @@ class InteractionViewSet(BatchCreate):
             .order_by("-occurred_at", "-pk")
         )
 
-    @extend_schema(
-        request=InteractionInSerializer(many=True),
-        responses={
-            201: InteractionSerializer(many=True),
-            200: OpenApiResponse(InteractionSerializer, description="Already recorded"),
-        },
-        description="One interaction object or a list of up to 1,000. Re-posting an "
-        "external_id returns the stored record (200) instead of creating another.",
-    )
-    def create(self, request):
-        return super().create(request)
 
-
+@batch_schema(
+    ComplaintInSerializer,
+    ComplaintSerializer,
+    "One complaint or a list of up to 1,000, about touchpoints the caller may read. "
+    "Re-posting an external_id returns the stored record (200).",
+)
 class ComplaintViewSet(BatchCreate):
     serializer_class = ComplaintSerializer
     in_serializer = ComplaintInSerializer
@@ -118,18 +137,6 @@ class ComplaintViewSet(BatchCreate):
             .select_related("customer")
             .order_by("-received_at", "-pk")
         )
-
-    @extend_schema(
-        request=ComplaintInSerializer(many=True),
-        responses={
-            201: ComplaintSerializer(many=True),
-            200: OpenApiResponse(ComplaintSerializer, description="Already recorded"),
-        },
-        description="One complaint or a list of up to 1,000, about touchpoints the caller "
-        "may read. Re-posting an external_id returns the stored record (200).",
-    )
-    def create(self, request):
-        return super().create(request)
 
 
 class StandardsViewSet(viewsets.ViewSet):

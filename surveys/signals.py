@@ -31,12 +31,12 @@ def interaction_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Response)
 @receiver(post_delete, sender=Response)
 def answer_changed(sender, instance, **kwargs):
-    """An answer counts on its own day, and on its interaction's day (standard effects)."""
+    """An answer counts on its own day, and on its interaction's day (standard effects).
+    The interaction is usually loaded already (the answering service loads it): no query."""
     keys = [(instance.touchpoint_id, instance.day)]
     if instance.invitation_id:
-        keys += Interaction.objects.filter(invitation__pk=instance.invitation_id).values_list(
-            "touchpoint_id", "day"
-        )
+        interaction = instance.invitation.interaction
+        keys.append((interaction.touchpoint_id, interaction.day))
     rollups_mark_dirty(keys, wake=False)
 
 

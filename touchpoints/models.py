@@ -427,3 +427,19 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+def supporters_of(customer_ids) -> dict[int, list[Touchpoint]]:
+    """The employee-side touchpoints supporting each of these customer touchpoints, by name:
+    the backstage of a map. One query."""
+    links = (
+        Touchpoint.supports.through.objects.filter(
+            to_touchpoint_id__in=list(customer_ids), from_touchpoint__audience=Audience.EMPLOYEE
+        )
+        .select_related("from_touchpoint__department")
+        .order_by("from_touchpoint__name")
+    )
+    found: dict[int, list[Touchpoint]] = {}
+    for link in links:
+        found.setdefault(link.to_touchpoint_id, []).append(link.from_touchpoint)
+    return found
