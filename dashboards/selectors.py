@@ -16,17 +16,11 @@ from django.utils import timezone
 
 from journeys.models import Journey, Stage, Step
 from surveys.models import (
-    EFFECT_FIELDS,
     SUM_FIELDS,
     FollowUp,
     FollowUpStatus,
-    PathEnd,
-    PathTransition,
     Response,
-    TimedStandard,
     TouchpointDailyScore,
-    TouchpointDailyStandardEffect,
-    TouchpointDailyStandards,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
 )
@@ -38,7 +32,6 @@ from touchpoints.models import (
     Complaint,
     ComplaintStatus,
     ImprovementAction,
-    Interaction,
     Touchpoint,
     supporters_of,
 )
@@ -512,27 +505,6 @@ def complaint_counts(touchpoint_ids, period: Period) -> dict[int, ComplaintCount
     return {row["touchpoint_id"]: ComplaintCount(row["total"], row["unresolved"]) for row in rows}
 
 
-BREACH_LIMIT = 20
-
-
-def breaches(touchpoints, period: Period, limit: int | None = BREACH_LIMIT):
-    """The latest interactions that missed a timed service standard, with who handled them
-    (all of them for an export)."""
-    missed = (
-        Q(wait_seconds__gt=F("touchpoint__target_wait_seconds"))
-        | Q(response_seconds__gt=F("touchpoint__target_response_seconds"))
-        | Q(resolution_seconds__gt=F("touchpoint__target_resolution_seconds"))
-    )
-    return (
-        Interaction.objects.filter(
-            touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
-        )
-        .filter(missed)
-        .select_related("touchpoint", "handled_by")
-        .order_by("-occurred_at")
-    )[:limit]
-
-
 def open_follow_ups(touchpoints):
     return (
         FollowUp.objects.filter(response__touchpoint__in=touchpoints)
@@ -540,123 +512,3 @@ def open_follow_ups(touchpoints):
         .select_related("response__touchpoint", "assigned_to")
         .order_by("created_at")
     )
-
-
-# --- Real paths ------------------------------------------------------------------------------
-
-PATH_LINKS_SHOWN = 60
-
-
-@dataclass
-class PathLink:
-    step: int
-    source: Touchpoint
-    target: Touchpoint | None
-    ended: str
-    count: int
-    kind: str  # "designed", "off the map", "walked away", "stopped"
-
-
-def real_paths(journey: Journey, period: Period) -> list[PathLink]:
-    """The most travelled steps of real paths in the period's months, each marked against
-    the designed map: forward along the journey's stages, or off it."""
-    rows = (
-        PathTransition.objects.filter(
-            month__gte=period.since.replace(day=1), month__lte=period.until.replace(day=1)
-        )
-        .values("step", "source_id", "target_id", "ended")
-        .annotate(total=Sum("count"))
-        .order_by("-total")[:PATH_LINKS_SHOWN]
-    )
-    rows = list(rows)
-    ids = {row["source_id"] for row in rows} | ({row["target_id"] for row in rows} - {None})
-    touchpoints = Touchpoint.objects.select_related("department").in_bulk(ids)
-    stage_of = dict(
-        Step.objects.filter(stage__journey=journey).values_list("touchpoint_id", "stage__position")
-    )
-    links = []
-    for row in rows:
-        source, target = touchpoints[row["source_id"]], touchpoints.get(row["target_id"])
-        if row["ended"] == PathEnd.DROPPED:
-            kind = "walked away"
-        elif row["ended"] == PathEnd.STOPPED:
-            kind = "stopped"
-        elif (
-            source.pk in stage_of
-            and target.pk in stage_of
-            and stage_of[target.pk] >= stage_of[source.pk]
-        ):
-            kind = "designed"
-        else:
-            kind = "off the map"
-        links.append(PathLink(row["step"], source, target, row["ended"], row["total"], kind))
-    return links
-
-
-# --- Does the standard matter? ---------------------------------------------------------------
-
-
-@dataclass
-class StandardEffect:
-    touchpoint: Touchpoint
-    standard: str  # "wait", "response" or "resolution"
-    target_seconds: int
-    met: int  # interactions measured and met in the period
-    measured: int
-    change: GapChange  # the gap of answers to missed interactions against met ones
-    csat_met: float | None
-    csat_missed: float | None
-
-    @property
-    def felt(self) -> bool:
-        """Customers feel it: missing the standard widens the gap, significantly."""
-        return self.change.significant and (self.change.difference or 0) > 0
-
-
-def standard_effects(touchpoints, period: Period) -> list[StandardEffect]:
-    """For each timed standard of these touchpoints: compliance, and the satisfaction of
-    interactions that met it against those that missed it, with Welch's test."""
-    ids = [tp.pk for tp in touchpoints]
-    window = {"touchpoint_id__in": ids, "day__gte": period.since, "day__lte": period.until}
-    answered = (
-        TouchpointDailyStandardEffect.objects.filter(**window)
-        .values("touchpoint_id", "standard", "met")
-        .annotate(**{name: Sum(name) for name in EFFECT_FIELDS})
-        .order_by()
-    )
-    sums = {(r.pop("touchpoint_id"), r.pop("standard"), r.pop("met")): r for r in answered}
-    counted = (
-        TouchpointDailyStandards.objects.filter(**window)
-        .values("touchpoint_id")
-        .annotate(
-            **{
-                f"{standard}_{part}": Sum(f"{standard}_{part}")
-                for standard in TimedStandard.values
-                for part in ("measured", "met")
-            }
-        )
-        .order_by()
-    )
-    counts = {row.pop("touchpoint_id"): row for row in counted}
-    effects = []
-    for touchpoint in touchpoints:
-        for standard in TimedStandard.values:
-            target = getattr(touchpoint, f"target_{standard}_seconds")
-            total = counts.get(touchpoint.pk, {})
-            if target is None or not total.get(f"{standard}_measured"):
-                continue
-            met = sums.get((touchpoint.pk, standard, True), {})
-            missed = sums.get((touchpoint.pk, standard, False), {})
-            effects.append(
-                StandardEffect(
-                    touchpoint,
-                    standard,
-                    target,
-                    total[f"{standard}_met"],
-                    total[f"{standard}_measured"],
-                    gap_change(met, missed),
-                    scores_from_sums(met).csat_percent,
-                    scores_from_sums(missed).csat_percent,
-                )
-            )
-    return effects

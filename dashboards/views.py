@@ -20,8 +20,8 @@ from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_r
 from . import exports, figures
 from .exports import csv_response
 from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from .real_paths import real_paths
 from .selectors import (
-    breaches,
     comments,
     department_touchpoints,
     grouped_changes,
@@ -30,13 +30,12 @@ from .selectors import (
     journey_map,
     open_follow_ups,
     priorities,
-    real_paths,
     segments,
-    standard_effects,
     touchpoint_rows,
     trend_groups,
     weekly_scores,
 )
+from .standards import breaches, standard_effects
 
 COMMENTS_PER_PAGE = 20
 FOLLOW_UPS_SHOWN = 20

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from dashboards import figures
-from dashboards.selectors import Period, real_paths
+from dashboards.real_paths import real_paths
+from dashboards.selectors import Period
 from journeys.editing import add_stage, place_touchpoint
 from surveys.models import PathEnd, PathTransition
 from surveys.paths import MAX_STEPS, count_transitions, rebuild_paths

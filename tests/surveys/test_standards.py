@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dashboards.selectors import Period, standard_effects
+from dashboards.selectors import Period
+from dashboards.standards import standard_effects
 from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.models import StandardAlert, TouchpointDailyStandardEffect, TouchpointDailyStandards
 from surveys.selectors import compliance_by_touchpoint

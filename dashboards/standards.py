@@ -1,0 +1,104 @@
+"""Service standards on the dashboards: the breaches behind the counts, and whether a
+standard matters to customers (answers to interactions that met it against those that
+missed it). Rollups only, but for the breaches, read a page at a time."""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q, Sum
+
+from surveys.models import (
+    EFFECT_FIELDS,
+    TimedStandard,
+    TouchpointDailyStandardEffect,
+    TouchpointDailyStandards,
+)
+from surveys.scores import GapChange, gap_change, scores_from_sums
+from touchpoints.models import Interaction, Touchpoint
+
+from .selectors import Period
+
+BREACH_LIMIT = 20
+
+
+def breaches(touchpoints, period: Period, limit: int | None = BREACH_LIMIT):
+    """The latest interactions that missed a timed service standard, with who handled them
+    (all of them for an export)."""
+    missed = (
+        Q(wait_seconds__gt=F("touchpoint__target_wait_seconds"))
+        | Q(response_seconds__gt=F("touchpoint__target_response_seconds"))
+        | Q(resolution_seconds__gt=F("touchpoint__target_resolution_seconds"))
+    )
+    return (
+        Interaction.objects.filter(
+            touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
+        )
+        .filter(missed)
+        .select_related("touchpoint", "handled_by")
+        .order_by("-occurred_at")
+    )[:limit]
+
+
+@dataclass
+class StandardEffect:
+    touchpoint: Touchpoint
+    standard: str  # "wait", "response" or "resolution"
+    target_seconds: int
+    met: int  # interactions measured and met in the period
+    measured: int
+    change: GapChange  # the gap of answers to missed interactions against met ones
+    csat_met: float | None
+    csat_missed: float | None
+
+    @property
+    def felt(self) -> bool:
+        """Customers feel it: missing the standard widens the gap, significantly."""
+        return self.change.significant and (self.change.difference or 0) > 0
+
+
+def standard_effects(touchpoints, period: Period) -> list[StandardEffect]:
+    """For each timed standard of these touchpoints: compliance, and the satisfaction of
+    interactions that met it against those that missed it, with Welch's test."""
+    ids = [tp.pk for tp in touchpoints]
+    window = {"touchpoint_id__in": ids, "day__gte": period.since, "day__lte": period.until}
+    answered = (
+        TouchpointDailyStandardEffect.objects.filter(**window)
+        .values("touchpoint_id", "standard", "met")
+        .annotate(**{name: Sum(name) for name in EFFECT_FIELDS})
+        .order_by()
+    )
+    sums = {(r.pop("touchpoint_id"), r.pop("standard"), r.pop("met")): r for r in answered}
+    counted = (
+        TouchpointDailyStandards.objects.filter(**window)
+        .values("touchpoint_id")
+        .annotate(
+            **{
+                f"{standard}_{part}": Sum(f"{standard}_{part}")
+                for standard in TimedStandard.values
+                for part in ("measured", "met")
+            }
+        )
+        .order_by()
+    )
+    counts = {row.pop("touchpoint_id"): row for row in counted}
+    effects = []
+    for touchpoint in touchpoints:
+        for standard in TimedStandard.values:
+            target = getattr(touchpoint, f"target_{standard}_seconds")
+            total = counts.get(touchpoint.pk, {})
+            if target is None or not total.get(f"{standard}_measured"):
+                continue
+            met = sums.get((touchpoint.pk, standard, True), {})
+            missed = sums.get((touchpoint.pk, standard, False), {})
+            effects.append(
+                StandardEffect(
+                    touchpoint,
+                    standard,
+                    target,
+                    total[f"{standard}_met"],
+                    total[f"{standard}_measured"],
+                    gap_change(met, missed),
+                    scores_from_sums(met).csat_percent,
+                    scores_from_sums(missed).csat_percent,
+                )
+            )
+    return effects
