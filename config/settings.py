@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "refresh-themes": {
+        "task": "surveys.tasks.refresh_themes",
+        "schedule": crontab(hour=2, minute=45),
+    },
     # The real-paths chart counts yesterday's paths too.
     "rebuild-paths": {
         "task": "surveys.tasks.rebuild_paths",
@@ -313,6 +317,12 @@ TOUCHSTONE_LINK_MISSES_PER_IP = env.int("LINK_MISSES_PER_IP", default=20)
 # Raw comments, complaint texts and customers' personal data older than this many days are
 # purged nightly (the scores stay); 0 keeps them.
 TOUCHSTONE_RETENTION_DAYS = env.int("RETENTION_DAYS", default=0)
+# Themes are found in the comments and complaints of this many days up to today; texts
+# arriving between fits are placed in the themes found, and a touchpoint is refitted when
+# they grow by this share of those fitted on, or when its fit is this many days old.
+TOUCHSTONE_THEME_WINDOW_DAYS = env.int("THEME_WINDOW_DAYS", default=180)
+TOUCHSTONE_THEME_REFIT_GROWTH = env.float("THEME_REFIT_GROWTH", default=0.25)
+TOUCHSTONE_THEME_REFIT_DAYS = env.int("THEME_REFIT_DAYS", default=7)
 # Writes per API token (a batch of up to 1,000 interactions is one write), then 429.
 TOUCHSTONE_TOKEN_WRITE_RATE = env.str("TOKEN_WRITE_RATE", default="120/min")
 # The resolution-time standard of complaints: resolved within this many hours.

@@ -30,6 +30,7 @@ from surveys.models import (
     local_day,
 )
 from surveys.paths import rebuild_paths
+from surveys.theming import refresh_themes
 from touchpoints.models import (
     Audience,
     Complaint,
@@ -87,6 +88,7 @@ def demo_build(*, customers=2000, interactions=20000, days=180, seed=42, today=N
         counts = builder.build(customers, interactions)
         counts["rollups"] = rollups_rebuild_all()
         counts["path transitions"] = rebuild_paths()
+        counts["themes"] = refresh_themes(now=builder.now).themes
     return DemoSummary(True, demo_logins(), counts)
 
 
@@ -399,6 +401,7 @@ class _DemoBuilder:
             if fact.touchpoint not in catalogue.COMPLAINT_TEXTS or rng.random() > likelihood:
                 continue
             received_at = fact.occurred_at + dt.timedelta(hours=rng.randrange(1, 72))
+            text = rng.choice(catalogue.COMPLAINT_TEXTS[fact.touchpoint])
             resolved = (self.now - received_at).days > 10 and rng.random() < 0.8
             complaints.append(
                 Complaint(
@@ -406,8 +409,8 @@ class _DemoBuilder:
                     touchpoint=interaction.touchpoint,
                     source=rng.choice(ComplaintSource.values),
                     received_at=received_at,
-                    text=catalogue.COMPLAINT_TEXTS[fact.touchpoint],
-                    sentiment=sentiment.score(catalogue.COMPLAINT_TEXTS[fact.touchpoint]),
+                    text=text,
+                    sentiment=sentiment.score(text),
                     status=ComplaintStatus.RESOLVED if resolved else ComplaintStatus.OPEN,
                     owner=rng.choice(self.staff[interaction.touchpoint.department.name]),
                     resolved_at=received_at + dt.timedelta(days=rng.randrange(1, 9))

@@ -202,7 +202,10 @@ POSITIVE_COMMENTS = {
     ],
     "installer": [
         "Friendly installer, clean and on time.",
-        "The installer explained everything and left no mess.",
+        "The installer was friendly and explained everything.",
+        "Such a friendly installer, very patient with our questions.",
+        "Left no mess at all, the room was spotless afterwards.",
+        "They cleaned up and left no mess behind.",
         "Great job by the installer, floor looks perfect.",
     ],
     "web_products": ["Easy to compare floors on the website."],
@@ -216,7 +219,11 @@ NEGATIVE_COMMENTS = {
         "I was on hold for 16 minutes and then hung up.",
         "On hold forever, nobody picked up.",
         "Endless hold music, had to call three times.",
+        "Kept on hold far too long for a simple question.",
+        "Twenty minutes on hold before anyone answered.",
         "They transferred me twice and I had to repeat everything.",
+        "Transferred from one department to the next, repeating my order number each time.",
+        "Got transferred to the wrong team and had to explain it all again.",
     ],
     "aftersale_call": [
         "Someone I had never spoken to called and knew nothing about my order.",
@@ -226,7 +233,10 @@ NEGATIVE_COMMENTS = {
     "sales_callback": [
         "No call back for two days.",
         "Promised a call back within the hour, got it the next day.",
+        "Still waiting for the call back I was promised.",
+        "Asked for a call back, nobody called.",
         "Had to chase the salesperson for the quote.",
+        "Chased twice before the quote arrived.",
     ],
     "quote_email": ["The quote took ages and had errors."],
     "delivery_scheduling": ["Scheduling the delivery took several calls."],
@@ -236,12 +246,21 @@ NEGATIVE_COMMENTS = {
 }
 
 COMPLAINT_TEXTS = {
-    "hotline": "Waited on hold far too long and the call dropped.",
-    "aftersale_call": "Caller did not know my order and could not help.",
-    "sales_callback": "Never got the call back I was promised.",
-    "warranty": "Warranty claim submitted weeks ago, no answer.",
-    "delivery": "Delivery arrived outside the agreed window.",
-    "invoice": "Charged twice on the invoice.",
+    "hotline": [
+        "Waited on hold far too long and the call dropped.",
+        "On hold for 25 minutes, then the line went dead.",
+        "Hours on hold over two days, nobody answered.",
+        "Transferred three times and nobody could help.",
+        "Transferred again and again, had to repeat my complaint.",
+    ],
+    "aftersale_call": ["Caller did not know my order and could not help."],
+    "sales_callback": [
+        "Never got the call back I was promised.",
+        "Promised a call back twice, no call back.",
+    ],
+    "warranty": ["Warranty claim submitted weeks ago, no answer."],
+    "delivery": ["Delivery arrived outside the agreed window."],
+    "invoice": ["Charged twice on the invoice."],
 }
 
 SEGMENTS = ["Homeowner", "Homeowner", "Homeowner", "Contractor", "Property manager"]

@@ -9,6 +9,8 @@ so the test suite validates every builder's output with plotly.graph_objects ins
 
 import math
 
+from .themes import THEMES_SHOWN
+
 # Gap = expected - experienced: negative is delight (green), positive is frustration (red).
 GAP_SCALE = [
     [0.0, "#15803d"],
@@ -38,7 +40,10 @@ def _fmt(value, digits=1, suffix=""):
     return "-" if value is None else f"{value:.{digits}f}{suffix}"
 
 
-def _hover(touchpoint, scores, enough_data, compliance=None, complaints=None) -> str:
+def _hover(point) -> str:
+    """A map point's hover: its scores, standards, what customers say and complain of."""
+    touchpoint, scores, enough_data = point.touchpoint, point.scores, point.enough_data
+    compliance, complaints = point.compliance, point.complaints
     lines = [f"<b>{_escape(touchpoint.name)}</b>", _escape(touchpoint.department.name)]
     lines.append(f"n = {scores.gap_answered}" + ("" if enough_data else " (not enough data)"))
     if scores.gap is not None:
@@ -58,6 +63,10 @@ def _hover(touchpoint, scores, enough_data, compliance=None, complaints=None) ->
         lines.append(f"comment sentiment {scores.sentiment:+.2f}")
     if complaints is not None:
         lines.append(f"complaints {complaints.total} ({complaints.unresolved} not resolved)")
+    for heading, shares in (("said", point.themes), ("complained of", point.complaint_themes)):
+        if shares:
+            said = "; ".join(f"{_escape(s.label)} {s.percent:.0f}%" for s in shares[:THEMES_SHOWN])
+            lines.append(f"{heading}: {said}")
     return "<br>".join(lines)
 
 
@@ -134,9 +143,7 @@ def _points(stages, lane, offset, most):
                     "gap": p.scores.gap,
                     "size": 16 + 34 * math.sqrt(p.scores.gap_answered / most),
                     "label": _escape(p.touchpoint.name),
-                    "hover": _hover(
-                        p.touchpoint, p.scores, p.enough_data, p.compliance, p.complaints
-                    ),
+                    "hover": _hover(p),
                 }
             )
     return measured, thin

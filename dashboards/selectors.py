@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
-from django.utils import timezone
 
 from journeys.models import Journey, Stage, Step
 from surveys.models import (
@@ -36,21 +35,8 @@ from touchpoints.models import (
     supporters_of,
 )
 
-ONE_DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Period:
-    since: dt.date
-    until: dt.date
-
-    @property
-    def days(self) -> int:
-        return (self.until - self.since).days + 1
-
-    def previous(self) -> "Period":
-        """The period of the same length just before this one."""
-        return Period(self.since - self.days * ONE_DAY, self.since - ONE_DAY)
+from .periods import ONE_DAY, Period, moments
+from .themes import ThemeShare, comment_themes, complaint_themes
 
 
 @dataclass(frozen=True)
@@ -136,6 +122,8 @@ class TouchpointRow:
     enough_data: bool
     compliance: Compliance | None = None
     complaints: ComplaintCount | None = None
+    themes: list[ThemeShare] = field(default_factory=list)
+    complaint_themes: list[ThemeShare] = field(default_factory=list)
 
     @property
     def trend(self) -> str:
@@ -151,6 +139,7 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
     before = sums_by_touchpoint(ids, before_period.since, before_period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
     complaints = complaint_counts(ids, period)
+    said, complained = _themes(ids, now, complaints, period)
     rows = []
     for touchpoint in touchpoints:
         sums = now.get(touchpoint.pk, {})
@@ -164,9 +153,19 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
                 enough(scores),
                 compliance.get(touchpoint.pk),
                 complaints.get(touchpoint.pk),
+                said.get(touchpoint.pk, []),
+                complained.get(touchpoint.pk, []),
             )
         )
     return rows
+
+
+def _themes(ids, sums, complaints, period: Period):
+    """Comment and complaint themes per touchpoint, their shares taken of the period's
+    comments (from the score rollups) and complaints."""
+    comment_totals = {tp: sums.get(tp, {}).get("comments", 0) for tp in ids}
+    complaint_totals = {tp: getattr(complaints.get(tp), "total", 0) for tp in ids}
+    return comment_themes(comment_totals, period), complaint_themes(complaint_totals, period)
 
 
 def department_touchpoints(department) -> list[Touchpoint]:
@@ -306,6 +305,8 @@ class MapPoint:
     enough_data: bool
     compliance: Compliance | None = None
     complaints: ComplaintCount | None = None
+    themes: list[ThemeShare] = field(default_factory=list)
+    complaint_themes: list[ThemeShare] = field(default_factory=list)
 
 
 @dataclass
@@ -329,6 +330,7 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     sums = sums_by_touchpoint(ids, period.since, period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
     complaints = complaint_counts(ids, period)
+    said, complained = _themes(ids, sums, complaints, period)
 
     def point(touchpoint):
         scores = scores_from_sums(sums.get(touchpoint.pk, {}))
@@ -338,6 +340,8 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
             enough(scores),
             compliance.get(touchpoint.pk),
             complaints.get(touchpoint.pk),
+            said.get(touchpoint.pk, []),
+            complained.get(touchpoint.pk, []),
         )
 
     stages = []
@@ -469,20 +473,16 @@ def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW
 # --- Comments and follow-ups ---------------------------------------------------------------
 
 
-def moments(period: Period) -> tuple[dt.datetime, dt.datetime]:
-    """The period as [start, stop) instants: local midnights."""
-    start = timezone.make_aware(dt.datetime.combine(period.since, dt.time.min))
-    stop = timezone.make_aware(dt.datetime.combine(period.until + ONE_DAY, dt.time.min))
-    return start, stop
-
-
-def comments(touchpoints, period: Period, search: str = ""):
-    """Newest first, for paging; only the given (already scoped) touchpoints. Bounded by
-    time, not day, so the partial index of comments by time is read backwards."""
+def comments(touchpoints, period: Period, search: str = "", theme=None):
+    """Newest first, for paging; only the given (already scoped) touchpoints, and one of
+    their themes if given. Bounded by time, not day, so the partial index of comments by
+    time is read backwards."""
     start, stop = moments(period)
     found = Response.objects.filter(
         touchpoint__in=touchpoints, submitted_at__gte=start, submitted_at__lt=stop
     ).exclude(comment="")
+    if theme is not None:
+        found = found.filter(theme=theme)
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from journeys.models import Journey
-from surveys.models import PathTransition
+from surveys.models import PathTransition, ThemeSource
+from surveys.theming import readable_theme
 from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
@@ -65,7 +66,10 @@ def department_detail(request, pk):
     search = request.GET.get("q", "").strip()
     touchpoints = department_touchpoints(department)
     rows = touchpoint_rows(touchpoints, period)
-    found = comments(touchpoints, period, search)
+    theme = readable_theme(request.user, request.GET.get("theme"), ThemeSource.COMMENTS)
+    if theme is not None and theme.touchpoint_id not in {tp.pk for tp in touchpoints}:
+        theme = None  # another department's theme, readable by a CX manager: not this page's
+    found = comments(touchpoints, period, search, theme)
     follow_ups = open_follow_ups(touchpoints)
     tables = {
         "touchpoints": lambda: exports.touchpoint_table(rows),
@@ -94,12 +98,15 @@ def department_detail(request, pk):
         "sentiment_figure": sentiment_figure,
         "comments": page,
         # The period's comment count comes from the rollups; a search is not counted.
-        "comment_count": None if search else sum(r.scores.comments for r in rows),
+        "comment_count": None if search or theme else sum(r.scores.comments for r in rows),
         "search": search,
+        "theme": theme,
+        "themed_rows": [row for row in rows if row.themes or row.complaint_themes],
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
         "breaches": breaches(touchpoints, period),
         "follow_ups_count": follow_ups.count(),
         "query_without_page": _query_without(request, "page", "export"),
+        "query_without_theme": _query_without(request, "page", "export", "theme"),
     }
     return render(request, "dashboards/department_detail.html", context)
 

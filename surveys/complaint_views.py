@@ -24,6 +24,8 @@ from .complaints import (
     update_complaint,
 )
 from .intake import CustomerDetails
+from .models import ThemeSource
+from .theming import readable_theme
 
 PER_PAGE = 30
 
@@ -40,6 +42,9 @@ def complaint_list(request):
         complaints = complaints.exclude(status=ComplaintStatus.RESOLVED)
     if request.GET.get("source") in ComplaintSource.values:
         complaints = complaints.filter(source=request.GET["source"])
+    theme = readable_theme(request.user, request.GET.get("theme"), ThemeSource.COMPLAINTS)
+    if theme is not None:
+        complaints = complaints.filter(themed__theme=theme)
     if request.GET.get("overdue"):
         complaints = complaints.exclude(status=ComplaintStatus.RESOLVED).filter(
             received_at__lt=timezone.now() - resolution_standard()
@@ -56,6 +61,7 @@ def complaint_list(request):
         "sources": ComplaintSource.choices,
         "standard_hours": int(resolution_standard().total_seconds() // 3600),
         "query": query.urlencode(),
+        "theme": theme,
     }
     return render(request, "surveys/complaints/list.html", context)
 

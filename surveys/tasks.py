@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths, privacy, pulse, sentiment
+from . import alerts, paths, privacy, pulse, sentiment, theming
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -99,6 +99,19 @@ def score_complaint_sentiment(complaint_id: int) -> float | None:
 def score_unscored_comments() -> int:
     """Catch up on comments whose sentiment task was lost (beat, nightly)."""
     return sentiment.score_unscored()
+
+
+@shared_task(acks_late=True)
+def refresh_themes() -> dict:
+    """Fit or extend each touchpoint's themes (beat, nightly). One run at a time: a second
+    would only redo the same work."""
+    if not cache.add("themes:refreshing", 1, timeout=6 * 3600):
+        return {"skipped": True}
+    try:
+        report = theming.refresh_themes()
+    finally:
+        cache.delete("themes:refreshing")
+    return {"fitted": report.fitted, "placed": report.placed, "themes": report.themes}
 
 
 @shared_task

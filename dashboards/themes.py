@@ -1,0 +1,87 @@
+"""What customers say, per touchpoint: the themes of comments (from the theme rollup) and
+of complaints, over a period, with each theme's share, mean gap and sentiment."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Sum
+
+from surveys.models import ThemeDay, ThemedComplaint
+
+from .periods import Period, moments
+
+THEMES_SHOWN = 3
+
+
+@dataclass
+class ThemeShare:
+    theme_id: int
+    label: str
+    count: int
+    share: float  # of the touchpoint's comments (or complaints) in the period
+    gap: float | None = None
+    sentiment: float | None = None
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.share
+
+
+def comment_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
+    """Per touchpoint (keys of totals: its comment count in the period, from the score
+    rollups), its comment themes, most frequent first."""
+    rows = (
+        ThemeDay.objects.filter(
+            theme__touchpoint_id__in=list(totals), day__range=(period.since, period.until)
+        )
+        .values("theme_id", "theme__touchpoint_id", "theme__label")
+        .annotate(
+            comments=Sum("comments"),
+            n=Sum("n"),
+            sum_gap=Sum("sum_gap"),
+            scored=Sum("sentiment_scored"),
+            sum_sentiment=Sum("sum_sentiment_milli"),
+        )
+        .order_by("-comments", "theme_id")
+    )
+    found: dict[int, list[ThemeShare]] = {}
+    for row in rows:
+        touchpoint = row["theme__touchpoint_id"]
+        found.setdefault(touchpoint, []).append(
+            ThemeShare(
+                row["theme_id"],
+                row["theme__label"],
+                row["comments"],
+                row["comments"] / max(totals[touchpoint], row["comments"], 1),
+                row["sum_gap"] / row["n"] if row["n"] else None,
+                row["sum_sentiment"] / 1000 / row["scored"] if row["scored"] else None,
+            )
+        )
+    return found
+
+
+def complaint_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
+    """Per touchpoint (keys of totals: its complaints in the period), its complaint themes.
+    Complaints are few beside answers; one indexed count."""
+    start, stop = moments(period)
+    rows = (
+        ThemedComplaint.objects.filter(
+            theme__touchpoint_id__in=list(totals),
+            complaint__received_at__gte=start,
+            complaint__received_at__lt=stop,
+        )
+        .values("theme_id", "theme__touchpoint_id", "theme__label")
+        .annotate(count=Count("complaint_id"))
+        .order_by("-count", "theme_id")
+    )
+    found: dict[int, list[ThemeShare]] = {}
+    for row in rows:
+        touchpoint = row["theme__touchpoint_id"]
+        found.setdefault(touchpoint, []).append(
+            ThemeShare(
+                row["theme_id"],
+                row["theme__label"],
+                row["count"],
+                row["count"] / max(totals[touchpoint], row["count"], 1),
+            )
+        )
+    return found
