@@ -97,8 +97,11 @@ def find_themes(texts: list[str], languages: Iterable[str] = ("en",)) -> list[Fo
     groups = int(min(MAX_GROUPS, round(1.5 * np.sqrt(len(kept))), vectors.shape[1]))
     if groups < 2:
         return []
-    weights = NMF(n_components=groups, init="nndsvda", max_iter=400, random_state=0)
-    weights = weights.fit_transform(vectors)
+    nmf = NMF(n_components=groups, init="nndsvda", max_iter=400, random_state=0)
+    # Its reconstruction error can round just below zero in float32 (the square root
+    # then warns); the factors are unaffected.
+    with np.errstate(invalid="ignore"):
+        weights = nmf.fit_transform(vectors)
     assignment = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     for _ in range(3):  # settling can leave two groups sharing an anchor: merge again
         merged = _renumber(_merge_by_anchors(used, assignment, groups))

@@ -67,6 +67,13 @@ def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
     page.wait_for_url("**q=hold**")
     comments = page.locator(".comments li").all_inner_texts()
     assert comments and all("hold" in text.lower() for text in comments)
+    # What customers say: the hotline's top theme, clicked, lists only its comments.
+    theme = page.locator(".theme-list a").filter(has_text="hold").first
+    theme.click()
+    page.wait_for_url("**theme=**")
+    assert "Theme" in page.locator(".filter-note").inner_text()
+    comments = page.locator(".comments li").all_inner_texts()
+    assert comments and all("hold" in text.lower() for text in comments)
     dashboards = ("priorities", "trends", "improvements", "standards")
     for path in (f"/dashboards/{name}/" for name in dashboards):
         charts_drawn(page, path)
