@@ -104,6 +104,12 @@ def shoot(base: str) -> None:
         chart_page(page, "/dashboards/standards/", "standards.png")
         head = signed_in(browser, base, "head-service")
         chart_page(head, "/", "scorecard.png")
+        head.locator(".theme-list a").filter(has_text="hold").first.click()
+        head.wait_for_url("**theme=**")
+        head.locator("section[aria-labelledby=themes-title]").screenshot(path=DOCS / "themes.png")
+        head.locator("section[aria-labelledby=comments-title]").screenshot(
+            path=DOCS / "theme-comments.png"
+        )
         browser.close()
     print("wrote", ", ".join(sorted(p.name for p in DOCS.glob("*.png"))))
 
