@@ -2,15 +2,41 @@
 
 from rest_framework.routers import DefaultRouter
 
+from dashboards.api import ScoresViewSet
+from journeys.api import JourneyViewSet, StageViewSet, StepViewSet
 from surveys.api import (
     ComplaintViewSet,
+    FollowUpViewSet,
     InteractionViewSet,
+    InvitationViewSet,
+    ResponseViewSet,
     StandardAlertViewSet,
     StandardsViewSet,
+    SurveyViewSet,
+)
+from touchpoints.api import (
+    CustomerViewSet,
+    DepartmentViewSet,
+    ImprovementActionViewSet,
+    StaffViewSet,
+    TouchpointViewSet,
 )
 
 router = DefaultRouter()
+router.register("journeys", JourneyViewSet, basename="journey")
+router.register("stages", StageViewSet, basename="stage")
+router.register("steps", StepViewSet, basename="step")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("staff", StaffViewSet, basename="staff")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("touchpoints", TouchpointViewSet, basename="touchpoint")
+router.register("improvements", ImprovementActionViewSet, basename="improvement")
 router.register("interactions", InteractionViewSet, basename="interaction")
 router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("scores", ScoresViewSet, basename="scores")
 router.register("standards", StandardsViewSet, basename="standards")
 router.register("standard-alerts", StandardAlertViewSet, basename="standard-alert")

@@ -79,7 +79,7 @@ def segments() -> list[str]:
     )
 
 
-def _sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
+def sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
     """Summed rollup fields per touchpoint: through the month-aware reader for everyone,
     from the per-segment daily rows when filtered."""
     if not who.filtered:
@@ -103,7 +103,7 @@ def enough(scores: Scores | None) -> bool:
     return scores is not None and scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
 
 
-def _add(sums: list[dict]) -> dict:
+def add_sums(sums: list[dict]) -> dict:
     total = dict.fromkeys(SUM_FIELDS, 0)
     for part in sums:
         for name, value in part.items():
@@ -284,10 +284,10 @@ def trend_groups(readable, choice: dict) -> dict[str, list[int]]:
 def grouped_changes(groups, earlier: Period, later: Period, who: Who = EVERYONE):
     """Each group's gap in `later` against `earlier`: [(name, GapChange)], two queries."""
     ids = {pk for members in groups.values() for pk in members}
-    then, now = _sums_in(ids, earlier, who), _sums_in(ids, later, who)
+    then, now = sums_in(ids, earlier, who), sums_in(ids, later, who)
 
     def total(sums, members):
-        return _add([sums.get(pk, {}) for pk in set(members)])
+        return add_sums([sums.get(pk, {}) for pk in set(members)])
 
     return [
         (name, gap_change(total(then, members), total(now, members)))
@@ -348,7 +348,7 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     for stage in journey.stages.order_by("position"):
         touchpoints = by_stage.get(stage.pk, [])
         backstage = {s.pk: s for tp in touchpoints for s in supporters.get(tp.pk, [])}
-        stage_sums = _add(
+        stage_sums = add_sums(
             [sums.get(tp.pk, {}) for tp in {tp.pk: tp for tp in touchpoints}.values()]
         )
         stages.append(
@@ -449,7 +449,7 @@ def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW
     )
 
     def summed(touchpoint_id, period):
-        return _add(
+        return add_sums(
             [
                 {name: row[name] for name in SUM_FIELDS}
                 for row in rows

@@ -16,31 +16,28 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from touchpoints.api import MembersReadCxWrite, ScopedViewSet
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Complaint, Interaction, Touchpoint
-from touchpoints.roles import Role, can_edit_maps, role_of
+from touchpoints.roles import Role, role_of
 
-from .models import StandardAlert
+from .models import FollowUp, Invitation, StandardAlert, Survey
+from .models import Response as Answer
 from .selectors import compliance_by_touchpoint
 from .serializers import (
     ComplaintInSerializer,
     ComplaintSerializer,
     ComplianceSerializer,
+    FollowUpSerializer,
     InteractionInSerializer,
     InteractionSerializer,
+    InvitationSerializer,
+    ResponseSerializer,
     StandardAlertSerializer,
+    SurveySerializer,
 )
 
 MAX_BATCH = 1000
-
-
-class MembersReadCxWrite(permissions.BasePermission):
-    """Reading: any role (rows are scoped by for_user). Writing: CX managers and admins."""
-
-    def has_permission(self, request, view):
-        if role_of(request.user) == Role.NONE:
-            return False
-        return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
 
 
 class MembersWriteOwnTouchpoints(permissions.BasePermission):
@@ -194,3 +191,52 @@ class StandardAlertViewSet(
 
     def get_queryset(self):
         return StandardAlert.objects.for_user(self.request.user).order_by("-created_at", "-pk")
+
+
+class SurveyViewSet(ScopedViewSet):
+    """Survey designs are shared: every role reads them; CX managers edit them."""
+
+    queryset = Survey.objects.order_by("name")
+    serializer_class = SurveySerializer
+    filterset_fields = ["audience", "is_active"]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return self.queryset
+
+
+class ReadOnlyScoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IntegrationTokenLimits, MembersReadCxWrite]
+
+    def get_queryset(self):
+        return self.queryset.for_user(self.request.user)
+
+
+class InvitationViewSet(ReadOnlyScoped):
+    queryset = Invitation.objects.select_related("interaction").order_by("-due_at", "-pk")
+    serializer_class = InvitationSerializer
+    filterset_fields = ["status", "survey", "interaction", "interaction__touchpoint"]
+    ordering_fields = ["due_at", "sent_at", "id"]
+
+
+class ResponseViewSet(ReadOnlyScoped):
+    queryset = Answer.objects.order_by("-submitted_at", "-pk")
+    serializer_class = ResponseSerializer
+    filterset_fields = {
+        "touchpoint": ["exact"],
+        "day": ["exact", "gte", "lte"],
+        "nps": ["exact", "lte", "gte"],
+        "theme": ["exact"],
+    }
+    search_fields = ["comment"]
+    ordering_fields = ["submitted_at", "id"]
+
+
+class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScoped):
+    queryset = FollowUp.objects.select_related("response__touchpoint").order_by("created_at", "pk")
+    serializer_class = FollowUpSerializer
+    # Any role works the follow-ups it can read (a head: their department's).
+    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
+    http_method_names = ["get", "patch", "put", "head", "options"]
+    filterset_fields = ["status", "reason", "assigned_to", "response__touchpoint"]
+    ordering_fields = ["created_at", "id"]

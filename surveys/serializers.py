@@ -10,7 +10,7 @@ from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome,
 
 from .complaints import record_complaint
 from .intake import CustomerDetails, record_interaction
-from .models import StandardAlert
+from .models import FollowUp, FollowUpStatus, Invitation, Response, StandardAlert, Survey
 
 # Clocks of source systems drift; an interaction from further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -224,3 +224,109 @@ class StandardAlertSerializer(serializers.ModelSerializer):
             "notified_at",
         ]
         read_only_fields = fields
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Survey
+        fields = [
+            "id",
+            "name",
+            "audience",
+            "intro",
+            "asks_expectation_experience",
+            "asks_csat",
+            "asks_nps",
+            "asks_effort",
+            "asks_comment",
+            "languages",
+            "reminder_after_days",
+            "expires_after_days",
+            "is_active",
+        ]
+
+    def validate(self, attrs):
+        asks = [name for name in self.Meta.fields if name.startswith("asks_")]
+        if not any(attrs.get(name, getattr(self.instance, name, True)) for name in asks):
+            raise serializers.ValidationError({"non_field_errors": ["a survey must ask something"]})
+        return attrs
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as integrations may see it: never its link or token."""
+
+    touchpoint = serializers.IntegerField(source="interaction.touchpoint_id", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "interaction",
+            "touchpoint",
+            "survey",
+            "status",
+            "due_at",
+            "sent_at",
+            "reminded_at",
+            "answered_at",
+            "expires_at",
+        ]
+        read_only_fields = fields
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    gap = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Response
+        fields = [
+            "id",
+            "invitation",
+            "touchpoint",
+            "submitted_at",
+            "day",
+            "expectation",
+            "experience",
+            "gap",
+            "csat",
+            "nps",
+            "effort",
+            "comment",
+            "language",
+            "sentiment",
+            "theme",
+        ]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    touchpoint = serializers.IntegerField(source="response.touchpoint_id", read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "response",
+            "touchpoint",
+            "reason",
+            "assigned_to",
+            "status",
+            "notes",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = ["response", "touchpoint", "reason", "created_at", "closed_at"]
+
+    def validate_assigned_to(self, staff):
+        follow_up = self.instance
+        if staff is not None and staff.department_id != follow_up.response.touchpoint.department_id:
+            raise serializers.ValidationError("assign someone of the touchpoint's department")
+        return staff
+
+    def update(self, instance, validated_data):
+        status = validated_data.get("status", instance.status)
+        if status == FollowUpStatus.DONE and instance.closed_at is None:
+            validated_data["closed_at"] = timezone.now()
+        elif status != FollowUpStatus.DONE:
+            validated_data["closed_at"] = None
+        return super().update(instance, validated_data)

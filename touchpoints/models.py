@@ -206,6 +206,11 @@ def short_duration(seconds: int) -> str:
     return f"{seconds} s"
 
 
+class CustomerQuerySet(ScopedQuerySet):
+    # Customers belong to no department: a head reads those who met its touchpoints.
+    department_path = "interactions__touchpoint__department"
+
+
 class Customer(models.Model):
     email = models.EmailField(db_index=True)
     name = models.CharField(max_length=160, blank=True)
@@ -215,6 +220,8 @@ class Customer(models.Model):
     language = models.CharField(max_length=8, default="en")
     opted_out_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         ordering = ["email"]
