@@ -172,6 +172,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.purge_expired",
         "schedule": crontab(hour=3, minute=0),
     },
+    "deliver-webhooks": {
+        "task": "surveys.tasks.deliver_webhooks",
+        "schedule": timedelta(minutes=1).total_seconds(),
+    },
     "refresh-themes": {
         "task": "surveys.tasks.refresh_themes",
         "schedule": crontab(hour=2, minute=45),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from touchpoints.models import Touchpoint
 
+from . import webhooks
 from .models import StandardAlert
 from .selectors import compliance_by_touchpoint
 
@@ -56,6 +57,7 @@ def check_standards(today: dt.date | None = None) -> list[StandardAlert]:
                     measured=compliance.measured,
                     met=compliance.met,
                 )
+                webhooks.standard_breached(alert)
         except IntegrityError:
             continue  # this window has its alert already
         opened.append(alert)

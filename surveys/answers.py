@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import webhooks
 from .aggregation import wake_drain_on_commit
 from .models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
 
@@ -61,6 +62,7 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
             invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
             invitation.save(update_fields=["status", "answered_at"])
             wake_drain_on_commit()  # saving the answer marked its days (signals.py)
+            webhooks.response_events(response)
             open_follow_up(response, invitation)
             if response.comment:
                 transaction.on_commit(lambda: _score(response.pk))
@@ -94,6 +96,7 @@ def open_follow_up(response: Response, invitation: Invitation) -> FollowUp | Non
         response=response, reason=reason, assigned_to=invitation.interaction.handled_by
     )
     transaction.on_commit(lambda: _notify(follow_up.pk))
+    webhooks.follow_up_opened(follow_up)
     return follow_up
 
 

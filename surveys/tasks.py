@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths, privacy, pulse, sentiment, theming
+from . import alerts, paths, privacy, pulse, sentiment, theming, webhooks
 from .aggregation import rollups_drain_all
 from .delivery import deliver
 from .notifications import notify_heads
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 WAKE_WINDOW = 1
 WAKE_KEY = "rollups:drain-scheduled"
 DELIVERY_WAKE_KEY = "invitations:delivery-scheduled"
+WEBHOOK_WAKE_KEY = "webhooks:delivery-scheduled"
 
 
 def drain_rollups_soon() -> None:
@@ -28,6 +29,10 @@ def drain_rollups_soon() -> None:
 
 def deliver_invitations_soon() -> None:
     _wake(DELIVERY_WAKE_KEY, deliver_invitations)
+
+
+def deliver_webhooks_soon() -> None:
+    _wake(WEBHOOK_WAKE_KEY, deliver_webhooks)
 
 
 def _wake(key: str, task) -> None:
@@ -99,6 +104,12 @@ def score_complaint_sentiment(complaint_id: int) -> float | None:
 def score_unscored_comments() -> int:
     """Catch up on comments whose sentiment task was lost (beat, nightly)."""
     return sentiment.score_unscored()
+
+
+@shared_task(acks_late=True)
+def deliver_webhooks() -> dict:
+    """Send due webhook deliveries and retries (woken by events; beat, every minute)."""
+    return vars(webhooks.deliver_due())
 
 
 @shared_task(acks_late=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, staff_views, views
+from . import complaint_views, staff_views, views, webhook_views
 
 app_name = "surveys"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("complaints/", complaint_views.complaint_list, name="complaints"),
     path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),
+    path("webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
 ]

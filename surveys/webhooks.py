@@ -1,0 +1,233 @@
+"""Outbound webhooks: events told to the URLs CX managers register.
+
+An event writes one WebhookDelivery per subscribed hook in the transaction that made the
+event, so an event that happened is never lost and one that rolled back is never told.
+After commit a worker is woken; beat sends whatever is left every minute. Each delivery is
+a POST of JSON with:
+
+    X-Touchstone-Event:      response.received
+    X-Touchstone-Delivery:   a UUID, the same on every retry (receivers dedupe by it)
+    X-Touchstone-Timestamp:  Unix seconds of this attempt
+    X-Touchstone-Signature:  sha256=HMAC-SHA256(secret, "<timestamp>.<body>") in hex
+
+A 2xx answer delivers it. Anything else, a timeout or a refused connection is retried
+with backoff (1, 2, 4 ... minutes, at most 6 hours apart) up to MAX_ATTEMPTS, then the
+delivery is marked failed. Delivery is at least once: a worker killed between the POST
+and recording its answer sends it again.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+FIRST_RETRY = dt.timedelta(minutes=1)
+LONGEST_RETRY = dt.timedelta(hours=6)
+TIMEOUT_SECONDS = 10
+BATCH = 50
+# A claimed delivery is someone's for this long: a whole batch timing out, with room.
+LEASE = dt.timedelta(seconds=2 * BATCH * TIMEOUT_SECONDS)
+ERROR_CHARS = 500
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def emit(event: str, data: dict) -> int:
+    """Queue the event for every active hook that wants it, in the current transaction;
+    wake the sender after commit. Returns the deliveries queued."""
+    return _queue(
+        [h for h in Webhook.objects.filter(is_active=True) if event in h.events], event, data
+    )
+
+
+def send_test(hook: Webhook) -> None:
+    """A "ping" to one hook, whatever its events, to check the receiving end."""
+    _queue([hook], "ping", {"webhook": hook.pk, "events": hook.events})
+
+
+def _queue(hooks: list[Webhook], event: str, data: dict) -> int:
+    if not hooks:
+        return 0
+    now = timezone.now()
+    payload = json.loads(
+        json.dumps({"event": event, "occurred_at": now, "data": data}, cls=DjangoJSONEncoder)
+    )
+    WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(webhook=h, event=event, payload=payload, next_attempt_at=now)
+            for h in hooks
+        ]
+    )
+    transaction.on_commit(_wake)
+    return len(hooks)
+
+
+def _wake() -> None:
+    from .tasks import deliver_webhooks_soon  # tasks import this module
+
+    deliver_webhooks_soon()
+
+
+@dataclass
+class SendReport:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def deliver_due(now: dt.datetime | None = None, max_batches: int = 20) -> SendReport:
+    """Send every due delivery, batch by batch."""
+    report = SendReport()
+    now = now or timezone.now()
+    for _ in range(max_batches):
+        claimed = _claim(now)
+        if not claimed:
+            break
+        for delivery in claimed:
+            _send(delivery, now, report)
+    return report
+
+
+def _claim(now: dt.datetime) -> list[WebhookDelivery]:
+    with transaction.atomic():
+        ids = list(
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+                next_attempt_at__lte=now,
+            )
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.SENDING,
+            next_attempt_at=now + LEASE,
+            attempts=F("attempts") + 1,
+        )
+    return list(WebhookDelivery.objects.filter(pk__in=ids).select_related("webhook").order_by("pk"))
+
+
+def post(delivery: WebhookDelivery) -> int:
+    """POST the signed payload; returns the HTTP status, raises OSError on no answer."""
+    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    timestamp = int(time.time())
+    request = urllib.request.Request(
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Touchstone-Webhooks/1",
+            "X-Touchstone-Event": delivery.event,
+            "X-Touchstone-Delivery": str(delivery.delivery_id),
+            "X-Touchstone-Timestamp": str(timestamp),
+            "X-Touchstone-Signature": sign(delivery.webhook.secret, timestamp, body),
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+            return answer.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def _send(delivery: WebhookDelivery, now: dt.datetime, report: SendReport) -> None:
+    try:
+        code, error = post(delivery), ""
+    except (OSError, ValueError) as unreachable:  # refused, timed out, a bad URL
+        code, error = None, f"{type(unreachable).__name__}: {unreachable}"
+    done = Q(pk=delivery.pk, status=DeliveryStatus.SENDING)
+    if code is not None and 200 <= code < 300:
+        WebhookDelivery.objects.filter(done).update(
+            status=DeliveryStatus.DELIVERED, response_status=code, last_error="", delivered_at=now
+        )
+        report.delivered += 1
+        return
+    error = error or f"HTTP {code}"
+    last = delivery.attempts >= MAX_ATTEMPTS
+    WebhookDelivery.objects.filter(done).update(
+        status=DeliveryStatus.FAILED if last else DeliveryStatus.PENDING,
+        response_status=code,
+        last_error=error[:ERROR_CHARS],
+        next_attempt_at=now + backoff(delivery.attempts),
+    )
+    log.warning("Webhook %s to %s: %s", delivery.event, delivery.webhook.url, error)
+    if last:
+        report.failed += 1
+    else:
+        report.retrying += 1
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+# --- The events ----------------------------------------------------------------------------
+
+
+def response_events(response) -> None:
+    data = {
+        "response": response.pk,
+        "touchpoint": response.touchpoint_id,
+        "submitted_at": response.submitted_at,
+        "expectation": response.expectation,
+        "experience": response.experience,
+        "gap": response.gap,
+        "csat": response.csat,
+        "nps": response.nps,
+        "effort": response.effort,
+        "comment": response.comment,
+    }
+    emit(WebhookEvent.RESPONSE_RECEIVED, data)
+    if response.nps is not None and response.nps <= 6:
+        emit(WebhookEvent.DETRACTOR, data)
+
+
+def follow_up_opened(follow_up) -> None:
+    emit(
+        WebhookEvent.FOLLOW_UP_OPENED,
+        {
+            "follow_up": follow_up.pk,
+            "response": follow_up.response_id,
+            "touchpoint": follow_up.response.touchpoint_id,
+            "reason": follow_up.reason,
+            "assigned_to": follow_up.assigned_to_id,
+        },
+    )
+
+
+def standard_breached(alert) -> None:
+    emit(
+        WebhookEvent.STANDARD_BREACHED,
+        {
+            "alert": alert.pk,
+            "touchpoint": alert.touchpoint_id,
+            "window_start": alert.window_start,
+            "window_end": alert.window_end,
+            "measured": alert.measured,
+            "met": alert.met,
+        },
+    )
