@@ -283,6 +283,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI and Redoc from the sidecar package's static files: no CDN.
@@ -293,6 +294,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Touchstone API",
     "DESCRIPTION": "Customer journey maps measured touchpoint by touchpoint.",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema's own view is not part of the API
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
 }
 
 # --- Security (production defaults; each can be relaxed from the environment) ---------

@@ -31,7 +31,10 @@ class ScoresQuery(serializers.Serializer):
     segment = serializers.CharField(max_length=60, required=False)
     prospect = serializers.BooleanField(required=False, allow_null=True, default=None)
     journey = serializers.IntegerField(
-        min_value=1, required=False, help_text="Only this journey's stages or touchpoints."
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Only this journey's stages or touchpoints.",
     )
 
     def validate(self, attrs):

@@ -79,6 +79,13 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["opted_out_at", "created_at"]
 
+    def validate_external_ref(self, value):
+        value = (value or "").strip() or None  # blank is "none": it may not collide
+        others = Customer.objects.exclude(pk=getattr(self.instance, "pk", None))
+        if value is not None and others.filter(external_ref=value).exists():
+            raise serializers.ValidationError("another customer has this reference")
+        return value
+
 
 class TouchpointSerializer(serializers.ModelSerializer):
     class Meta:
