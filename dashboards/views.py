@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from journeys.models import Journey
 from surveys.models import PathTransition, ThemeSource
-from surveys.theming import readable_theme
+from surveys.selectors import readable_theme
 from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of

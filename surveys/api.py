@@ -61,18 +61,21 @@ class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         items = request.data if many else [request.data]
         if many and not 1 <= len(items) <= MAX_BATCH:
             raise ValidationError({"non_field_errors": [f"send 1 to {MAX_BATCH} items"]})
-        context = {"user": request.user}
-        serializers = [self.in_serializer(data=item, context=context) for item in items]
-        errors = [
-            {"index": index, **serializer.errors}
-            for index, serializer in enumerate(serializers)
-            if not serializer.is_valid()
-        ]
-        if errors:
-            body = errors if many else serializers[0].errors
-            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        # One serializer validates every item: per-item serializers would each copy their
+        # fields, and lookups (a touchpoint named by every item) are shared in the context.
+        batch = self.in_serializer(data=items, many=True, context={"user": request.user})
+        if not batch.is_valid():
+            # By item index (a dict in newer DRF, a list with empty entries in older).
+            found = batch.errors
+            pairs = found.items() if isinstance(found, dict) else enumerate(found)
+            if isinstance(found, dict) and "non_field_errors" in found:
+                return Response(found, status=status.HTTP_400_BAD_REQUEST)
+            errors = [{"index": index, **e} for index, e in sorted(pairs) if e]
+            if not many:  # one object in, its errors out, as for any single write
+                del errors[0]["index"]
+            return Response(errors if many else errors[0], status=status.HTTP_400_BAD_REQUEST)
         with transaction.atomic():
-            recorded = [serializer.save() for serializer in serializers]
+            recorded = self.in_serializer.record_all(batch.validated_data)
         records = [getattr(result, self.recorded_attribute) for result in recorded]
         output = self.get_serializer(records, many=True).data
         created = any(result.created for result in recorded)

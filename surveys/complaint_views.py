@@ -25,7 +25,7 @@ from .complaints import (
 )
 from .intake import CustomerDetails
 from .models import ThemeSource
-from .theming import readable_theme
+from .selectors import readable_theme
 
 PER_PAGE = 30
 

@@ -10,13 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from touchpoints.models import Customer, Interaction, Staff, Touchpoint
+from touchpoints.models import Customer, Interaction, local_day
 
 from . import links
+from .aggregation import rollups_mark_dirty
 from .models import Invitation
-from .policy import decide, lock_address
+from .policy import decide_many, lock_addresses
 
 
 @dataclass(frozen=True)
@@ -36,94 +38,185 @@ class Recorded:
     skipped: str = ""
 
 
-def record_interaction(
-    *,
-    touchpoint: Touchpoint,
-    customer: CustomerDetails,
-    occurred_at: dt.datetime,
-    outcome: str,
-    external_id: str | None = None,
-    handled_by: Staff | None = None,
-    wait_seconds: int | None = None,
-    response_seconds: int | None = None,
-    resolution_seconds: int | None = None,
-    first_contact_resolution: bool | None = None,
-) -> Recorded:
-    external_id = external_id or None
+def record_interaction(**item) -> Recorded:
+    """One interaction: see record_interactions."""
+    return record_interactions([item])[0]
+
+
+def record_interactions(items: list[dict]) -> list[Recorded]:
+    """Interactions in order, each a dict of record_one's arguments, in one transaction and
+    a few statements whatever their number (a batch of 1,000 from a till is one request).
+    A known external_id returns the stored record; so does one repeated in the list."""
+    known = _known([item.get("external_id") or None for item in items])
+    fresh = _first_of_each_id(
+        [item for item in items if (item.get("external_id") or None) not in known]
+    )
+    try:
+        with transaction.atomic():
+            recorded = _record_fresh(fresh)
+    except IntegrityError:
+        # A concurrent request recorded one of these external_ids first: one by one, each
+        # either records or finds the other's record; still all or nothing.
+        with transaction.atomic():
+            return [record_one(**item) for item in items]
+    made = {id(item): result for item, result in zip(fresh, recorded, strict=True)}
+    by_id = {r.interaction.external_id: r for r in recorded if r.interaction.external_id}
+    results = []
+    for item in items:
+        external_id = item.get("external_id") or None
+        if external_id in known:
+            results.append(known[external_id])
+        elif id(item) in made:
+            results.append(made[id(item)])
+        else:  # the same external_id earlier in this list
+            results.append(Recorded(by_id[external_id].interaction, False))
+    return results
+
+
+def _first_of_each_id(items: list[dict]) -> list[dict]:
+    seen, first = set(), []
+    for item in items:
+        external_id = item.get("external_id") or None
+        if external_id is None or external_id not in seen:
+            first.append(item)
+            seen.add(external_id)
+    return first
+
+
+def _known(external_ids) -> dict[str, Recorded]:
+    wanted = {external_id for external_id in external_ids if external_id}
+    if not wanted:
+        return {}
+    found = Interaction.objects.select_related("customer", "touchpoint", "invitation").filter(
+        external_id__in=wanted
+    )
+    return {i.external_id: Recorded(i, False, getattr(i, "invitation", None)) for i in found}
+
+
+def record_one(**item) -> Recorded:
+    """The fallback when a batch met a concurrent writer: one interaction in its own
+    transaction, returning the other writer's record for a taken external_id."""
+    external_id = item.get("external_id") or None
     if external_id and (existing := _existing(external_id)):
         return existing
     try:
         with transaction.atomic():
-            person = match_customer(customer)
-            interaction = Interaction.objects.create(
-                customer=person,
-                touchpoint=touchpoint,
-                occurred_at=occurred_at,
-                outcome=outcome,
-                external_id=external_id,
-                handled_by=handled_by,
-                wait_seconds=wait_seconds,
-                response_seconds=response_seconds,
-                resolution_seconds=resolution_seconds,
-                first_contact_resolution=first_contact_resolution,
-            )
-            invitation, skipped = invite(interaction, person)
+            return _record_fresh([item])[0]
     except IntegrityError:
-        # A concurrent request recorded the same external_id first: return its record.
         if external_id and (existing := _existing(external_id)):
             return existing
         raise
-    return Recorded(interaction, True, invitation, skipped)
+
+
+def _record_fresh(items: list[dict]) -> list[Recorded]:
+    """New interactions, their customers and invitations, in bulk, in the caller's
+    transaction. An item holds the touchpoint, the CustomerDetails, occurred_at, outcome
+    and optionally external_id, handled_by and the facts (wait_seconds, ...)."""
+    if not items:
+        return []
+    people = match_customers([item["customer"] for item in items])
+    interactions = []
+    for item, person in zip(items, people, strict=True):
+        fields = {name: value for name, value in item.items() if name != "customer"}
+        fields["external_id"] = fields.get("external_id") or None
+        interactions.append(
+            Interaction(customer=person, day=local_day(item["occurred_at"]), **fields)
+        )
+    Interaction.objects.bulk_create(interactions)
+    # bulk_create sends no post_save: mark the standards' days as saving one would.
+    rollups_mark_dirty({(i.touchpoint_id, i.day) for i in interactions}, wake=False)
+    invitations = invite_many(interactions, people)
+    for interaction, (invitation, _) in zip(interactions, invitations, strict=True):
+        # Known now: whoever shows the interaction needs no query to find out.
+        Interaction.invitation.related.set_cached_value(interaction, invitation)
+    return [
+        Recorded(interaction, True, invitation, skipped)
+        for interaction, (invitation, skipped) in zip(interactions, invitations, strict=True)
+    ]
 
 
 def match_customer(details: CustomerDetails) -> Customer:
-    """The customer with this external_ref, else with this email; created when new. Known
-    customers take the incoming name, email and language, the source system being newer."""
-    email = details.email.strip()
-    lock_address(email)
-    if details.external_ref:
-        found = Customer.objects.filter(external_ref=details.external_ref).first()
-    else:
-        found = Customer.objects.filter(email__iexact=email).order_by("pk").first()
-    if found is None:
-        return Customer.objects.create(
-            email=email,
-            name=details.name,
-            external_ref=details.external_ref or None,
-            language=details.language or "en",
-            segment=details.segment,
+    return match_customers([details])[0]
+
+
+def match_customers(details: list[CustomerDetails]) -> list[Customer]:
+    """Each one's customer: the one with its external_ref, else the oldest with its email,
+    created when new (once, however often it appears). Known customers take the incoming
+    name, email and language, the source system being newer; the last mention wins."""
+    emails = [d.email.strip() for d in details]
+    lock_addresses(emails)
+    refs = {d.external_ref for d in details if d.external_ref}
+    by_ref = {c.external_ref: c for c in Customer.objects.filter(external_ref__in=refs)}
+    by_email: dict[str, Customer] = {}
+    plain = {e.lower() for d, e in zip(details, emails, strict=True) if not d.external_ref}
+    if plain:
+        found = (
+            Customer.objects.annotate(address=Lower("email"))
+            .filter(address__in=plain)
+            .order_by("-pk")  # the oldest comes last, so it is the one kept
         )
-    changes = {
-        "email": email,
-        "name": details.name or found.name,
-        "language": details.language or found.language,
-        "segment": details.segment or found.segment,
-    }
-    changed = [field for field, value in changes.items() if getattr(found, field) != value]
-    if changed:
-        for field in changed:
-            setattr(found, field, changes[field])
-        found.save(update_fields=changed)
-    return found
+        by_email = {c.address: c for c in found}
+    people, new, changed = [], [], {}
+    for d, email in zip(details, emails, strict=True):
+        person = by_ref.get(d.external_ref) if d.external_ref else by_email.get(email.lower())
+        if person is None:
+            person = Customer(
+                email=email,
+                name=d.name,
+                external_ref=d.external_ref or None,
+                language=d.language or "en",
+                segment=d.segment,
+            )
+            new.append(person)
+            if d.external_ref:
+                by_ref[d.external_ref] = person
+            else:
+                by_email[email.lower()] = person
+        else:
+            updates = {
+                "email": email,
+                "name": d.name or person.name,
+                "language": d.language or person.language,
+                "segment": d.segment or person.segment,
+            }
+            for field, value in updates.items():
+                if getattr(person, field) != value:
+                    setattr(person, field, value)
+                    if person.pk:
+                        changed.setdefault(person.pk, (person, set()))[1].add(field)
+        people.append(person)
+    Customer.objects.bulk_create(new)
+    for person, fields in changed.values():
+        person.save(update_fields=sorted(fields))
+    return people
 
 
 def invite(interaction: Interaction, customer: Customer) -> tuple[Invitation | None, str]:
-    """Write the interaction's invitation if the policy allows it (in the caller's
-    transaction); returns it, or None and the reason."""
-    decision = decide(interaction, customer)
-    if not decision.invites:
-        return None, decision.skipped
-    invitation = Invitation(
-        interaction=interaction,
-        survey=decision.survey,
-        due_at=decision.due_at,
-        expires_at=decision.due_at + dt.timedelta(days=decision.survey.expires_after_days),
-    )
-    links.issue(invitation)
-    invitation.save()
-    if invitation.due_at <= timezone.now():
+    return invite_many([interaction], [customer])[0]
+
+
+def invite_many(interactions, customers) -> list[tuple[Invitation | None, str]]:
+    """Write the invitations the policy allows (in the caller's transaction); returns
+    each one, or None and the reason."""
+    decisions = decide_many(list(zip(interactions, customers, strict=True)))
+    made, results = [], []
+    for interaction, decision in zip(interactions, decisions, strict=True):
+        if not decision.invites:
+            results.append((None, decision.skipped))
+            continue
+        invitation = Invitation(
+            interaction=interaction,
+            survey=decision.survey,
+            due_at=decision.due_at,
+            expires_at=decision.due_at + dt.timedelta(days=decision.survey.expires_after_days),
+        )
+        links.issue(invitation)
+        made.append(invitation)
+        results.append((invitation, ""))
+    Invitation.objects.bulk_create(made)
+    if any(invitation.due_at <= timezone.now() for invitation in made):
         transaction.on_commit(_wake_delivery)
-    return invitation, ""
+    return results
 
 
 def _existing(external_id: str) -> Recorded | None:

@@ -34,14 +34,20 @@ class Decision:
 
 
 def lock_address(email: str) -> None:
-    """Serialise work on one email address until the transaction ends (PostgreSQL), so two
-    concurrent interactions can neither create the customer twice nor both pass the cap.
-    SQLite already runs one writer at a time."""
+    lock_addresses([email])
+
+
+def lock_addresses(emails) -> None:
+    """Serialise work on these email addresses until the transaction ends (PostgreSQL), so
+    two concurrent interactions can neither create the customer twice nor both pass the
+    cap. Taken in one order, so two batches cannot deadlock. SQLite already runs one writer
+    at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [_ADDRESS_LOCK_NAMESPACE, email.lower()],
+                "SELECT pg_advisory_xact_lock(%s, hashtext(address)) "
+                "FROM unnest(%s::text[]) AS address ORDER BY address",
+                [_ADDRESS_LOCK_NAMESPACE, sorted({email.lower() for email in emails})],
             )
 
 
@@ -58,15 +64,66 @@ def prospect_survey() -> Survey | None:
 
 
 def decide(interaction: Interaction, customer: Customer, now: dt.datetime | None = None):
+    return decide_many([(interaction, customer)], now)[0]
+
+
+def decide_many(pairs: list[tuple[Interaction, Customer]], now: dt.datetime | None = None):
+    """Decisions for interactions taken in order, as if one after another: an invitation
+    decided for one counts against the cap of the next of the same customer. A few queries
+    for the whole list."""
     now = now or timezone.now()
+    emails = {customer.email.strip().lower() for _, customer in pairs}
+    suppressed = set(
+        SuppressedAddress.objects.filter(email__in=emails).values_list("email", flat=True)
+    )
+    prospects = _Once(prospect_survey)
+    invited = _invited_days(pairs)
+    decisions = []
+    for interaction, customer in pairs:
+        decision = _decide(interaction, customer, now, suppressed, prospects, invited)
+        if decision.invites:
+            invited.setdefault(customer.pk, []).append(decision.due_at)
+        decisions.append(decision)
+    return decisions
+
+
+class _Once:
+    def __init__(self, function):
+        self.function, self.done, self.value = function, False, None
+
+    def __call__(self):
+        if not self.done:
+            self.value, self.done = self.function(), True
+        return self.value
+
+
+def _invited_days(pairs) -> dict[int, list[dt.datetime]]:
+    """When each of these customers is already invited, within the widest cap window."""
+    customers = {customer.pk for _, customer in pairs if customer.pk}
+    if not customers:
+        return {}
+    widest = max(dt.timedelta(days=i.touchpoint.survey_cap_days) for i, _ in pairs)
+    earliest = min(i.occurred_at for i, _ in pairs) - widest
+    rows = (
+        Invitation.objects.filter(interaction__customer__in=customers, due_at__gt=earliest)
+        .exclude(status__in=NOT_DELIVERED)
+        .values_list("interaction__customer_id", "due_at")
+    )
+    invited: dict[int, list[dt.datetime]] = {}
+    for customer, due_at in rows:
+        invited.setdefault(customer, []).append(due_at)
+    return invited
+
+
+def _decide(interaction, customer, now, suppressed, prospects, invited) -> Decision:
     touchpoint = interaction.touchpoint
     if not touchpoint.surveyed or touchpoint.survey is None or not touchpoint.survey.is_active:
         return Decision(skipped="touchpoint not surveyed")
     if customer.has_opted_out:
         return Decision(skipped="customer opted out")
-    if is_suppressed(customer.email):
+    if customer.email.strip().lower() in suppressed:
         return Decision(skipped="address suppressed")
-    survey = prospect_survey() if interaction.customer_walked_away else touchpoint.survey
+    survey = prospects() if interaction.customer_walked_away else touchpoint.survey
     if survey is None:
         return Decision(skipped="no active prospect survey")
     due_at = interaction.occurred_at + (touchpoint.survey_delay or dt.timedelta())
@@ -75,15 +132,6 @@ def decide(interaction: Interaction, customer: Customer, now: dt.datetime | None
     # Late-recorded interactions are sent now: the cap counts emails, so it looks from now.
     due_at = max(due_at, now)
     cap = dt.timedelta(days=touchpoint.survey_cap_days)
-    capped = (
-        Invitation.objects.filter(
-            interaction__customer=customer,
-            due_at__gt=due_at - cap,
-            due_at__lt=due_at + cap,
-        )
-        .exclude(status__in=NOT_DELIVERED)
-        .exists()
-    )
-    if capped:
+    if any(due_at - cap < other < due_at + cap for other in invited.get(customer.pk, [])):
         return Decision(skipped="customer invited recently")
     return Decision(survey=survey, due_at=due_at)

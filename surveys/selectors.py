@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
 
-from .models import STANDARD_FIELDS, SUM_FIELDS, TouchpointDailyStandards
+from .models import STANDARD_FIELDS, SUM_FIELDS, Theme, TouchpointDailyStandards
 from .rollup_sql import DAILY, MONTHLY, id_filter, next_month, table
 from .scores import Compliance, Scores, compliance_from_sums, scores_from_sums
 
@@ -129,3 +129,13 @@ def compliance_by_touchpoint(
         .order_by()
     )
     return {row.pop("touchpoint_id"): compliance_from_sums(row) for row in rows}
+
+
+def readable_theme(user, raw_pk, source: str) -> Theme | None:
+    """The theme a request names (?theme=), if it is one of this source the user may
+    read; None for anything else, so a forged id shows the unfiltered, scoped list."""
+    try:
+        pk = int(raw_pk or "")
+    except ValueError:
+        return None
+    return Theme.objects.for_user(user).filter(pk=pk, source=source).first()

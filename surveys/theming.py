@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from touchpoints.models import Complaint
 
-from . import themes
 from .models import Response, Theme, ThemeDay, ThemedComplaint, ThemeFit, ThemeSource
 
 UPDATE_BATCH = 5000
@@ -101,6 +100,8 @@ def _due(fit: ThemeFit | None, new: int, now: dt.datetime) -> bool:
 @transaction.atomic
 def _fit(touchpoint_id, source, rows, now, report: Report) -> None:
     Theme.objects.filter(touchpoint_id=touchpoint_id, source=source).delete()
+    from . import themes  # scikit-learn: loaded where themes are fitted, not by every page
+
     languages = {_base(language) for *_, language in rows}
     found = themes.find_themes([text for _, text, _ in rows], languages)
     for theme_found in found:
@@ -140,6 +141,8 @@ def _assign(source: str, theme: Theme, ids: list[int]) -> None:
 
 @transaction.atomic
 def _place(fit: ThemeFit, rows, report: Report) -> None:
+    from . import themes
+
     known = list(Theme.objects.filter(touchpoint_id=fit.touchpoint_id, source=fit.source))
     placed = themes.place([t.usage for t in known], [text for _, text, _ in rows])
     members = defaultdict(list)
@@ -177,13 +180,3 @@ def rebuild_theme_days(touchpoint_id: int) -> None:
         .order_by()
     )
     ThemeDay.objects.bulk_create([ThemeDay(**row) for row in rows], batch_size=UPDATE_BATCH)
-
-
-def readable_theme(user, raw_pk, source: str) -> Theme | None:
-    """The theme a request names (?theme=), if it is one of this source the user may
-    read; None for anything else, so a forged id shows the unfiltered, scoped list."""
-    try:
-        pk = int(raw_pk or "")
-    except ValueError:
-        return None
-    return Theme.objects.for_user(user).filter(pk=pk, source=source).first()

@@ -7,6 +7,8 @@ import json
 import pytest
 import schemathesis
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -41,6 +43,17 @@ schema.app = application
 # Schemathesis's coverage phase (every boundary of every parameter) alone takes minutes per
 # role; the examples and random fuzzing phases stay, bounded by EXAMPLES.
 schema.config.phases.coverage.enabled = False
+
+
+@pytest.fixture(autouse=True)
+def one_connection():
+    """Requests go to the WSGI application in this process and this test's transaction;
+    as Django's test client does, the end of a request must not close the connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

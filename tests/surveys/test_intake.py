@@ -3,11 +3,18 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError
 from django.utils import timezone
 
 from surveys import links
-from surveys.intake import CustomerDetails, record_interaction
-from surveys.models import Invitation, InvitationStatus, SuppressedAddress, SurveyAudience
+from surveys.intake import CustomerDetails, record_interaction, record_interactions
+from surveys.models import (
+    DirtyRollup,
+    Invitation,
+    InvitationStatus,
+    SuppressedAddress,
+    SurveyAudience,
+)
 from touchpoints.models import Customer, Interaction, Outcome
 
 from ..factories import CustomerFactory, SurveyFactory, TouchpointFactory
@@ -148,3 +155,53 @@ def test_with_redis_down_recording_succeeds_and_the_invitation_waits_for_beat(
     assert "Could not wake" in caplog.text
     invitation = Invitation.objects.get(pk=recorded.invitation.pk)
     assert invitation.status == InvitationStatus.PENDING and invitation.due_at <= timezone.now()
+
+
+# --- Batches: the same rules, a few statements for all ----------------------------------------
+
+
+def item(touchpoint, email, external_id=None, ref=None, **kwargs):
+    return {
+        "touchpoint": touchpoint,
+        "customer": CustomerDetails(email=email, external_ref=ref),
+        "occurred_at": kwargs.pop("when", timezone.now()),
+        "outcome": Outcome.RESOLVED,
+        "external_id": external_id,
+        **kwargs,
+    }
+
+
+def test_a_batch_follows_the_rules_of_one_at_a_time(touchpoint):
+    CustomerFactory(email="known@example.com", name="Known")
+    record(touchpoint, email="earlier@example.com", external_id="till-1")
+    results = record_interactions(
+        [
+            item(touchpoint, "new@example.com", "till-2"),
+            item(touchpoint, "NEW@example.com", "till-3"),  # same person, inside the cap
+            item(touchpoint, "known@example.com", "till-4"),
+            item(touchpoint, "other@example.com", "till-1"),  # known external_id
+            item(touchpoint, "new@example.com", "till-2"),  # repeated in the batch
+            item(touchpoint, "ref@example.com", ref="crm-9"),
+            item(touchpoint, "changed@example.com", ref="crm-9"),  # same ref: same person
+        ]
+    )
+    assert [r.created for r in results] == [True, True, True, False, False, True, True]
+    assert results[4].interaction == results[0].interaction
+    assert results[3].interaction.customer.email == "earlier@example.com"
+    assert results[0].interaction.customer == results[1].interaction.customer
+    assert results[0].invitation is not None and results[1].invitation is None
+    assert results[1].skipped == "customer invited recently"
+    assert results[2].interaction.customer.name == "Known"
+    assert results[5].interaction.customer == results[6].interaction.customer
+    assert Customer.objects.get(external_ref="crm-9").email == "changed@example.com"
+    assert Interaction.objects.count() == 6
+    assert Customer.objects.filter(email__iexact="new@example.com").count() == 1
+    # The standards' days are marked, as saving one interaction marks them.
+    assert DirtyRollup.objects.filter(touchpoint_id=touchpoint.pk).exists()
+
+
+def test_a_batch_is_all_or_nothing(touchpoint):
+    refused = item(touchpoint, "b@example.com", "x-2", wait_seconds=-1)  # a CHECK fails
+    with pytest.raises(IntegrityError):
+        record_interactions([item(touchpoint, "a@example.com", "x-1"), refused])
+    assert not Interaction.objects.exists() and not Customer.objects.exists()
