@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +138,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
+# Workers log through LOGGING below (JSON, request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -349,16 +352,25 @@ TOUCHSTONE_STANDARD_ALERT_MIN_MEASURED = env.int("STANDARD_ALERT_MIN_MEASURED", 
 
 # Loggers that write request paths redact survey tokens before any handler sees them.
 _PATH_LOGGERS = ("django.request", "django.server", "django.security.csrf")
+# One JSON object per line in production (LOG_FORMAT=json), plain text when developing;
+# both carry the request id, into Celery tasks too.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "config.log_filters.RedactSurveyTokens"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "redact_tokens": {"()": "config.log_filters.RedactSurveyTokens"},
+        "request_id": {"()": "config.log_format.RequestIdFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "json": {"()": "config.log_format.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_tokens"],
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_tokens", "request_id"],
         }
     },
     "loggers": {name: {"filters": ["redact_tokens"]} for name in _PATH_LOGGERS},
