@@ -376,3 +376,15 @@ LOGGING = {
     "loggers": {name: {"filters": ["redact_tokens"]} for name in _PATH_LOGGERS},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Error reporting (optional) --------------------------------------------------------
+# Errors of requests and tasks go to Sentry (or a compatible server) when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config.sentry import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
