@@ -35,28 +35,15 @@ def comment_themes(totals: dict[int, int], period: Period) -> dict[int, list[The
         )
         .values("theme_id", "theme__touchpoint_id", "theme__label")
         .annotate(
-            comments=Sum("comments"),
+            count=Sum("comments"),
             n=Sum("n"),
             sum_gap=Sum("sum_gap"),
             scored=Sum("sentiment_scored"),
             sum_sentiment=Sum("sum_sentiment_milli"),
         )
-        .order_by("-comments", "theme_id")
+        .order_by("-count", "theme_id")
     )
-    found: dict[int, list[ThemeShare]] = {}
-    for row in rows:
-        touchpoint = row["theme__touchpoint_id"]
-        found.setdefault(touchpoint, []).append(
-            ThemeShare(
-                row["theme_id"],
-                row["theme__label"],
-                row["comments"],
-                row["comments"] / max(totals[touchpoint], row["comments"], 1),
-                row["sum_gap"] / row["n"] if row["n"] else None,
-                row["sum_sentiment"] / 1000 / row["scored"] if row["scored"] else None,
-            )
-        )
-    return found
+    return _shares(rows, totals)
 
 
 def complaint_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
@@ -73,15 +60,24 @@ def complaint_themes(totals: dict[int, int], period: Period) -> dict[int, list[T
         .annotate(count=Count("complaint_id"))
         .order_by("-count", "theme_id")
     )
+    return _shares(rows, totals)
+
+
+def _shares(rows, totals: dict[int, int]) -> dict[int, list[ThemeShare]]:
+    """Rows grouped by touchpoint, each with its share of the touchpoint's total, and its
+    mean gap and sentiment when the rows have their sums."""
     found: dict[int, list[ThemeShare]] = {}
     for row in rows:
-        touchpoint = row["theme__touchpoint_id"]
+        touchpoint, count = row["theme__touchpoint_id"], row["count"]
+        n, scored = row.get("n"), row.get("scored")
         found.setdefault(touchpoint, []).append(
             ThemeShare(
                 row["theme_id"],
                 row["theme__label"],
-                row["count"],
-                row["count"] / max(totals[touchpoint], row["count"], 1),
+                count,
+                count / max(totals[touchpoint], count, 1),
+                row["sum_gap"] / n if n else None,
+                row["sum_sentiment"] / 1000 / scored if scored else None,
             )
         )
     return found
