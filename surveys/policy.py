@@ -33,10 +33,6 @@ class Decision:
         return self.survey is not None
 
 
-def lock_address(email: str) -> None:
-    lock_addresses([email])
-
-
 def lock_addresses(emails) -> None:
     """Serialise work on these email addresses until the transaction ends (PostgreSQL), so
     two concurrent interactions can neither create the customer twice nor both pass the
@@ -61,10 +57,6 @@ def prospect_survey() -> Survey | None:
         .order_by("name")
         .first()
     )
-
-
-def decide(interaction: Interaction, customer: Customer, now: dt.datetime | None = None):
-    return decide_many([(interaction, customer)], now)[0]
 
 
 def decide_many(pairs: list[tuple[Interaction, Customer]], now: dt.datetime | None = None):
