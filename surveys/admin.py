@@ -38,8 +38,15 @@ class SuppressedAddressAdmin(admin.ModelAdmin):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
-    list_display = ["name", "audience", "is_active", "reminder_after_days", "expires_after_days"]
-    list_filter = ["audience", "is_active"]
+    list_display = [
+        "name",
+        "audience",
+        "anonymous",
+        "is_active",
+        "reminder_after_days",
+        "expires_after_days",
+    ]
+    list_filter = ["audience", "anonymous", "is_active"]
     search_fields = ["name", "intro"]
 
 

@@ -7,6 +7,7 @@ aggregation.py); a detractor or a large gap opens a follow-up for the person who
 the interaction, and the owning department's heads are told by email.
 """
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -40,18 +41,22 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
     try:
         with transaction.atomic():
             invitation = (
-                Invitation.objects.select_for_update()
-                .select_related("interaction")
+                # Only the invitation's row is locked: the survey's is shared by every answer.
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("interaction", "survey")
                 .get(pk=invitation_id)
             )
             if invitation.status == InvitationStatus.ANSWERED:
                 raise AlreadyAnswered
             if is_expired(invitation, now):
                 raise LinkExpired
+            anonymous = invitation.survey.anonymous
             response = Response.objects.create(
-                invitation=invitation,
+                # Anonymous: no way back to the person, and no time finer than the day. The
+                # invitation still records that its link was used, so it works once.
+                invitation=None if anonymous else invitation,
                 touchpoint_id=invitation.interaction.touchpoint_id,
-                submitted_at=now,
+                submitted_at=local_midnight(now) if anonymous else now,
                 language=language,
                 comment=answers.get("comment") or "",
                 **{
@@ -63,12 +68,18 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
             invitation.save(update_fields=["status", "answered_at"])
             wake_drain_on_commit()  # saving the answer marked its days (signals.py)
             webhooks.response_events(response)
-            open_follow_up(response, invitation)
+            if not anonymous:  # nobody to call back
+                open_follow_up(response, invitation)
             if response.comment:
                 transaction.on_commit(lambda: _score(response.pk))
     except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
         raise AlreadyAnswered from error
     return response
+
+
+def local_midnight(moment):
+    day = timezone.localtime(moment).date()
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _score(response_id: int) -> None:

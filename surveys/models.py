@@ -32,6 +32,11 @@ class Survey(models.Model):
     reminder_after_days = models.PositiveSmallIntegerField(default=3)
     expires_after_days = models.PositiveSmallIntegerField(default=14)
     is_active = models.BooleanField(default=True)
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="Answers are kept without a link to the person or their interaction, with "
+        "the day only: no follow-up, no segment, not in the standards' comparison.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -264,6 +264,7 @@ class SurveySerializer(serializers.ModelSerializer):
             "reminder_after_days",
             "expires_after_days",
             "is_active",
+            "anonymous",
         ]
 
     def validate(self, attrs):
