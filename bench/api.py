@@ -76,7 +76,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, app: str = "config.wsgi") -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -89,7 +89,7 @@ def start_gunicorn(port: int, workers: int) -> subprocess.Popen:
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile",
-         "/dev/null", "--error-logfile", "-", "--log-level", "warning", "config.wsgi"],
+         "/dev/null", "--error-logfile", "-", "--log-level", "warning", app],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 30

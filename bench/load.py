@@ -1,0 +1,261 @@
+"""Load benchmark: survey submissions while a department head reads their scorecard,
+over HTTP to gunicorn on 127.0.0.1 (PostgreSQL, Redis, a real Celery worker).
+
+In a throwaway database it makes one surveyed touchpoint and as many sent invitations as
+the run needs, starts gunicorn (production settings, 4 workers) and a Celery worker, then:
+1. sustained: RATE submissions/s (each a POST of a whole answer to its own personal link)
+   for MINUTES, while the head's scorecard is read at 10 requests/s; it prints the count,
+   5xx and p50/p95/p99 of each, and checks the stored answers equal the accepted ones;
+2. peak: 16 clients submitting as fast as they can for a minute: submissions/s and p99;
+3. the ceiling: the same 16 clients against a bare one-row Django view (bench/bare_view.py)
+   behind the same gunicorn settings, from the same run.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-load
+    make bench-load BENCH_ARGS="--minutes 1"
+"""
+
+import argparse
+import http.client
+import os
+import re
+import signal
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import api  # bench/api.py: settings for this process, gunicorn, the throwaway database
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from surveys import links
+from surveys.intake import CustomerDetails, record_interactions
+from surveys.models import Invitation, InvitationStatus, Response, Survey
+from tests.worker import own_queue, start_worker
+from touchpoints.models import Channel, Department, Touchpoint
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWER = {"expectation": "6", "experience": "4", "csat": "4", "nps": "8", "effort": "3"}
+PASSWORD = "bench-load-password"
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PEAK_CLIENTS = 16
+
+
+def world(invitations: int) -> tuple[list[str], int]:
+    survey = Survey.objects.create(name="Load survey")
+    department = Department.objects.create(name="Load service")
+    touchpoint = Touchpoint.objects.create(
+        name="Load hotline", department=department, channel=Channel.PHONE,
+        surveyed=True, survey=survey, survey_cap_days=0,
+    )  # fmt: skip
+    head = get_user_model().objects.create_user("load-head", password=PASSWORD)
+    department.heads.add(head)
+    now = timezone.now()
+    for start in range(0, invitations, 1000):
+        count = min(1000, invitations - start)
+        record_interactions(
+            [
+                {
+                    "touchpoint": touchpoint,
+                    "customer": CustomerDetails(email=f"load-{start + i}@example.com"),
+                    "occurred_at": now,
+                    "outcome": "resolved",
+                }
+                for i in range(count)
+            ]
+        )
+    Invitation.objects.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
+    nonces = Invitation.objects.order_by("pk").values_list("token_nonce", flat=True)
+    return [links.token_for(nonce) for nonce in nonces], department.pk
+
+
+class Session:
+    """One keep-alive connection with its cookies, as one browser."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(self, method, path, form=None) -> tuple[int, float, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf})
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        answer = self.conn.getresponse()
+        text = answer.read().decode(errors="replace")
+        seconds = time.perf_counter() - started
+        for header, value in answer.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        if found := CSRF.search(text):
+            self.csrf = found.group(1)
+        return answer.status, seconds, text
+
+    def log_in(self, username: str) -> None:
+        self.request("GET", "/login/")
+        status, _, _ = self.request("POST", "/login/", {"username": username, "password": PASSWORD})
+        assert status == 302, f"login answered {status}"
+
+
+class Recorder:
+    def __init__(self):
+        self.samples: list[tuple[int, float]] = []
+        self.lock = threading.Lock()
+
+    def add(self, status: int, seconds: float) -> None:
+        with self.lock:
+            self.samples.append((status, seconds * 1000))
+
+    def summary(self, label: str, seconds: float) -> str:
+        ok = [ms for status, ms in self.samples if status < 400]
+        errors = sum(status >= 500 for status, _ in self.samples)
+        times = sorted(ms for _, ms in self.samples)
+        cuts = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        return (
+            f"{label}: {len(self.samples):,} in {seconds:.0f} s "
+            f"({len(self.samples) / seconds:,.1f}/s), "
+            f"{len(ok):,} ok, {errors} 5xx; p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms, "
+            f"p99 {cuts[98]:.1f} ms"
+        )
+
+
+def paced(rate: float, seconds: float, threads: int, make_session, action, recorder):
+    """Send `rate` requests a second for `seconds`, each at its moment, from a pool."""
+    total = int(rate * seconds)
+    start = time.perf_counter() + 0.5
+    counter, lock = iter(range(total)), threading.Lock()
+
+    def run():
+        session = make_session()
+        while True:
+            with lock:
+                number = next(counter, None)
+            if number is None:
+                return
+            delay = start + number / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            recorder.add(*action(session, number))
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    return pool
+
+
+def flat_out(seconds: float, clients: int, make_session, action, recorder) -> float:
+    stop = time.perf_counter() + seconds
+    counter, lock = iter(range(10**9)), threading.Lock()
+
+    def run():
+        session = make_session()
+        while time.perf_counter() < stop:
+            with lock:
+                number = next(counter)
+            recorder.add(*action(session, number))
+
+    pool = [threading.Thread(target=run) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def run(args) -> None:
+    sustained = int(args.rate * args.minutes * 60)
+    tokens, department = world(sustained + 60 * 2000)
+    port = api.free_port()
+    call_command("collectstatic", "--noinput", verbosity=0)  # the manifest DEBUG-off pages use
+    with own_queue() as queue:
+        os.environ["CELERY_QUEUE"] = queue
+        worker = start_worker(queue, concurrency=1)
+        server = api.start_gunicorn(port, args.workers)
+        try:
+            taken = iter(tokens)
+            take_lock = threading.Lock()
+
+            def submit(session, _number):
+                with take_lock:
+                    token = next(taken)
+                status, seconds, _ = session.request("POST", f"/s/{token}", ANSWER)
+                return status, seconds
+
+            def anonymous_session():
+                session = Session(port)
+                session.request("GET", "/login/")  # a CSRF cookie and token, as a browser has
+                return session
+
+            def head_session():
+                session = Session(port)
+                session.log_in("load-head")
+                return session
+
+            def read(session, _number):
+                status, seconds, _ = session.request("GET", f"/departments/{department}/")
+                return status, seconds
+
+            submissions, reads = Recorder(), Recorder()
+            seconds = args.minutes * 60
+            # Enough clients that a slow answer delays only its own client, not the pace.
+            pools = paced(args.rate, seconds, 32, anonymous_session, submit, submissions)
+            pools += paced(10, seconds, 16, head_session, read, reads)
+            for thread in pools:
+                thread.join()
+            ok = sum(status < 400 for status, _ in submissions.samples)
+            stored = Response.objects.count()
+            print(submissions.summary(f"sustained submissions at {args.rate}/s", seconds))
+            print(reads.summary("  scorecard reads at 10/s", seconds))
+            print(f"  stored answers {stored:,} = accepted {ok:,}: {stored == ok}")
+
+            peak = Recorder()
+            took = flat_out(60, PEAK_CLIENTS, anonymous_session, submit, peak)
+            print(peak.summary(f"peak submissions, {PEAK_CLIENTS} clients", took))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+            worker.stop()
+        bare = Recorder()
+        server = api.start_gunicorn(port, args.workers, "bench.bare_view:application")
+        try:
+
+            def one_row(session, _number):
+                status, seconds, _ = session.request("GET", "/")
+                return status, seconds
+
+            took = flat_out(60, PEAK_CLIENTS, lambda: Session(port), one_row, bare)
+            print(bare.summary(f"bare one-row Django view, {PEAK_CLIENTS} clients", took))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=50)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs DATABASE_URL (PostgreSQL) and REDIS_URL.")
+    connection.settings_dict["TEST"]["NAME"] = "touchstone_bench_load"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        run(args)
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
