@@ -8,6 +8,7 @@ from django.db.models import F, Q, Sum
 
 from surveys.models import (
     EFFECT_FIELDS,
+    DirtyRollup,
     TimedStandard,
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
@@ -18,20 +19,33 @@ from touchpoints.models import Interaction, Touchpoint
 from .selectors import Period
 
 BREACH_LIMIT = 20
+TARGETS = ("target_wait_seconds", "target_response_seconds", "target_resolution_seconds")
 
 
 def breaches(touchpoints, period: Period, limit: int | None = BREACH_LIMIT):
     """The latest interactions that missed a timed service standard, with who handled them
-    (all of them for an export)."""
+    (all of them for an export).
+
+    Only the days with a miss are read: those the standards rollup counts, and those still
+    waiting to be counted (read first, so a day being recomputed meanwhile is in one or the
+    other). Without that, a touchpoint with no breach had every interaction of the period
+    scanned for one, on every scorecard view."""
+    timed = [
+        tp.pk for tp in touchpoints if any(getattr(tp, target) is not None for target in TARGETS)
+    ]
+    window = {"touchpoint_id__in": timed, "day__gte": period.since, "day__lte": period.until}
+    pending = set(DirtyRollup.objects.filter(**window).values_list("day", flat=True))
+    missed_days = TouchpointDailyStandards.objects.filter(
+        **window, timed_measured__gt=F("timed_met")
+    ).values_list("day", flat=True)
+    days = pending | set(missed_days)
     missed = (
         Q(wait_seconds__gt=F("touchpoint__target_wait_seconds"))
         | Q(response_seconds__gt=F("touchpoint__target_response_seconds"))
         | Q(resolution_seconds__gt=F("touchpoint__target_resolution_seconds"))
     )
     return (
-        Interaction.objects.filter(
-            touchpoint__in=touchpoints, day__gte=period.since, day__lte=period.until
-        )
+        Interaction.objects.filter(touchpoint_id__in=timed, day__in=sorted(days))
         .filter(missed)
         .select_related("touchpoint", "handled_by")
         .order_by("-occurred_at")

@@ -346,6 +346,24 @@ def test_the_scorecard_and_map_show_standards_met_and_breaches(
     assert any("standards met 67% (1 breach in 3)" in text for text in hovers)
 
 
+def test_a_breach_shows_before_and_after_its_day_is_rolled_up(world):
+    from dashboards.standards import breaches
+    from surveys.aggregation import rollups_drain_all
+
+    hotline = world["hotline"]
+    hotline.target_wait_seconds = 60
+    hotline.save()
+    today = timezone.localdate()
+    period = Period(today - dt.timedelta(days=7), today)
+    rollups_drain_all()
+    assert list(breaches([hotline], period)) == []
+    late = InteractionFactory(touchpoint=hotline, occurred_at=timezone.now(), wait_seconds=600)
+    assert list(breaches([hotline], period)) == [late]  # its day is waiting to be counted
+    rollups_drain_all()
+    assert list(breaches([hotline], period)) == [late]  # and now counted
+    assert list(breaches([world["showroom"]], period)) == []  # no target, nothing read
+
+
 def test_breaches_and_follow_ups_download_as_csv(client_for, head_a, department_a, world):
     hotline = world["hotline"]
     hotline.target_wait_seconds = 60
