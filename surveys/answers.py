@@ -67,9 +67,9 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
             invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
             invitation.save(update_fields=["status", "answered_at"])
             wake_drain_on_commit()  # saving the answer marked its days (signals.py)
-            webhooks.response_events(response)
-            if not anonymous:  # nobody to call back
-                open_follow_up(response, invitation)
+            # Anonymous: nobody to call back.
+            follow_up = None if anonymous else open_follow_up(response, invitation)
+            webhooks.answer_events(response, follow_up)
             if response.comment:
                 transaction.on_commit(lambda: _score(response.pk))
     except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
@@ -107,7 +107,6 @@ def open_follow_up(response: Response, invitation: Invitation) -> FollowUp | Non
         response=response, reason=reason, assigned_to=invitation.interaction.handled_by
     )
     transaction.on_commit(lambda: _notify(follow_up.pk))
-    webhooks.follow_up_opened(follow_up)
     return follow_up
 
 

@@ -55,34 +55,40 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def emit(event: str, data: dict) -> int:
-    """Queue the event for every active hook that wants it, in the current transaction;
-    wake the sender after commit. Returns the deliveries queued."""
-    return _queue(
-        [h for h in Webhook.objects.filter(is_active=True) if event in h.events], event, data
-    )
+def emit(*events: tuple[str, dict]) -> int:
+    """Queue each (event, data) for every active hook that wants it, in the current
+    transaction, reading the hooks once; wake the sender after commit. Returns the
+    deliveries queued."""
+    hooks = list(Webhook.objects.filter(is_active=True))
+    return _queue([(h, e, d) for e, d in events for h in hooks if e in h.events])
 
 
 def send_test(hook: Webhook) -> None:
     """A "ping" to one hook, whatever its events, to check the receiving end."""
-    _queue([hook], "ping", {"webhook": hook.pk, "events": hook.events})
+    _queue([(hook, "ping", {"webhook": hook.pk, "events": hook.events})])
 
 
-def _queue(hooks: list[Webhook], event: str, data: dict) -> int:
-    if not hooks:
+def _queue(wanted: list[tuple[Webhook, str, dict]]) -> int:
+    if not wanted:
         return 0
     now = timezone.now()
-    payload = json.loads(
-        json.dumps({"event": event, "occurred_at": now, "data": data}, cls=DjangoJSONEncoder)
-    )
     WebhookDelivery.objects.bulk_create(
         [
-            WebhookDelivery(webhook=h, event=event, payload=payload, next_attempt_at=now)
-            for h in hooks
+            WebhookDelivery(
+                webhook=hook, event=event, payload=_payload(event, data, now), next_attempt_at=now
+            )
+            for hook, event, data in wanted
         ]
     )
     transaction.on_commit(_wake)
-    return len(hooks)
+    return len(wanted)
+
+
+def _payload(event: str, data: dict, now: dt.datetime) -> dict:
+    """The body as it will be sent: plain JSON values (dates as ISO strings)."""
+    return json.loads(
+        json.dumps({"event": event, "occurred_at": now, "data": data}, cls=DjangoJSONEncoder)
+    )
 
 
 def _wake() -> None:
@@ -188,7 +194,8 @@ def backoff(attempts: int) -> dt.timedelta:
 # --- The events ----------------------------------------------------------------------------
 
 
-def response_events(response) -> None:
+def answer_events(response, follow_up=None) -> None:
+    """What an answer tells: it was received, a detractor's, and the follow-up it opened."""
     data = {
         "response": response.pk,
         "touchpoint": response.touchpoint_id,
@@ -201,33 +208,36 @@ def response_events(response) -> None:
         "effort": response.effort,
         "comment": response.comment,
     }
-    emit(WebhookEvent.RESPONSE_RECEIVED, data)
+    events = [(WebhookEvent.RESPONSE_RECEIVED, data)]
     if response.nps is not None and response.nps <= 6:
-        emit(WebhookEvent.DETRACTOR, data)
-
-
-def follow_up_opened(follow_up) -> None:
-    emit(
-        WebhookEvent.FOLLOW_UP_OPENED,
-        {
-            "follow_up": follow_up.pk,
-            "response": follow_up.response_id,
-            "touchpoint": follow_up.response.touchpoint_id,
-            "reason": follow_up.reason,
-            "assigned_to": follow_up.assigned_to_id,
-        },
-    )
+        events.append((WebhookEvent.DETRACTOR, data))
+    if follow_up is not None:
+        events.append(
+            (
+                WebhookEvent.FOLLOW_UP_OPENED,
+                {
+                    "follow_up": follow_up.pk,
+                    "response": response.pk,
+                    "touchpoint": response.touchpoint_id,
+                    "reason": follow_up.reason,
+                    "assigned_to": follow_up.assigned_to_id,
+                },
+            )
+        )
+    emit(*events)
 
 
 def standard_breached(alert) -> None:
     emit(
-        WebhookEvent.STANDARD_BREACHED,
-        {
-            "alert": alert.pk,
-            "touchpoint": alert.touchpoint_id,
-            "window_start": alert.window_start,
-            "window_end": alert.window_end,
-            "measured": alert.measured,
-            "met": alert.met,
-        },
+        (
+            WebhookEvent.STANDARD_BREACHED,
+            {
+                "alert": alert.pk,
+                "touchpoint": alert.touchpoint_id,
+                "window_start": alert.window_start,
+                "window_end": alert.window_end,
+                "measured": alert.measured,
+                "met": alert.met,
+            },
+        )
     )

@@ -57,7 +57,7 @@ def test_an_answer_is_told_signed_to_every_hook_that_wants_it(django_capture_on_
 def test_a_rolled_back_change_tells_nobody():
     hook("http://127.0.0.1:9/never")
     with transaction.atomic():
-        emit(WebhookEvent.RESPONSE_RECEIVED, {"response": 1})
+        emit((WebhookEvent.RESPONSE_RECEIVED, {"response": 1}))
         transaction.set_rollback(True)
     assert not WebhookDelivery.objects.exists()
 
@@ -65,7 +65,7 @@ def test_a_rolled_back_change_tells_nobody():
 def test_a_refusal_is_retried_with_backoff_under_the_same_delivery_id():
     with receiver(statuses=[500, 503]) as far_end:
         hook(far_end.url)
-        emit(WebhookEvent.RESPONSE_RECEIVED, {"response": 1})
+        emit((WebhookEvent.RESPONSE_RECEIVED, {"response": 1}))
         now = timezone.now()
         assert deliver_due(now).retrying == 1
         delivery = WebhookDelivery.objects.get()
@@ -83,7 +83,7 @@ def test_a_refusal_is_retried_with_backoff_under_the_same_delivery_id():
 
 def test_an_unreachable_url_fails_after_the_last_attempt():
     hook("http://127.0.0.1:9/closed")  # the discard port: connection refused
-    emit(WebhookEvent.RESPONSE_RECEIVED, {"response": 1})
+    emit((WebhookEvent.RESPONSE_RECEIVED, {"response": 1}))
     later = timezone.now()
     for _ in range(MAX_ATTEMPTS):
         deliver_due(later)
