@@ -97,13 +97,13 @@ def record_one(**item) -> Recorded:
     """The fallback when a batch met a concurrent writer: one interaction in its own
     transaction, returning the other writer's record for a taken external_id."""
     external_id = item.get("external_id") or None
-    if external_id and (existing := _existing(external_id)):
+    if existing := _known([external_id]).get(external_id):
         return existing
     try:
         with transaction.atomic():
             return _record_fresh([item])[0]
     except IntegrityError:
-        if external_id and (existing := _existing(external_id)):
+        if existing := _known([external_id]).get(external_id):
             return existing
         raise
 
@@ -217,17 +217,6 @@ def invite_many(interactions, customers) -> list[tuple[Invitation | None, str]]:
     if any(invitation.due_at <= timezone.now() for invitation in made):
         transaction.on_commit(_wake_delivery)
     return results
-
-
-def _existing(external_id: str) -> Recorded | None:
-    interaction = (
-        Interaction.objects.select_related("customer", "touchpoint", "invitation")
-        .filter(external_id=external_id)
-        .first()
-    )
-    if interaction is None:
-        return None
-    return Recorded(interaction, False, getattr(interaction, "invitation", None))
 
 
 def _wake_delivery() -> None:
