@@ -16,7 +16,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from touchpoints.api import MembersReadCxWrite, ScopedViewSet
+from touchpoints.api import MembersReadCxWrite, ReadOnlyScopedViewSet, ScopedViewSet
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Complaint, Interaction, Touchpoint
 from touchpoints.roles import Role, role_of
@@ -183,17 +183,12 @@ def _date_param(request, name):
         raise ValidationError({name: ["use YYYY-MM-DD"]}) from bad
 
 
-class StandardAlertViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class StandardAlertViewSet(ReadOnlyScopedViewSet):
     """Standard alerts as events (newest first): one per touchpoint and window."""
 
+    queryset = StandardAlert.objects.order_by("-created_at", "-pk")
     serializer_class = StandardAlertSerializer
-    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
     filterset_fields = ["touchpoint"]
-
-    def get_queryset(self):
-        return StandardAlert.objects.for_user(self.request.user).order_by("-created_at", "-pk")
 
 
 class SurveyViewSet(ScopedViewSet):
@@ -208,21 +203,14 @@ class SurveyViewSet(ScopedViewSet):
         return self.queryset
 
 
-class ReadOnlyScoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IntegrationTokenLimits, MembersReadCxWrite]
-
-    def get_queryset(self):
-        return self.queryset.for_user(self.request.user)
-
-
-class InvitationViewSet(ReadOnlyScoped):
+class InvitationViewSet(ReadOnlyScopedViewSet):
     queryset = Invitation.objects.select_related("interaction").order_by("-due_at", "-pk")
     serializer_class = InvitationSerializer
     filterset_fields = ["status", "survey", "interaction", "interaction__touchpoint"]
     ordering_fields = ["due_at", "sent_at", "id"]
 
 
-class ResponseViewSet(ReadOnlyScoped):
+class ResponseViewSet(ReadOnlyScopedViewSet):
     queryset = Answer.objects.order_by("-submitted_at", "-pk")
     serializer_class = ResponseSerializer
     filterset_fields = {
@@ -235,7 +223,7 @@ class ResponseViewSet(ReadOnlyScoped):
     ordering_fields = ["submitted_at", "id"]
 
 
-class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScoped):
+class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
     queryset = FollowUp.objects.select_related("response__touchpoint").order_by("created_at", "pk")
     serializer_class = FollowUpSerializer
     # Any role works the follow-ups it can read (a head: their department's).

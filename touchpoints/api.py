@@ -29,14 +29,21 @@ class InUse(exceptions.APIException):
     default_code = "in_use"
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
-    """CRUD over one model, read through its for_user scope, written by CX managers."""
+class Scoped:
+    """Rows read through the model's for_user scope; writes by CX managers."""
 
     permission_classes = [IntegrationTokenLimits, MembersReadCxWrite]
-    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
     def get_queryset(self):
         return self.queryset.for_user(self.request.user)
+
+
+class ReadOnlyScopedViewSet(Scoped, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class ScopedViewSet(Scoped, viewsets.ModelViewSet):
+    """CRUD over one model, read through its for_user scope, written by CX managers."""
 
     def perform_destroy(self, instance):
         try:
