@@ -2,10 +2,8 @@
 rollups (the same sums as the dashboards). A head's figures are computed over the
 touchpoints they may read only."""
 
-import datetime as dt
 from dataclasses import asdict
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -15,12 +13,10 @@ from touchpoints.api import MembersReadCxWrite
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Channel, Department, Touchpoint
 
-from .periods import Period
+from .periods import PeriodError, period_asked
 from .selectors import EVERYONE, Who, add_sums, enough, scores_from_sums, sums_in
 
 LEVELS = ["touchpoint", "stage", "journey", "department"]
-DEFAULT_DAYS = 90
-MAX_DAYS = 3 * 366
 
 
 class ScoresQuery(serializers.Serializer):
@@ -38,13 +34,10 @@ class ScoresQuery(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        until = attrs.get("until") or timezone.localdate()
-        since = attrs.get("since") or until - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if since > until:
-            raise serializers.ValidationError({"since": ["must be on or before until"]})
-        if (until - since).days >= MAX_DAYS:
-            raise serializers.ValidationError({"since": ["ask for at most three years"]})
-        attrs["period"] = Period(since, until)
+        try:
+            attrs["period"] = period_asked(attrs.get("since"), attrs.get("until"))
+        except PeriodError as refused:
+            raise serializers.ValidationError({"since": [str(refused)]}) from refused
         return attrs
 
 

@@ -1,18 +1,13 @@
-import datetime as dt
-
 from django import forms
 from django.forms.utils import flatatt
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from journeys.models import JourneyKind, Stage
 from touchpoints.models import Channel, ImprovementAction, Touchpoint
 
-from .selectors import Period, Who
-
-DEFAULT_DAYS = 90
-MAX_DAYS = 3 * 366
+from .periods import Period, PeriodError, default_period, period_asked
+from .selectors import Who
 
 
 class QuickSelectMultiple(forms.SelectMultiple):
@@ -41,20 +36,14 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        until = data.get("until") or timezone.localdate()
-        since = data.get("since") or until - dt.timedelta(days=DEFAULT_DAYS - 1)
-        if since > until:
-            self.add_error("since", "The start must be on or before the end.")
-        elif (until - since).days >= MAX_DAYS:
-            self.add_error("since", "Choose at most three years.")
-        data["period"] = Period(since, until)
+        try:
+            data["period"] = period_asked(data.get("since"), data.get("until"))
+        except PeriodError as refused:
+            self.add_error("since", str(refused))
         return data
 
     def period(self) -> Period:
-        if self.is_valid():
-            return self.cleaned_data["period"]
-        today = timezone.localdate()
-        return Period(today - dt.timedelta(days=DEFAULT_DAYS - 1), today)
+        return self.cleaned_data["period"] if self.is_valid() else default_period()
 
 
 class JourneyMapForm(PeriodForm):
