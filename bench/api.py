@@ -15,36 +15,19 @@ are written too) and an integration token, starts gunicorn with production setti
 import argparse
 import http.client
 import json
-import os
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# Production settings for this process too: it makes the token the server checks.
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
+from django.utils import timezone
+from harness import free_port, gunicorn, throwaway_database
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from surveys.models import Survey  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
-from touchpoints.api_tokens import make_token  # noqa: E402
-from touchpoints.models import Channel, Department, Interaction, TokenScope, Touchpoint  # noqa: E402
-from touchpoints.roles import CX_MANAGERS_GROUP  # noqa: E402
+from surveys.models import Survey
+from tests.factories import UserFactory
+from touchpoints.api_tokens import make_token
+from touchpoints.models import Channel, Department, Interaction, TokenScope, Touchpoint
+from touchpoints.roles import CX_MANAGERS_GROUP
 
 BATCH = 500
 
@@ -68,44 +51,6 @@ def world() -> tuple[list[int], str]:
     manager = UserFactory(username="bench-cx")
     manager.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
     return touchpoints, make_token(manager, "bench", TokenScope.INTEGRATION)[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(port: int, workers: int, app: str = "config.wsgi") -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_TIMEOUT": "120",
-        "SECURE_SSL_REDIRECT": "0",
-        "TOKEN_WRITE_RATE": "1000000/min",  # the limit is not what is measured
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile",
-         "/dev/null", "--error-logfile", "-", "--log-level", "warning", app],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    sys.exit("gunicorn did not start")
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def interaction(touchpoints: list[int], number: int) -> dict:
@@ -169,8 +114,7 @@ def singles(port, key, touchpoints, count: int) -> list[float]:
 def run(args) -> None:
     touchpoints, key = world()
     port = free_port()
-    server = start_gunicorn(port, args.workers)
-    try:
+    with gunicorn(port, args.workers):
         singles(port, key, touchpoints, 20)  # warm the workers
         before = Interaction.objects.count()
         seconds, accepted, statuses = batches(port, key, touchpoints, args.batches, args.clients)
@@ -187,9 +131,6 @@ def run(args) -> None:
             f"single POST, one client, {len(samples)} requests: p50 "
             f"{statistics.median(samples):.1f} ms, p99 {p99:.1f} ms"
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def main():
@@ -199,15 +140,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--singles", type=int, default=1000)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs DATABASE_URL (PostgreSQL).")
-    connection.settings_dict["TEST"]["NAME"] = "touchstone_bench_api"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database("touchstone_bench_api"):
         run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

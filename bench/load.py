@@ -18,19 +18,15 @@ import argparse
 import http.client
 import os
 import re
-import signal
 import statistics
-import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
-import api  # bench/api.py: settings for this process, gunicorn, the throwaway database
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
+from harness import free_port, gunicorn, throwaway_database
 
 from surveys import links
 from surveys.intake import CustomerDetails, record_interactions
@@ -38,7 +34,6 @@ from surveys.models import Invitation, InvitationStatus, Response, Survey
 from tests.worker import own_queue, start_worker
 from touchpoints.models import Channel, Department, Touchpoint
 
-ROOT = Path(__file__).resolve().parent.parent
 ANSWER = {"expectation": "6", "experience": "4", "csat": "4", "nps": "8", "effort": "3"}
 PASSWORD = "bench-load-password"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -172,72 +167,74 @@ def flat_out(seconds: float, clients: int, make_session, action, recorder) -> fl
     return time.perf_counter() - started
 
 
+def anonymous_session(port: int) -> "Session":
+    session = Session(port)
+    session.request("GET", "/login/")  # a CSRF cookie and token, as a browser has
+    return session
+
+
+def head_session(port: int) -> "Session":
+    session = Session(port)
+    session.log_in("load-head")
+    return session
+
+
+def submissions_and_reads(args, port: int, tokens: list[str], department: int) -> None:
+    taken, take_lock = iter(tokens), threading.Lock()
+
+    def submit(session, _number):
+        with take_lock:
+            token = next(taken)
+        status, seconds, _ = session.request("POST", f"/s/{token}", ANSWER)
+        return status, seconds
+
+    def read(session, _number):
+        status, seconds, _ = session.request("GET", f"/departments/{department}/")
+        return status, seconds
+
+    submissions, reads = Recorder(), Recorder()
+    seconds = args.minutes * 60
+    # Enough clients that a slow answer delays only its own client, not the pace.
+    pools = paced(args.rate, seconds, 32, lambda: anonymous_session(port), submit, submissions)
+    pools += paced(10, seconds, 16, lambda: head_session(port), read, reads)
+    for thread in pools:
+        thread.join()
+    ok = sum(status < 400 for status, _ in submissions.samples)
+    stored = Response.objects.count()
+    print(submissions.summary(f"sustained submissions at {args.rate}/s", seconds))
+    print(reads.summary("  scorecard reads at 10/s", seconds))
+    print(f"  stored answers {stored:,} = accepted {ok:,}: {stored == ok}")
+
+    peak = Recorder()
+    took = flat_out(60, PEAK_CLIENTS, lambda: anonymous_session(port), submit, peak)
+    print(peak.summary(f"peak submissions, {PEAK_CLIENTS} clients", took))
+
+
+def bare_view(port: int) -> None:
+    def one_row(session, _number):
+        status, seconds, _ = session.request("GET", "/")
+        return status, seconds
+
+    bare = Recorder()
+    took = flat_out(60, PEAK_CLIENTS, lambda: Session(port), one_row, bare)
+    print(bare.summary(f"bare one-row Django view, {PEAK_CLIENTS} clients", took))
+
+
 def run(args) -> None:
     sustained = int(args.rate * args.minutes * 60)
     tokens, department = world(sustained + 60 * 2000)
-    port = api.free_port()
+    port = free_port()
     call_command("collectstatic", "--noinput", verbosity=0)  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
         worker = start_worker(queue, concurrency=1)
-        server = api.start_gunicorn(port, args.workers)
         try:
-            taken = iter(tokens)
-            take_lock = threading.Lock()
-
-            def submit(session, _number):
-                with take_lock:
-                    token = next(taken)
-                status, seconds, _ = session.request("POST", f"/s/{token}", ANSWER)
-                return status, seconds
-
-            def anonymous_session():
-                session = Session(port)
-                session.request("GET", "/login/")  # a CSRF cookie and token, as a browser has
-                return session
-
-            def head_session():
-                session = Session(port)
-                session.log_in("load-head")
-                return session
-
-            def read(session, _number):
-                status, seconds, _ = session.request("GET", f"/departments/{department}/")
-                return status, seconds
-
-            submissions, reads = Recorder(), Recorder()
-            seconds = args.minutes * 60
-            # Enough clients that a slow answer delays only its own client, not the pace.
-            pools = paced(args.rate, seconds, 32, anonymous_session, submit, submissions)
-            pools += paced(10, seconds, 16, head_session, read, reads)
-            for thread in pools:
-                thread.join()
-            ok = sum(status < 400 for status, _ in submissions.samples)
-            stored = Response.objects.count()
-            print(submissions.summary(f"sustained submissions at {args.rate}/s", seconds))
-            print(reads.summary("  scorecard reads at 10/s", seconds))
-            print(f"  stored answers {stored:,} = accepted {ok:,}: {stored == ok}")
-
-            peak = Recorder()
-            took = flat_out(60, PEAK_CLIENTS, anonymous_session, submit, peak)
-            print(peak.summary(f"peak submissions, {PEAK_CLIENTS} clients", took))
+            with gunicorn(port, args.workers):
+                submissions_and_reads(args, port, tokens, department)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
             worker.stop()
-        bare = Recorder()
-        server = api.start_gunicorn(port, args.workers, "bench.bare_view:application")
-        try:
-
-            def one_row(session, _number):
-                status, seconds, _ = session.request("GET", "/")
-                return status, seconds
-
-            took = flat_out(60, PEAK_CLIENTS, lambda: Session(port), one_row, bare)
-            print(bare.summary(f"bare one-row Django view, {PEAK_CLIENTS} clients", took))
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+    with gunicorn(port, args.workers, "bench.bare_view:application"):
+        bare_view(port)
 
 
 def main():
@@ -246,15 +243,8 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("This benchmark needs DATABASE_URL (PostgreSQL) and REDIS_URL.")
-    connection.settings_dict["TEST"]["NAME"] = "touchstone_bench_load"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database("touchstone_bench_load"):
         run(args)
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,86 @@
+"""What the HTTP benchmarks share: production settings for this process, a throwaway
+PostgreSQL database, and gunicorn on 127.0.0.1 serving it (stopped, with its workers,
+whatever happens)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Production settings for this process too: it makes tokens and links the server checks.
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "k" * 40)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+
+@contextmanager
+def throwaway_database(name: str):
+    """A fresh, migrated PostgreSQL database for the run, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark needs DATABASE_URL (PostgreSQL).")
+    connection.settings_dict["TEST"]["NAME"] = name
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(port: int, workers: int, app: str = "config.wsgi"):
+    """gunicorn with config/gunicorn.py (access log off) on the throwaway database."""
+    s = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:"
+        f"{s['PORT'] or 5432}/{s['NAME']}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_TIMEOUT": "120",
+        "SECURE_SSL_REDIRECT": "0",
+        "TOKEN_WRITE_RATE": "1000000/min",  # the limit is not what is measured
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile",
+         "/dev/null", "--error-logfile", "-", "--log-level", "warning", app],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _wait_for(port, server)
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("gunicorn exited at start")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not start")
