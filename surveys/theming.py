@@ -36,17 +36,22 @@ def _base(language: str | None) -> str:
     return (language or "en").split("-")[0].lower()
 
 
-def _texts(source: str, touchpoint_id: int, since: dt.datetime) -> list[tuple[int, str, str]]:
-    """(id, text, language) of the source's texts in the window, oldest first."""
+def _texts(
+    source: str, touchpoint_id: int, since: dt.datetime, after: int = 0
+) -> list[tuple[int, str, str]]:
+    """(id, text, language) of the source's texts in the window (those past `after` only),
+    oldest first."""
     if source == ThemeSource.COMMENTS:
         rows = (
-            Response.objects.filter(touchpoint_id=touchpoint_id, submitted_at__gte=since)
+            Response.objects.filter(
+                touchpoint_id=touchpoint_id, submitted_at__gte=since, pk__gt=after
+            )
             .exclude(comment="")
             .values_list("pk", "comment", "language")
         )
     else:
         rows = Complaint.objects.filter(
-            touchpoint_id=touchpoint_id, received_at__gte=since
+            touchpoint_id=touchpoint_id, received_at__gte=since, pk__gt=after
         ).values_list("pk", "text", Coalesce("customer__language", Value("en")))
     return sorted(rows)
 
@@ -69,27 +74,28 @@ def refresh_themes(now: dt.datetime | None = None, refit: bool = False) -> Repor
     for touchpoint_id in sorted(touchpoint_ids):
         for source in ThemeSource.values:
             _refresh(touchpoint_id, source, since, now, refit, report)
-        rebuild_theme_days(touchpoint_id)
+        if touchpoint_id in report.touchpoints:  # a quiet touchpoint's days are as they were
+            rebuild_theme_days(touchpoint_id)
     return report
 
 
 def _refresh(touchpoint_id, source, since, now, refit, report: Report) -> None:
-    rows = _texts(source, touchpoint_id, since)
-    if not rows:
-        return
+    """Place the texts since the last fit, or refit on the whole window when due; only the
+    new texts are read unless a refit is."""
     fit = ThemeFit.objects.filter(touchpoint_id=touchpoint_id, source=source).first()
-    new = [row for row in rows if fit is None or row[0] > fit.last_placed_id]
-    if fit is not None and not new and not refit:
-        return
-    if refit or _due(fit, len(new), now):
+    if fit is not None and not refit:
+        new = _texts(source, touchpoint_id, since, after=fit.last_placed_id)
+        if not new:
+            return
+        if not _due(fit, len(new), now):
+            _place(fit, new, report)
+            return
+    rows = _texts(source, touchpoint_id, since)
+    if rows:
         _fit(touchpoint_id, source, rows, now, report)
-    else:
-        _place(fit, new, report)
 
 
-def _due(fit: ThemeFit | None, new: int, now: dt.datetime) -> bool:
-    if fit is None:
-        return True
+def _due(fit: ThemeFit, new: int, now: dt.datetime) -> bool:
     grown = fit.placed_since_fit + new > settings.TOUCHSTONE_THEME_REFIT_GROWTH * max(
         fit.fitted_on, 1
     )
