@@ -1,5 +1,6 @@
 """gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`. Each knob from the env."""
 
+import gc
 import os
 
 from gunicorn.glogging import Logger
@@ -12,6 +13,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
+# The app is loaded once, before the workers fork: they start warm (config/wsgi.py) and
+# share its memory, and a worker recycled by max_requests is ready at once.
+preload_app = True
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
@@ -27,3 +31,9 @@ class TokenRedactingLogger(Logger):
 
 
 logger_class = TokenRedactingLogger
+
+
+def pre_fork(server, worker):
+    # What the master loaded stays out of the workers' garbage collections, and their
+    # pages shared (a collection would touch, and so copy, every object).
+    gc.freeze()

@@ -9,10 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -77,20 +78,55 @@ class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         with transaction.atomic():
             recorded = self.in_serializer.record_all(batch.validated_data)
         records = [getattr(result, self.recorded_attribute) for result in recorded]
-        output = self.get_serializer(records, many=True).data
         created = any(result.created for result in recorded)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(output if many else output[0], status=code)
+        if wants_minimal(request):
+            output = [
+                {"id": r.pk, "external_id": r.external_id, "created": result.created}
+                for r, result in zip(records, recorded, strict=True)
+            ]
+            headers = {"Preference-Applied": "return=minimal"}
+        else:
+            output, headers = self.get_serializer(records, many=True).data, {}
+        return Response(output if many else output[0], status=code, headers=headers)
+
+
+def wants_minimal(request) -> bool:
+    """RFC 7240's "Prefer: return=minimal": the caller wants each record's id, not all of it
+    (an integration posting thousands an hour keeps only the ids)."""
+    preferences = request.headers.get("Prefer", "").split(",")
+    return any(p.split(";")[0].strip().lower() == "return=minimal" for p in preferences)
+
+
+class RecordedBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    created = serializers.BooleanField(help_text="False when the external_id was known.")
 
 
 def batch_schema(in_serializer, out_serializer, description):
-    """The OpenAPI description of a BatchCreate's create: one object or a list in."""
+    """The OpenAPI description of a BatchCreate's create: one object or a list in; the
+    records out, or with "Prefer: return=minimal" their ids."""
+    records = PolymorphicProxySerializer(
+        component_name=f"{out_serializer.__name__.removesuffix('Serializer')}Recorded",
+        serializers=[out_serializer(many=True), RecordedBriefSerializer(many=True)],
+        resource_type_field_name=None,
+        many=False,
+    )
     return extend_schema_view(
         create=extend_schema(
             request=in_serializer(many=True),
+            parameters=[
+                OpenApiParameter(
+                    "Prefer",
+                    location=OpenApiParameter.HEADER,
+                    enum=["return=minimal", "return=representation"],
+                    description="return=minimal: each record's id, external_id and created.",
+                )
+            ],
             responses={
-                201: out_serializer(many=True),
-                200: OpenApiResponse(out_serializer, description="Already recorded"),
+                201: records,
+                200: OpenApiResponse(records, description="Already recorded"),
             },
             description=description,
         )

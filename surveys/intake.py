@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Upper
 from django.utils import timezone
 
+from config.bulk_insert import bulk_insert
 from touchpoints.models import Customer, Interaction, local_day
 
 from . import links
@@ -85,6 +86,10 @@ def _first_of_each_id(items: list[dict]) -> list[dict]:
 
 def _known(external_ids) -> dict[str, Recorded]:
     wanted = {external_id for external_id in external_ids if external_id}
+    if wanted:  # the usual answer, none, from the unique index alone
+        wanted = set(
+            Interaction.objects.filter(external_id__in=wanted).values_list("external_id", flat=True)
+        )
     if not wanted:
         return {}
     found = Interaction.objects.select_related("customer", "touchpoint", "invitation").filter(
@@ -115,15 +120,16 @@ def _record_fresh(items: list[dict]) -> list[Recorded]:
     if not items:
         return []
     people = match_customers([item["customer"] for item in items])
+    zone = timezone.get_current_timezone()
     interactions = []
     for item, person in zip(items, people, strict=True):
         fields = {name: value for name, value in item.items() if name != "customer"}
         fields["external_id"] = fields.get("external_id") or None
         interactions.append(
-            Interaction(customer=person, day=local_day(item["occurred_at"]), **fields)
+            Interaction(customer=person, day=local_day(item["occurred_at"], zone), **fields)
         )
-    Interaction.objects.bulk_create(interactions)
-    # bulk_create sends no post_save: mark the standards' days as saving one would.
+    bulk_insert(interactions)
+    # A bulk insert sends no post_save: mark the standards' days as saving one would.
     rollups_mark_dirty({(i.touchpoint_id, i.day) for i in interactions}, wake=False)
     invitations = invite_many(interactions, people)
     for interaction, (invitation, _) in zip(interactions, invitations, strict=True):
@@ -151,11 +157,12 @@ def match_customers(details: list[CustomerDetails]) -> list[Customer]:
     plain = {e.lower() for d, e in zip(details, emails, strict=True) if not d.external_ref}
     if plain:
         found = (
-            Customer.objects.annotate(address=Lower("email"))
-            .filter(address__in=plain)
+            # UPPER, as the index customer_email_upper (and Django's iexact) has it.
+            Customer.objects.annotate(address=Upper("email"))
+            .filter(address__in={address.upper() for address in plain})
             .order_by("-pk")  # the oldest comes last, so it is the one kept
         )
-        by_email = {c.address: c for c in found}
+        by_email = {c.email.lower(): c for c in found}
     people, new, changed = [], [], {}
     for d, email in zip(details, emails, strict=True):
         person = by_ref.get(d.external_ref) if d.external_ref else by_email.get(email.lower())
@@ -185,7 +192,7 @@ def match_customers(details: list[CustomerDetails]) -> list[Customer]:
                     if person.pk:
                         changed.setdefault(person.pk, (person, set()))[1].add(field)
         people.append(person)
-    Customer.objects.bulk_create(new)
+    bulk_insert(new)
     for person, fields in changed.values():
         person.save(update_fields=sorted(fields))
     return people
@@ -213,7 +220,7 @@ def invite_many(interactions, customers) -> list[tuple[Invitation | None, str]]:
         links.issue(invitation)
         made.append(invitation)
         results.append((invitation, ""))
-    Invitation.objects.bulk_create(made)
+    bulk_insert(made)
     if any(invitation.due_at <= timezone.now() for invitation in made):
         transaction.on_commit(_wake_delivery)
     return results

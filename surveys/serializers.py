@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.quick_serializers import QuickListSerializer
 from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome, Staff, Touchpoint
 
 from .complaints import record_complaint
@@ -31,14 +32,14 @@ class LookupField(serializers.RelatedField):
         value = str(data).strip()
         if "\x00" in value:  # no database takes it, and no name or email holds it
             raise serializers.ValidationError("null characters are not allowed")
-        queryset = self.get_queryset()
         # The items of one batch share a context: a touchpoint named by all 1,000 is read once.
-        cache = self.context.setdefault("lookups", {})
-        key = (type(self.parent).__name__, self.field_name, value.lower())
+        cache = self._cache()
+        key = self._key(value)
         if key not in cache:
+            queryset = self.get_queryset()
             matches = (
                 queryset.filter(pk=int(value))
-                if value.isdigit()
+                if _is_id(value)
                 else queryset.filter(**{f"{self.natural_key}__iexact": value})
             )
             cache[key] = list(matches[:2])
@@ -49,8 +50,31 @@ class LookupField(serializers.RelatedField):
             raise serializers.ValidationError(f"{value!r} names several; use the {self.noun} id")
         return found[0]
 
+    def warm(self, values) -> None:
+        """Read the ids a whole batch names in one query, before its items are validated
+        one by one (natural keys are still read once each)."""
+        ids = {str(v).strip() for v in values if type(v) in (int, str)}
+        ids = {int(v) for v in ids if _is_id(v)}
+        if not ids:
+            return
+        found = {obj.pk: obj for obj in self.get_queryset().filter(pk__in=ids)}
+        cache = self._cache()
+        for pk in ids:
+            cache[self._key(str(pk))] = [found[pk]] if pk in found else []
+
+    def _cache(self) -> dict:
+        return self.context.setdefault("lookups", {})
+
+    def _key(self, value: str) -> tuple:
+        return (type(self.parent).__name__, self.field_name, value.lower())
+
     def to_representation(self, value):
         return value.pk
+
+
+def _is_id(value: str) -> bool:
+    """An id rather than a name: ASCII digits that fit the database's bigint."""
+    return value.isascii() and value.isdigit() and int(value) < 2**63
 
 
 class CustomerInSerializer(serializers.Serializer):
@@ -86,6 +110,9 @@ class InteractionInSerializer(serializers.Serializer):
     first_contact_resolution = serializers.BooleanField(
         required=False, allow_null=True, default=None
     )
+
+    class Meta:
+        list_serializer_class = QuickListSerializer  # batches of up to 1,000
 
     def validate_occurred_at(self, value):
         if value > timezone.now() + CLOCK_SKEW:
@@ -127,6 +154,9 @@ class ComplaintInSerializer(serializers.Serializer):
         if user is not None:
             self.fields["touchpoint"].queryset = Touchpoint.objects.for_user(user)
 
+    class Meta:
+        list_serializer_class = QuickListSerializer
+
     def validate_received_at(self, value):
         if value > timezone.now() + CLOCK_SKEW:
             raise serializers.ValidationError("is in the future")
@@ -160,6 +190,10 @@ class InvitationBriefSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
 
 
+# One shared instance: a serializer per interaction would copy its fields each time.
+_INVITATION_BRIEF = InvitationBriefSerializer()
+
+
 class CustomerBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
@@ -172,6 +206,7 @@ class InteractionSerializer(serializers.ModelSerializer):
     invitation = serializers.SerializerMethodField()
 
     class Meta:
+        list_serializer_class = QuickListSerializer
         model = Interaction
         fields = [
             "id",
@@ -192,13 +227,14 @@ class InteractionSerializer(serializers.ModelSerializer):
 
     def get_invitation(self, interaction) -> dict | None:
         invitation = getattr(interaction, "invitation", None)
-        return InvitationBriefSerializer(invitation).data if invitation else None
+        return _INVITATION_BRIEF.to_representation(invitation) if invitation else None
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
     customer = CustomerBriefSerializer(allow_null=True)
 
     class Meta:
+        list_serializer_class = QuickListSerializer
         model = Complaint
         fields = [
             "id",

@@ -67,6 +67,31 @@ def test_a_list_is_recorded_in_one_go(client_for, cx_manager, hotline):
     assert Interaction.objects.count() == 5 and Customer.objects.count() == 5
 
 
+def test_return_minimal_gives_each_record_id_and_whether_it_was_new(
+    client_for, cx_manager, hotline
+):
+    client = client_for(cx_manager)
+    known = client.post(URL, item(hotline, "CALL-0"), content_type="application/json").json()
+    items = [item(hotline, "CALL-0"), item(hotline, "CALL-1"), item(hotline, None)]
+    answer = client.post(
+        URL, items, content_type="application/json", HTTP_PREFER="respond-async, return=minimal"
+    )
+    assert answer.status_code == 201 and answer["Preference-Applied"] == "return=minimal"
+    stored = {i.external_id: i.pk for i in Interaction.objects.all()}
+    assert answer.json() == [
+        {"id": known["id"], "external_id": "CALL-0", "created": False},
+        {"id": stored["CALL-1"], "external_id": "CALL-1", "created": True},
+        {"id": stored[None], "external_id": None, "created": True},
+    ]
+    one = client.post(
+        URL, item(hotline, "CALL-1"), content_type="application/json", HTTP_PREFER="return=minimal"
+    )
+    assert one.status_code == 200
+    assert one.json() == {"id": stored["CALL-1"], "external_id": "CALL-1", "created": False}
+    full = client.post(URL, item(hotline, "CALL-1"), content_type="application/json")
+    assert "Preference-Applied" not in full and full.json()["customer"]["email"]
+
+
 def test_a_bad_item_names_its_index_and_field_and_nothing_is_written(
     client_for, cx_manager, hotline
 ):
