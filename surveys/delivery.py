@@ -3,9 +3,11 @@
 A row is claimed before it is sent: in a short transaction it moves from PENDING to SENDING
 with a lease (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL), so two workers never send
 the same row. The row becomes SENT only after the SMTP server accepted the message; a
-failure puts it back to PENDING with exponential backoff, and a worker that dies mid-send
-leaves a lease that expires, after which the row is claimed again. A reminder is claimed by
-stamping reminded_at first: a customer gets at most one, never two.
+failure puts it back to PENDING with exponential backoff. Just before a message goes to
+the SMTP server the row is stamped handed_over_at (committed). A worker that dies leaves
+a lease that expires: its rows not yet handed over are claimed again, and the one it was
+handing over, which may or may not have arrived, is marked FAILED rather than sent twice.
+A reminder is claimed by stamping reminded_at first: a customer gets at most one, never two.
 """
 
 import contextlib
@@ -64,6 +66,7 @@ def deliver(now: dt.datetime | None = None, *, max_batches: int = 50) -> Deliver
     """Expire, send what is due, send reminders; bounded so one run never starves the rest."""
     report = DeliveryReport()
     report.expired = expire_invitations(now)
+    report.failed += give_up_uncertain(now)
     for _batch in range(max_batches):
         if not send_due(now, report):
             break
@@ -78,6 +81,20 @@ def expire_invitations(now: dt.datetime | None = None) -> int:
     return Invitation.objects.filter(
         status__in=[InvitationStatus.PENDING, InvitationStatus.SENT], expires_at__lte=now
     ).update(status=InvitationStatus.EXPIRED, locked_until=None)
+
+
+UNCERTAIN = (
+    "The sender stopped while handing this email to the SMTP server, so it may have arrived; "
+    "it is not sent again, so that it cannot arrive twice."
+)
+
+
+def give_up_uncertain(now: dt.datetime | None = None) -> int:
+    """Rows a dead sender was handing over: FAILED, once their lease has run out."""
+    now = now or timezone.now()
+    return Invitation.objects.filter(
+        status=InvitationStatus.SENDING, locked_until__lt=now, handed_over_at__isnull=False
+    ).update(status=InvitationStatus.FAILED, locked_until=None, last_error=UNCERTAIN)
 
 
 def send_due(now: dt.datetime | None, report: DeliveryReport) -> int:
@@ -127,7 +144,11 @@ def _claim_due(now):
             Invitation.objects.select_for_update(skip_locked=True)
             .filter(
                 Q(status=InvitationStatus.PENDING, due_at__lte=now)
-                | Q(status=InvitationStatus.SENDING, locked_until__lt=now)
+                | Q(
+                    status=InvitationStatus.SENDING,
+                    locked_until__lt=now,
+                    handed_over_at__isnull=True,
+                )
             )
             .order_by("due_at")
             .values_list("pk", flat=True)[:BATCH]
@@ -169,8 +190,11 @@ def _send_first(invitation, now, mailer, report):
     token = _token(invitation)
     expires_at = now + dt.timedelta(days=invitation.survey.expires_after_days)
     stored_expiry, invitation.expires_at = invitation.expires_at, expires_at  # for the email
+    message = survey_message(invitation, token)
+    if not _still_ours(invitation).update(handed_over_at=timezone.now()):
+        return  # the lease ran out and another sender has the row
     try:
-        mailer.send(survey_message(invitation, token))
+        mailer.send(message)
     except smtplib.SMTPRecipientsRefused as error:
         _refused(invitation, error, report)
         return
@@ -229,7 +253,13 @@ def _retry_later(invitation, error, now, report):
     report.errors.append(message)
     retry_at = now + backoff(invitation.attempts)
     if invitation.attempts >= MAX_ATTEMPTS or retry_at >= invitation.expires_at:
-        _finish(invitation, status=InvitationStatus.FAILED, locked_until=None, last_error=message)
+        _finish(
+            invitation,
+            status=InvitationStatus.FAILED,
+            locked_until=None,
+            handed_over_at=None,
+            last_error=message,
+        )
         report.failed += 1
         log.warning("Invitation %s failed after %s attempts", invitation.pk, invitation.attempts)
         return
@@ -238,6 +268,7 @@ def _retry_later(invitation, error, now, report):
         status=InvitationStatus.PENDING,
         due_at=retry_at,
         locked_until=None,
+        handed_over_at=None,  # refused by the server: nothing arrived
         last_error=message,
     )
     report.retrying += 1
@@ -251,16 +282,24 @@ def _refused(invitation, error, report):
         defaults={"reason": SuppressionReason.BOUNCED, "note": _describe(error)[:200]},
     )
     _finish(
-        invitation, status=InvitationStatus.FAILED, locked_until=None, last_error=_describe(error)
+        invitation,
+        status=InvitationStatus.FAILED,
+        locked_until=None,
+        handed_over_at=None,
+        last_error=_describe(error),
     )
     report.failed += 1
 
 
 def _finish(invitation, **changes) -> None:
-    # Only while still ours: a row whose lease ran out may belong to another worker now.
-    Invitation.objects.filter(
+    _still_ours(invitation).update(**changes)
+
+
+def _still_ours(invitation):
+    # A row whose lease ran out may belong to another worker now.
+    return Invitation.objects.filter(
         pk=invitation.pk, status=InvitationStatus.SENDING, locked_until=invitation.locked_until
-    ).update(**changes)
+    )
 
 
 def _describe(error: Exception) -> str:

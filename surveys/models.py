@@ -90,6 +90,9 @@ class Invitation(models.Model):
     due_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set, and committed, just before the email goes to the SMTP server: a sender that dies
+    # after this cannot know whether it arrived, so the row is not sent again.
+    handed_over_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The local day of sent_at: the rollup day the invitation counts for.
     sent_on = models.DateField(null=True, blank=True)
     remind_at = models.DateTimeField(null=True, blank=True)

@@ -45,7 +45,7 @@ def test_an_unreachable_redis_is_a_503_that_names_it(settings):
     settings.REDIS_URL = "redis://unreachable"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         }
     }

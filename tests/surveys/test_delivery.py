@@ -180,6 +180,51 @@ def test_a_row_held_by_a_live_sender_is_left_and_a_dead_senders_row_is_taken(smt
     assert invitation.attempts == 2 and len(smtp.messages) == 1
 
 
+class Crash(BaseException):
+    """A worker killed in the middle of a send: nothing after it runs."""
+
+
+def test_a_dead_senders_rows_are_sent_once_and_the_one_in_flight_never_twice(
+    smtp, touchpoint, monkeypatch
+):
+    first, second = invite(touchpoint), invite(touchpoint, email="bob@example.com")
+    handed = []
+
+    def dies_while_sending(mailer, message):
+        handed.append(message)
+        raise Crash
+
+    monkeypatch.setattr("surveys.delivery._Mailer.send", dies_while_sending)
+    now = timezone.now()
+    with pytest.raises(Crash):
+        deliver(now)
+    monkeypatch.undo()
+    assert len(handed) == 1  # died handing over the first; the second was claimed only
+    rows = {i.pk: i for i in Invitation.objects.all()}
+    assert all(row.status == InvitationStatus.SENDING for row in rows.values())
+    in_flight = next(row for row in rows.values() if row.handed_over_at)
+
+    assert deliver(now).sent == 0  # the lease still runs
+    report = deliver(now + lease() + dt.timedelta(seconds=1))
+    assert report.sent == 1 and report.failed == 1
+    in_flight.refresh_from_db()
+    assert in_flight.status == InvitationStatus.FAILED and "twice" in in_flight.last_error
+    other = first if in_flight.pk == second.pk else second
+    other.refresh_from_db()
+    assert other.status == InvitationStatus.SENT
+    assert len(smtp.messages) == 1 and smtp.to(other.interaction.customer.email)
+
+
+def test_a_refused_message_may_be_sent_again(smtp, touchpoint):
+    smtp.fail_every = 1
+    invitation = invite(touchpoint)
+    assert deliver().retrying == 1
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING and invitation.handed_over_at is None
+    smtp.fail_every = 0
+    assert deliver(invitation.due_at).sent == 1 and len(smtp.messages) == 1
+
+
 def test_retries_stop_when_the_link_would_expire_first(settings, touchpoint):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()

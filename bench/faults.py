@@ -1,0 +1,464 @@
+"""Faults under load: kill -9 web and Celery workers, restart Redis, make SMTP fail, then
+check that nothing was lost, nothing doubled, and the rollups still add up.
+
+It runs everything on 127.0.0.1 and owns every process it breaks: a Redis server of its
+own (it keeps nothing on disk, so a restart loses the broker's queue, as a crash would),
+an aiosmtpd server in this process, gunicorn (4 workers), a Celery worker and beat, over
+a throwaway PostgreSQL database. For SECONDS it:
+- submits whole answers to sent invitations' personal links (a client cut off by a killed
+  worker retries once on a new connection, as a browser's user would);
+- posts interactions to the API in batches, each customer surveyed at once, retrying a
+  batch with the same external_ids until it is accepted (as an integration would);
+- meanwhile, at random moments, each several times: kills (-9) a gunicorn worker, kills
+  (-9) the Celery worker with its pool and starts it again, kills and restarts Redis, and
+  makes SMTP answer every message with a temporary failure for 15 s.
+Then it lets the system settle (the delivery job and the rollup drain run as beat would,
+with the clock past the longest retry backoff and any dead worker's lease) and checks:
+- every accepted answer is stored, and no invitation has two answers;
+- every accepted interaction is stored once;
+- every API-made invitation was emailed once and none twice (messages per recipient); the
+  one a killed worker was handing to SMTP, which may have arrived, is not sent again;
+- the rollups equal a recomputation from the raw answers (verify_rollups);
+- /healthz answers 200 again (how long that took is printed).
+It exits non-zero when a check fails.
+
+    DATABASE_URL=postgres://... make bench-faults
+    make bench-faults BENCH_ARGS="--seconds 60"
+"""
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.smtp import RecordingHandler, free_port
+
+REDIS_PORT, SMTP_PORT = free_port(), free_port()
+# Before Django reads its settings (harness sets it up): this run's Redis and SMTP server.
+os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SMTP_PORT}"
+os.environ["EMAIL_TIMEOUT"] = "5"
+
+from harness import gunicorn, throwaway_database  # noqa: E402 (sets Django up)
+
+# isort: split
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import http.client  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+from collections import Counter  # noqa: E402
+from email.utils import parseaddr  # noqa: E402
+
+from aiosmtpd.controller import Controller  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+from django.core.management import CommandError, call_command  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from load import ANSWER, anonymous_session  # noqa: E402
+
+from surveys import links  # noqa: E402
+from surveys.aggregation import rollups_drain_all  # noqa: E402
+from surveys.delivery import UNCERTAIN, deliver  # noqa: E402
+from surveys.intake import CustomerDetails, record_interactions  # noqa: E402
+from surveys.models import Invitation, InvitationStatus, Response, Survey  # noqa: E402
+from tests.factories import UserFactory  # noqa: E402
+from tests.worker import own_queue, test_database_url  # noqa: E402
+from touchpoints.api_tokens import make_token  # noqa: E402
+from touchpoints.models import Channel, Department, Interaction, TokenScope, Touchpoint  # noqa: E402
+from touchpoints.roles import CX_MANAGERS_GROUP  # noqa: E402
+
+API_BATCH = 10
+SMTP_OUTAGE = 15
+PACE = 0.1  # seconds between one client's answers: load all along, not a sprint
+
+
+class Redis:
+    """A redis-server of this run's own, to kill and start again."""
+
+    def __init__(self, port: int):
+        self.port, self.process = port, None
+        self.workdir = tempfile.mkdtemp(prefix="touchstone-faults-redis-")
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", self.workdir],
+            stdout=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while (
+            subprocess.run(
+                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
+            ).stdout.strip()
+            != "PONG"
+        ):
+            if time.monotonic() > deadline:
+                sys.exit("redis-server did not start")
+            time.sleep(0.1)
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class CeleryWorker:
+    """A Celery worker of this run's own (prefork, 2 processes), to kill and start again.
+    Ready when its log says so: after a Redis restart this process's broker connections
+    are stale, so it does not ask the worker over the broker."""
+
+    def __init__(self, queue: str, log_dir: str):
+        self.queue, self.log = queue, Path(log_dir) / "worker.log"
+        self.process = None
+
+    def start(self):
+        self.log.write_text("")
+        env = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_QUEUE": self.queue}
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+                 "--concurrency=2", "--pool=prefork", "-Q", self.queue, "-n",
+                 f"faults.{self.queue}@127.0.0.1", "--without-gossip", "--without-mingle"],
+                env=env, stdout=log, stderr=log, start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log.read_text(errors="replace"):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                sys.exit(f"the Celery worker did not start:\n{self.log.read_text()}")
+            time.sleep(0.2)
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def world(answers: int) -> tuple[list[str], int, str]:
+    survey = Survey.objects.create(name="Faults survey")
+    department = Department.objects.create(name="Faults service")
+    place = Touchpoint.objects.create(
+        name="Faults hotline", department=department, channel=Channel.PHONE,
+        surveyed=True, survey=survey, survey_cap_days=0,
+    )  # fmt: skip
+    now = timezone.now()
+    record_interactions(
+        [
+            {
+                "touchpoint": place,
+                "customer": CustomerDetails(email=f"answer-{n}@example.com"),
+                "occurred_at": now,
+                "outcome": "resolved",
+            }
+            for n in range(answers)
+        ]
+    )
+    Invitation.objects.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
+    nonces = Invitation.objects.order_by("pk").values_list("token_nonce", flat=True)
+    manager = UserFactory(username="faults-cx")
+    manager.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
+    key = make_token(manager, "faults", TokenScope.INTEGRATION)[1]
+    return [links.token_for(nonce) for nonce in nonces], place.pk, key
+
+
+class Outcomes:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.answers: dict[str, int] = {}  # token: final status (0: no answer at all)
+        self.cut_off = 0  # requests cut off by a fault (then retried)
+        self.server_errors = 0
+        self.accepted_ids: set[str] = set()
+        self.api_attempts = Counter()
+
+    def count(self, status: int):
+        with self.lock:
+            if status >= 500:
+                self.server_errors += 1
+
+
+def submitter(port, tokens, stop, outcomes: Outcomes):
+    session = anonymous_session(port)
+    for token in tokens:
+        if stop.is_set():
+            return
+        status = 0
+        for _ in range(2):
+            try:
+                status, _, _ = session.request("POST", f"/s/{token}", ANSWER)
+                outcomes.count(status)
+                if status < 500:
+                    break
+            except (OSError, http.client.HTTPException):
+                with outcomes.lock:
+                    outcomes.cut_off += 1
+                time.sleep(0.5)
+                session = _fresh(port, stop)
+                if session is None:
+                    return
+        with outcomes.lock:
+            outcomes.answers[token] = status
+        time.sleep(PACE)
+
+
+def _fresh(port, stop):
+    while not stop.is_set():
+        try:
+            return anonymous_session(port)
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.5)
+    return None
+
+
+def api_poster(port, key, place, stop, outcomes: Outcomes):
+    number = 0
+    while not stop.is_set():
+        batch = [
+            {
+                "external_id": f"faults-{number + i}",
+                "touchpoint": place,
+                "customer": {"email": f"api-{number + i}@example.com"},
+                "occurred_at": timezone.now().isoformat(),
+                "outcome": "resolved",
+            }
+            for i in range(API_BATCH)
+        ]
+        number += API_BATCH
+        body = json.dumps(batch)
+        while not stop.is_set():  # the same batch until it is taken, as an integration retries
+            outcomes.api_attempts["sent"] += 1
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request(
+                    "POST", "/api/v1/interactions/", body=body,
+                    headers={"Authorization": f"Token {key}", "Prefer": "return=minimal",
+                             "Content-Type": "application/json"},
+                )  # fmt: skip
+                answer = conn.getresponse()
+                answer.read()
+                conn.close()
+                outcomes.count(answer.status)
+                if answer.status in (200, 201):
+                    with outcomes.lock:
+                        outcomes.accepted_ids.update(item["external_id"] for item in batch)
+                    break
+            except (OSError, http.client.HTTPException):
+                with outcomes.lock:
+                    outcomes.cut_off += 1
+            time.sleep(1)
+        time.sleep(0.5)
+
+
+def chaos(seconds, stop, server, worker: CeleryWorker, redis: Redis, smtp: RecordingHandler):
+    """Each fault three times, in a random order, spread over the run."""
+    done = Counter()
+
+    def kill_web_worker():
+        children = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        if children:
+            os.kill(int(random.choice(children)), signal.SIGKILL)
+            done["gunicorn worker killed (-9)"] += 1
+
+    def kill_celery_worker():
+        worker.kill()
+        time.sleep(2)
+        worker.start()
+        done["Celery worker killed (-9) and restarted"] += 1
+
+    def restart_redis():
+        redis.kill()
+        time.sleep(1)
+        redis.start()
+        done["Redis killed and restarted (empty)"] += 1
+
+    def smtp_outage():
+        smtp.fail_every = 1
+        time.sleep(SMTP_OUTAGE)
+        smtp.fail_every = 0
+        done[f"SMTP failing every message for {SMTP_OUTAGE} s"] += 1
+
+    faults = [kill_web_worker, kill_celery_worker, restart_redis, smtp_outage] * 3
+    random.shuffle(faults)
+    gap = seconds / (len(faults) + 1)
+    for fault in faults:
+        if stop.wait(gap):
+            break
+        fault()
+    return done
+
+
+def settle():
+    """What beat would do with time: send what is due, past every backoff and lease."""
+    later = timezone.now() + dt.timedelta(hours=7)
+    for _ in range(50):
+        report = deliver(later)
+        if not (report.sent or report.retrying):
+            break
+    rollups_drain_all()
+
+
+def run(args):
+    tokens, place, key = world(args.answers)
+    port = free_port()
+    smtp = RecordingHandler()
+    controller = Controller(smtp, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    call_command("collectstatic", "--noinput", verbosity=0)
+    outcomes, stop = Outcomes(), threading.Event()
+    with own_queue() as queue, tempfile.TemporaryDirectory() as scratch:
+        os.environ["CELERY_QUEUE"] = queue
+        worker = CeleryWorker(queue, scratch)
+        worker.start()
+        beat = _beat(queue, scratch)
+        threads = []
+        try:
+            with gunicorn(port, args.workers) as server:
+                shares = [tokens[i :: args.clients] for i in range(args.clients)]
+                threads = [
+                    threading.Thread(target=submitter, args=(port, share, stop, outcomes))
+                    for share in shares
+                ] + [threading.Thread(target=api_poster, args=(port, key, place, stop, outcomes))]
+                for thread in threads:
+                    thread.start()
+                done = chaos(args.seconds, stop, server, worker, REDIS, smtp)
+                stop.set()
+                for thread in threads:
+                    thread.join()
+                settle()
+                health = _health(port)
+        finally:
+            stop.set()
+            os.killpg(beat.pid, signal.SIGKILL)
+            if worker.process.poll() is None:
+                worker.kill()
+            controller.stop()
+    return report(outcomes, done, smtp, *health)
+
+
+def _beat(queue, scratch):
+    schedule = Path(scratch) / "beat-schedule"
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=WARNING",
+         f"--schedule={schedule}"],
+        env={**os.environ, "CELERY_QUEUE": queue}, stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _health(port, patience: float = 180) -> tuple[int, float]:
+    """/healthz's status once it is 200 (the workers' heartbeat is back: Redis forgot it),
+    or after `patience` seconds; and how long that took."""
+    started = time.monotonic()
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/healthz")
+            status = conn.getresponse().status
+        except (OSError, http.client.HTTPException):
+            status = 0
+        waited = time.monotonic() - started
+        if status == 200 or waited > patience:
+            return status, waited
+        time.sleep(2)
+
+
+def report(outcomes: Outcomes, done, smtp: RecordingHandler, health, recovered) -> bool:
+    for fault, times in sorted(done.items()):
+        print(f"fault: {fault} x{times}")
+    answered = {t for t, status in outcomes.answers.items() if 0 < status < 400}
+    # A POST cut off after its commit answers 409 on the retry: stored, and the customer
+    # is told so. Both count as accepted.
+    answered |= {t for t, status in outcomes.answers.items() if status == 409}
+    hashes = {links.hash_token(t): t for t in answered}
+    stored = set(
+        Invitation.objects.filter(token_hash__in=hashes, response__isnull=False).values_list(
+            "token_hash", flat=True
+        )
+    )
+    lost_answers = len(answered) - len(stored)
+    doubled_answers = (
+        Response.objects.values("invitation").annotate(n=Count("id")).filter(n__gt=1).count()
+    )
+    stored_ids = Counter(
+        Interaction.objects.filter(external_id__startswith="faults-").values_list(
+            "external_id", flat=True
+        )
+    )
+    lost_interactions = len(outcomes.accepted_ids - set(stored_ids))
+    doubled_interactions = sum(n > 1 for n in stored_ids.values())
+    made = Invitation.objects.filter(interaction__external_id__startswith="faults-")
+    status_of = dict(made.values_list("interaction__customer__email", "status"))
+    uncertain = made.filter(status=InvitationStatus.FAILED, last_error=UNCERTAIN).count()
+    per_recipient = Counter(parseaddr(str(m["To"]))[1] for m in smtp.messages)
+    emailed_twice = sum(per_recipient[address] > 1 for address in status_of)
+    sent_unreceived = sum(
+        status == InvitationStatus.SENT and not per_recipient[address]
+        for address, status in status_of.items()
+    )
+    unsent = made.exclude(status=InvitationStatus.SENT).count() - uncertain
+    try:
+        call_command("verify_rollups", stdout=io.StringIO())
+        rollups = True
+    except CommandError as error:  # they differ
+        print(f"verify_rollups: {error}")
+        rollups = False
+    print(
+        f"answers: {len(outcomes.answers):,} submitted, {len(answered):,} accepted, "
+        f"{len(stored):,} of those stored; lost {lost_answers}, invitations answered twice "
+        f"{doubled_answers}"
+    )
+    print(
+        f"interactions: {len(outcomes.accepted_ids):,} accepted in "
+        f"{outcomes.api_attempts['sent']:,} POSTs; lost {lost_interactions}, "
+        f"stored twice {doubled_interactions}"
+    )
+    print(
+        f"emails: {len(status_of):,} invitations made through the API, {len(smtp.messages):,}"
+        f" messages accepted by SMTP; sent {len(status_of) - unsent - uncertain:,}, emailed "
+        f"twice {emailed_twice}, marked sent but not received {sent_unreceived}, not sent "
+        f"{unsent}; in flight when a worker died, so not resent: {uncertain}"
+    )
+    print(
+        f"requests cut off by a fault (retried): {outcomes.cut_off}; 5xx answers "
+        f"{outcomes.server_errors}; rollups equal a recomputation: {rollups}; /healthz {health}"
+        f" ({recovered:.0f} s after the load)"
+    )
+    ok = not (lost_answers or doubled_answers or lost_interactions or doubled_interactions)
+    ok = ok and not (emailed_twice or sent_unreceived or unsent) and rollups and health == 200
+    print("ALL CHECKS PASSED" if ok else "A CHECK FAILED")
+    return ok
+
+
+REDIS = Redis(REDIS_PORT)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--answers", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    REDIS.start()
+    try:
+        with throwaway_database("touchstone_bench_faults"):
+            ok = run(args)
+    finally:
+        REDIS.stop()
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
