@@ -408,11 +408,12 @@ def report(outcomes: Outcomes, done, smtp: RecordingHandler, health, recovered) 
         for address, status in status_of.items()
     )
     unsent = made.exclude(status=InvitationStatus.SENT).count() - uncertain
+    found = io.StringIO()
     try:
-        call_command("verify_rollups", stdout=io.StringIO())
+        call_command("verify_rollups", stdout=found)
         rollups = True
     except CommandError as error:  # they differ
-        print(f"verify_rollups: {error}")
+        print(f"verify_rollups: {error}\n{found.getvalue()}")
         rollups = False
     print(
         f"answers: {len(outcomes.answers):,} submitted, {len(answered):,} accepted, "

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from . import links
+from .aggregation import rollups_mark_dirty, wake_drain_on_commit
 from .emails import survey_message
 from .models import (
     Invitation,
@@ -73,6 +74,8 @@ def deliver(now: dt.datetime | None = None, *, max_batches: int = 50) -> Deliver
     for _batch in range(max_batches):
         if not send_reminders(now, report):
             break
+    if report.sent:
+        wake_drain_on_commit()  # the days that count the sent invitations
     return report
 
 
@@ -204,16 +207,20 @@ def _send_first(invitation, now, mailer, report):
         return
     reminder_days = invitation.survey.reminder_after_days
     remind_at = now + dt.timedelta(days=reminder_days) if reminder_days else None
-    _finish(
-        invitation,
-        status=InvitationStatus.SENT,
-        sent_at=now,
-        sent_on=local_day(now),
-        expires_at=expires_at,
-        remind_at=remind_at if remind_at and remind_at < expires_at else None,
-        locked_until=None,
-        last_error="",
-    )
+    sent_on = local_day(now)
+    with transaction.atomic():
+        _finish(
+            invitation,
+            status=InvitationStatus.SENT,
+            sent_at=now,
+            sent_on=sent_on,
+            expires_at=expires_at,
+            remind_at=remind_at if remind_at and remind_at < expires_at else None,
+            locked_until=None,
+            last_error="",
+        )
+        # The day counts one more invitation sent (response rates): recount it.
+        rollups_mark_dirty([(invitation.interaction.touchpoint_id, sent_on)], wake=False)
     report.sent += 1
 
 

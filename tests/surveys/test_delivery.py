@@ -7,9 +7,15 @@ import pytest
 from django.utils import timezone
 
 from surveys import links
+from surveys.aggregation import rollups_differences, rollups_drain_all
 from surveys.delivery import MAX_ATTEMPTS, backoff, deliver, lease
 from surveys.intake import CustomerDetails, record_interaction
-from surveys.models import Invitation, InvitationStatus, SuppressedAddress
+from surveys.models import (
+    Invitation,
+    InvitationStatus,
+    SuppressedAddress,
+    TouchpointDailyScore,
+)
 from surveys.optout import opt_out
 from touchpoints.models import Outcome
 
@@ -213,6 +219,15 @@ def test_a_dead_senders_rows_are_sent_once_and_the_one_in_flight_never_twice(
     other.refresh_from_db()
     assert other.status == InvitationStatus.SENT
     assert len(smtp.messages) == 1 and smtp.to(other.interaction.customer.email)
+
+
+def test_a_sent_invitation_counts_in_the_rollups_of_its_day(smtp, touchpoint):
+    invite(touchpoint)
+    rollups_drain_all()  # the interaction's day, before anything was sent
+    assert deliver().sent == 1
+    rollups_drain_all()
+    assert rollups_differences() == []
+    assert TouchpointDailyScore.objects.get(touchpoint=touchpoint).invitations_sent == 1
 
 
 def test_a_refused_message_may_be_sent_again(smtp, touchpoint):

@@ -4,7 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.aggregation import rollups_differences, rollups_rebuild_all
-from surveys.models import TouchpointDailyScore, TouchpointMonthlyScore
+from surveys.models import (
+    TouchpointDailyScore,
+    TouchpointMonthlyScore,
+    TouchpointSegmentDailyScore,
+)
 from tests.factories import ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,16 @@ def test_verify_reports_and_repairs_a_tampered_rollup(answered, capsys):
     assert f"touchpoint {answered[0].pk}" in capsys.readouterr().out
     call_command("verify_rollups", repair=True)
     assert rollups_differences() == []
+
+
+def test_verify_names_a_differing_segment_rollup_by_its_whole_key(answered, capsys):
+    row = TouchpointSegmentDailyScore.objects.filter(touchpoint=answered[2]).first()
+    TouchpointSegmentDailyScore.objects.filter(pk=row.pk).update(responses=99)
+    with pytest.raises(CommandError, match="1 rollups differ"):
+        call_command("verify_rollups")
+    out = capsys.readouterr().out
+    assert f"touchpoint {answered[2].pk} {row.day} {row.segment} {row.is_prospect}" in out
+    assert "responses=99" in out
 
 
 def test_rebuild_recomputes_everything_in_batches(answered, capsys):

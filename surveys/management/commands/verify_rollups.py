@@ -15,9 +15,11 @@ class Command(BaseCommand):
         if not differences:
             self.stdout.write(self.style.SUCCESS("Rollups match the raw answers."))
             return
-        for (touchpoint_id, day), stored, expected in differences[:show]:
+        for (touchpoint_id, *rest), stored, expected in differences[:show]:
+            # Keys are (touchpoint, day), or longer for the segment, standards and effects.
+            where = " ".join(str(part) for part in rest)
             self.stdout.write(
-                f"touchpoint {touchpoint_id} {day}: stored {_brief(stored)}, "
+                f"touchpoint {touchpoint_id} {where}: stored {_brief(stored)}, "
                 f"expected {_brief(expected)}"
             )
         if not repair:
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Repaired {len(differences):,} rollups."))
 
 
-def _brief(sums):
+def _brief(sums, fields: int = 4):
     if sums is None:
         return "nothing"
-    return f"n={sums['responses']} Σgap={sums['sum_gap']} sent={sums['invitations_sent']}"
+    return " ".join(f"{name}={value}" for name, value in list(sums.items())[:fields])
