@@ -22,19 +22,15 @@ import time
 import uuid
 
 from django.utils import timezone
-from harness import free_port, gunicorn, throwaway_database
+from harness import free_port, gunicorn, integration_token, throwaway_database
 
 from surveys.models import Survey
-from tests.factories import UserFactory
-from touchpoints.api_tokens import make_token
-from touchpoints.models import Channel, Department, Interaction, TokenScope, Touchpoint
-from touchpoints.roles import CX_MANAGERS_GROUP
+from touchpoints.models import Channel, Department, Interaction, Touchpoint
 
 BATCH = 500
 
 
 def world() -> tuple[list[int], str]:
-    from django.contrib.auth.models import Group
 
     survey = Survey.objects.create(name="Bench survey")
     department = Department.objects.create(name="Bench")
@@ -49,9 +45,7 @@ def world() -> tuple[list[int], str]:
         ).pk
         for number in range(20)
     ]
-    manager = UserFactory(username="bench-cx")
-    manager.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
-    return touchpoints, make_token(manager, "bench", TokenScope.INTEGRATION)[1]
+    return touchpoints, integration_token("bench-cx")
 
 
 def interaction(touchpoints: list[int], number: int) -> dict:

@@ -46,7 +46,7 @@ os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
 os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SMTP_PORT}"
 os.environ["EMAIL_TIMEOUT"] = "5"
 
-from harness import gunicorn, throwaway_database  # noqa: E402 (sets Django up)
+from harness import gunicorn, integration_token, throwaway_database  # noqa: E402 (Django up)
 
 # isort: split
 
@@ -58,8 +58,8 @@ import json  # noqa: E402
 from collections import Counter  # noqa: E402
 from email.utils import parseaddr  # noqa: E402
 
+import load  # noqa: E402
 from aiosmtpd.controller import Controller  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import CommandError, call_command  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -68,13 +68,9 @@ from load import ANSWER, anonymous_session  # noqa: E402
 from surveys import links  # noqa: E402
 from surveys.aggregation import rollups_drain_all  # noqa: E402
 from surveys.delivery import UNCERTAIN, deliver  # noqa: E402
-from surveys.intake import CustomerDetails, record_interactions  # noqa: E402
-from surveys.models import Invitation, InvitationStatus, Response, Survey  # noqa: E402
-from tests.factories import UserFactory  # noqa: E402
+from surveys.models import Invitation, InvitationStatus, Response  # noqa: E402
 from tests.worker import own_queue, test_database_url  # noqa: E402
-from touchpoints.api_tokens import make_token  # noqa: E402
-from touchpoints.models import Channel, Department, Interaction, TokenScope, Touchpoint  # noqa: E402
-from touchpoints.roles import CX_MANAGERS_GROUP  # noqa: E402
+from touchpoints.models import Interaction, Touchpoint  # noqa: E402
 
 API_BATCH = 10
 SMTP_OUTAGE = 15
@@ -146,30 +142,10 @@ class CeleryWorker:
 
 
 def world(answers: int) -> tuple[list[str], int, str]:
-    survey = Survey.objects.create(name="Faults survey")
-    department = Department.objects.create(name="Faults service")
-    place = Touchpoint.objects.create(
-        name="Faults hotline", department=department, channel=Channel.PHONE,
-        surveyed=True, survey=survey, survey_cap_days=0,
-    )  # fmt: skip
-    now = timezone.now()
-    record_interactions(
-        [
-            {
-                "touchpoint": place,
-                "customer": CustomerDetails(email=f"answer-{n}@example.com"),
-                "occurred_at": now,
-                "outcome": "resolved",
-            }
-            for n in range(answers)
-        ]
-    )
-    Invitation.objects.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
-    nonces = Invitation.objects.order_by("pk").values_list("token_nonce", flat=True)
-    manager = UserFactory(username="faults-cx")
-    manager.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
-    key = make_token(manager, "faults", TokenScope.INTEGRATION)[1]
-    return [links.token_for(nonce) for nonce in nonces], place.pk, key
+    """The load benchmark's sent invitations, its touchpoint, and an integration's key."""
+    tokens, department = load.world(answers)
+    place = Touchpoint.objects.get(department_id=department).pk
+    return tokens, place, integration_token("faults-cx")
 
 
 class Outcomes:

@@ -39,6 +39,20 @@ def throwaway_database(name: str):
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
+def integration_token(username: str) -> str:
+    """The key of an integration token of a new CX manager: what an integration posts with."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+    from touchpoints.api_tokens import make_token
+    from touchpoints.models import TokenScope
+    from touchpoints.roles import CX_MANAGERS_GROUP
+
+    manager = UserFactory(username=username)
+    manager.groups.add(Group.objects.get_or_create(name=CX_MANAGERS_GROUP)[0])
+    return make_token(manager, "bench", TokenScope.INTEGRATION)[1]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -13,25 +13,13 @@ from touchpoints.api_tokens import make_token
 from touchpoints.models import Interaction, TokenScope
 
 from ..factories import TouchpointFactory
-from ..smtp import free_port
 from ..surveys.test_survey_pages import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def redis_down(settings):
-    settings.REDIS_URL = "redis://down"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.ForgivingRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-
-
-def test_the_cache_reads_as_empty_and_forgets_writes(redis_down, caplog):
+def test_the_cache_reads_as_empty_and_forgets_writes(redis_down, caplog, monkeypatch):
+    monkeypatch.setattr("config.cache._last_logged", float("-inf"))  # not muted by an earlier test
     assert isinstance(caches["default"], ForgivingRedisCache)
     assert cache.get("k", "fallback") == "fallback"
     assert cache.set("k", 1) is None and cache.add("k", 1) is False
