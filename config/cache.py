@@ -12,7 +12,7 @@ import logging
 import time
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,29 @@ def _counted(key, delta=1, version=None):
     return delta  # as if the counter had just started
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """One redis.Redis per connection pool, made once. Django makes one per call, and
+    each builds its table of some 170 reply callbacks: a millisecond of every request
+    that touches the cache. A client is safe to share between threads; its pool resets
+    itself in a forked process."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._shared = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._shared.get(id(pool))
+        if client is None:
+            client = self._shared[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ForgivingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
+
     get = _forgiving(RedisCache.get, _default)
     set = _forgiving(RedisCache.set, _nothing)
     add = _forgiving(RedisCache.add, _false)  # "taken": a lock is not acquired in an outage

@@ -1,8 +1,8 @@
 """Recording a customer's answer: once per invitation, counted, and followed up.
 
-The invitation row is locked while the answer is written, and the response's one-to-one
-key is a unique index, so concurrent submissions through one link store exactly one
-response. The answer marks its rollup key dirty in the same transaction (see
+The invitation is claimed by a conditional UPDATE, whose row lock lasts while the answer
+is written, and the response's one-to-one key is a unique index, so concurrent
+submissions through one link store exactly one response. The answer marks its rollup key dirty in the same transaction (see
 aggregation.py); a detractor or a large gap opens a follow-up for the person who handled
 the interaction, and the owning department's heads are told by email.
 """
@@ -36,20 +36,12 @@ def is_expired(invitation: Invitation, now=None) -> bool:
 log = logging.getLogger(__name__)
 
 
-def record_response(invitation_id: int, answers: dict, language: str) -> Response:
+def record_response(invitation: Invitation, answers: dict, language: str) -> Response:
+    """Store the answer through `invitation`, loaded with its survey and interaction."""
     now = timezone.now()
     try:
         with transaction.atomic():
-            invitation = (
-                # Only the invitation's row is locked: the survey's is shared by every answer.
-                Invitation.objects.select_for_update(of=("self",))
-                .select_related("interaction", "survey")
-                .get(pk=invitation_id)
-            )
-            if invitation.status == InvitationStatus.ANSWERED:
-                raise AlreadyAnswered
-            if is_expired(invitation, now):
-                raise LinkExpired
+            _claim(invitation, now)
             anonymous = invitation.survey.anonymous
             response = Response.objects.create(
                 # Anonymous: no way back to the person, and no time finer than the day. The
@@ -64,8 +56,6 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
                     for name in ("expectation", "experience", "csat", "nps", "effort")
                 },
             )
-            invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
-            invitation.save(update_fields=["status", "answered_at"])
             wake_drain_on_commit()  # saving the answer marked its days (signals.py)
             # Anonymous: nobody to call back.
             follow_up = None if anonymous else open_follow_up(response, invitation)
@@ -75,6 +65,24 @@ def record_response(invitation_id: int, answers: dict, language: str) -> Respons
     except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
         raise AlreadyAnswered from error
     return response
+
+
+def _claim(invitation: Invitation, now) -> None:
+    """Mark the invitation answered if it is still open, in one statement.
+
+    The UPDATE locks the row until the transaction ends; a concurrent claim waits for it,
+    then re-reads the row, finds it answered and updates nothing."""
+    claimed = (
+        Invitation.objects.filter(pk=invitation.pk, expires_at__gt=now)
+        .exclude(status__in=(InvitationStatus.ANSWERED, *CLOSED))
+        .update(status=InvitationStatus.ANSWERED, answered_at=now)
+    )
+    if not claimed:
+        status = Invitation.objects.filter(pk=invitation.pk).values_list("status", flat=True)
+        if status.first() == InvitationStatus.ANSWERED:
+            raise AlreadyAnswered
+        raise LinkExpired
+    invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
 
 
 def local_midnight(moment):
@@ -104,7 +112,7 @@ def open_follow_up(response: Response, invitation: Invitation) -> FollowUp | Non
     if reason is None:
         return None
     follow_up = FollowUp.objects.create(
-        response=response, reason=reason, assigned_to=invitation.interaction.handled_by
+        response=response, reason=reason, assigned_to_id=invitation.interaction.handled_by_id
     )
     transaction.on_commit(lambda: _notify(follow_up.pk))
     return follow_up

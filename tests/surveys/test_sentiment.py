@@ -63,8 +63,8 @@ def test_an_answer_is_scored_after_it_arrives_and_rolled_up(
     german = InvitationFactory(interaction__touchpoint=touchpoint)
     with django_capture_on_commit_callbacks(execute=True):
         comment = {"comment": "On hold forever, nobody picked up."}
-        response = record_response(invitation.pk, comment, "en")
-        record_response(german.pk, {"comment": "Ewig in der Warteschleife."}, "de")
+        response = record_response(invitation, comment, "en")
+        record_response(german, {"comment": "Ewig in der Warteschleife."}, "de")
     response.refresh_from_db()
     assert response.sentiment < 0
     assert Response.objects.get(invitation=german).sentiment is None  # not scored, no crash

@@ -212,3 +212,19 @@ def test_a_large_gap_opens_a_follow_up_and_a_content_customer_does_not(client):
     _invitation, token = sent_invitation()
     client.post(url(token), {"expectation": "5", "experience": "6", "nps": "10"})
     assert FollowUp.objects.count() == 1
+
+
+def test_a_link_loads_what_its_pages_show_in_one_query(client, django_assert_num_queries):
+    """The busiest public page reads only the columns it needs, never one more by
+    accident (a deferred column read in a template costs a query per customer)."""
+    staff = StaffFactory()
+    invitation, token = sent_invitation(interaction__handled_by=staff)
+    with django_assert_num_queries(1):
+        assert client.get(url(token)).status_code == 200
+    detractor = {**GOOD, "nps": "2", "comment": "Nobody called back"}
+    # The invitation; then a savepoint, the claim, the answer, its rollup marks, the
+    # follow-up, the active webhooks and the release.
+    with django_assert_num_queries(8):
+        assert client.post(url(token), detractor).status_code == 200
+    follow_up = FollowUp.objects.get()
+    assert follow_up.assigned_to == staff and follow_up.response.comment == "Nobody called back"

@@ -30,7 +30,7 @@ def hook(url, events=ALL_EVENTS, **extra):
 def answer(nps):
     invitation = InvitationFactory()
     answers = {"expectation": 6, "experience": 2, "nps": nps, "comment": "On hold for ages"}
-    return record_response(invitation.pk, answers, "en")
+    return record_response(invitation, answers, "en")
 
 
 def test_an_answer_is_told_signed_to_every_hook_that_wants_it(django_capture_on_commit_callbacks):
