@@ -218,7 +218,7 @@ def test_a_link_loads_what_its_pages_show_in_one_query(client, django_assert_num
     """The busiest public page reads only the columns it needs, never one more by
     accident (a deferred column read in a template costs a query per customer)."""
     staff = StaffFactory()
-    invitation, token = sent_invitation(interaction__handled_by=staff)
+    _invitation, token = sent_invitation(interaction__handled_by=staff)
     with django_assert_num_queries(1):
         assert client.get(url(token)).status_code == 200
     detractor = {**GOOD, "nps": "2", "comment": "Nobody called back"}
