@@ -3,8 +3,9 @@
 The invitation is claimed by a conditional UPDATE, whose row lock lasts while the answer
 is written, and the response's one-to-one key is a unique index, so concurrent
 submissions through one link store exactly one response. The answer marks its rollup
-key dirty in the same transaction (see aggregation.py); a detractor or a large gap opens a follow-up for the person who handled
-the interaction, and the owning department's heads are told by email.
+key dirty in the same transaction (see aggregation.py); a detractor or a large gap opens
+a follow-up for the person who handled the interaction, and the owning department's
+heads are told by email.
 """
 
 import datetime as dt
