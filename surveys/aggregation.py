@@ -26,6 +26,7 @@ table is small), taken in sorted order so no two workers can wait on each other 
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -112,8 +113,13 @@ def keys_of_responses(responses) -> set[tuple[int, dt.date]]:
     return {(r.touchpoint_id, r.day or local_day(r.submitted_at)) for r in responses}
 
 
-def rollups_drain(batch: int = CLAIM_BATCH) -> int:
-    """Claim up to `batch` dirty rows and recompute their keys; returns keys recomputed."""
+class Drained(NamedTuple):
+    keys: int  # recomputed
+    backlog: bool  # the claim was full: more rows were waiting
+
+
+def rollups_drain(batch: int = CLAIM_BATCH) -> Drained:
+    """Claim up to `batch` dirty rows and recompute their keys."""
     with transaction.atomic():
         claimed = list(
             DirtyRollup.objects.select_for_update(skip_locked=True)
@@ -121,17 +127,17 @@ def rollups_drain(batch: int = CLAIM_BATCH) -> int:
             .values_list("id", "touchpoint_id", "day")[:batch]
         )
         if not claimed:
-            return 0
+            return Drained(0, False)
         DirtyRollup.objects.filter(id__in=[row[0] for row in claimed]).delete()
         keys = sorted({(tp, day) for _, tp, day in claimed})
         _recompute(keys)
-        return len(keys)
+        return Drained(len(keys), len(claimed) == batch)
 
 
 def rollups_drain_all() -> int:
     """Drain until no dirty row is left; returns the keys recomputed."""
     total = 0
-    while done := rollups_drain():
+    while done := rollups_drain().keys:
         total += done
     return total
 

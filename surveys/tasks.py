@@ -2,12 +2,14 @@
 (rollups) and delivery.py (emails)."""
 
 import logging
+import math
+import time
 
 from celery import shared_task
 from django.core.cache import cache
 
 from . import alerts, paths, privacy, pulse, sentiment, theming, webhooks
-from .aggregation import rollups_drain_all
+from .aggregation import rollups_drain
 from .delivery import deliver
 from .notifications import notify_heads
 
@@ -18,6 +20,10 @@ from .notifications import notify_heads
 log = logging.getLogger(__name__)
 
 WAKE_WINDOW = 1
+# A day's recount grows with its answers: with answers arriving every second, drains
+# back to back would take a core. A drain that took T seconds is followed by the next
+# DRAIN_DUTY * T later, so recounting takes at most 1 / (1 + DRAIN_DUTY) of the time.
+DRAIN_DUTY = 4
 WAKE_KEY = "rollups:drain-scheduled"
 DELIVERY_WAKE_KEY = "invitations:delivery-scheduled"
 WEBHOOK_WAKE_KEY = "webhooks:delivery-scheduled"
@@ -45,10 +51,28 @@ def _wake(key: str, task) -> None:
         log.warning("Could not wake %s; the next beat run will do it", task.name, exc_info=True)
 
 
+def _schedule(key: str, task, seconds: float) -> None:
+    """Run `task` in `seconds`, the wake-ups meanwhile finding it scheduled."""
+    try:
+        if seconds >= WAKE_WINDOW:
+            cache.set(key, 1, timeout=math.ceil(seconds))
+        task.apply_async(countdown=seconds)
+    except Exception:  # as in _wake: the beat run drains what is left
+        log.warning("Could not schedule %s; the next beat run will do it", task.name, exc_info=True)
+
+
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def drain_rollups() -> int:
-    """Recompute dirty rollups until none are left; returns the keys recomputed."""
-    return rollups_drain_all()
+    """Recompute a batch of dirty rollups; returns the keys recomputed. While there was
+    work, another run follows: at once for a backlog, else after a pause in proportion
+    to this run (see DRAIN_DUTY), which the answers meanwhile find scheduled."""
+    started = time.monotonic()
+    drained = rollups_drain()
+    if drained.keys:
+        took = time.monotonic() - started
+        pause = 0 if drained.backlog else max(WAKE_WINDOW, DRAIN_DUTY * took)
+        _schedule(WAKE_KEY, drain_rollups, pause)
+    return drained.keys
 
 
 @shared_task(acks_late=True)
