@@ -14,6 +14,7 @@ from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from journeys.models import Journey, Stage, Step
+from surveys.figure_cache import cached_figures
 from surveys.models import (
     SUM_FIELDS,
     FollowUp,
@@ -134,12 +135,9 @@ class TouchpointRow:
 
 def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointRow]:
     ids = [tp.pk for tp in touchpoints]
-    now = sums_by_touchpoint(ids, period.since, period.until)
-    before_period = period.previous()
-    before = sums_by_touchpoint(ids, before_period.since, before_period.until)
-    compliance = compliance_by_touchpoint(ids, period.since, period.until)
-    complaints = complaint_counts(ids, period)
-    said, complained = _themes(ids, now, complaints, period)
+    now, before, compliance, complaints, said, complained = cached_figures(
+        "touchpoint-rows", (ids, period.since, period.until), lambda: _row_figures(ids, period)
+    )
     rows = []
     for touchpoint in touchpoints:
         sums = now.get(touchpoint.pk, {})
@@ -158,6 +156,15 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
             )
         )
     return rows
+
+
+def _row_figures(ids: list[int], period: Period) -> tuple:
+    now = sums_by_touchpoint(ids, period.since, period.until)
+    before_period = period.previous()
+    before = sums_by_touchpoint(ids, before_period.since, before_period.until)
+    compliance = compliance_by_touchpoint(ids, period.since, period.until)
+    complaints = complaint_counts(ids, period)
+    return now, before, compliance, complaints, *_themes(ids, now, complaints, period)
 
 
 def _themes(ids, sums, complaints, period: Period):
@@ -239,8 +246,14 @@ def _is_month_end(day: dt.date) -> bool:
 
 def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:
     """Each touchpoint's scores per week (per month over long periods)."""
+    ids = list(touchpoint_ids)
+    rows = cached_figures(
+        "weekly-scores",
+        (ids, period.since, period.until),
+        lambda: _summed_by_bucket(ids, period, "touchpoint_id"),
+    )
     series: dict[int, list[tuple[dt.date, Scores]]] = {}
-    for row in _summed_by_bucket(touchpoint_ids, period, "touchpoint_id"):
+    for row in rows:
         series.setdefault(row["touchpoint_id"], []).append((row["bucket"], scores_from_sums(row)))
     return series
 

@@ -34,6 +34,7 @@ from django.utils import timezone
 from touchpoints.models import Touchpoint
 
 from . import rollup_sql as sql
+from .figure_cache import figures_changed
 from .models import (
     EFFECT_FIELDS,
     STANDARD_FIELDS,
@@ -84,6 +85,7 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
             )
         )
         _recompute_months(_months_of(days))
+        figures_changed()
         return len(days)
 
 
@@ -190,6 +192,7 @@ def _recompute(keys: list[tuple[int, dt.date]]) -> None:
         select = sql.effect_sums_select(chunk)
         _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
     _recompute_months(months)
+    figures_changed()
 
 
 def _recompute_months(months: list[tuple[int, dt.date]]) -> None:

@@ -9,9 +9,10 @@ be noise."""
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from touchpoints.models import Interaction, Touchpoint
+from touchpoints.models import Complaint, Interaction, Touchpoint
 
 from .aggregation import rollups_mark_dirty
+from .figure_cache import figures_changed
 from .models import Response
 
 TARGETS = (
@@ -38,6 +39,13 @@ def answer_changed(sender, instance, **kwargs):
         interaction = instance.invitation.interaction
         keys.append((interaction.touchpoint_id, interaction.day))
     rollups_mark_dirty(keys, wake=False)
+
+
+@receiver(post_save, sender=Complaint)
+@receiver(post_delete, sender=Complaint)
+def complaint_changed(sender, instance, **kwargs):
+    """Scorecards count complaints as they are filed and resolved: a cached figure goes."""
+    figures_changed()
 
 
 @receiver(pre_save, sender=Touchpoint)

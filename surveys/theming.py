@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from touchpoints.models import Complaint
 
+from .figure_cache import figures_changed
 from .models import Response, Theme, ThemeDay, ThemedComplaint, ThemeFit, ThemeSource
 
 UPDATE_BATCH = 5000
@@ -143,6 +144,7 @@ def _assign(source: str, theme: Theme, ids: list[int]) -> None:
         ThemedComplaint.objects.bulk_create(
             [ThemedComplaint(complaint_id=pk, theme=theme) for pk in ids], batch_size=UPDATE_BATCH
         )
+    figures_changed()  # both feed the themes a scorecard shows
 
 
 @transaction.atomic
@@ -186,3 +188,4 @@ def rebuild_theme_days(touchpoint_id: int) -> None:
         .order_by()
     )
     ThemeDay.objects.bulk_create([ThemeDay(**row) for row in rows], batch_size=UPDATE_BATCH)
+    figures_changed()

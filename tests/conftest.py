@@ -10,7 +10,7 @@ from config.celery_app import app
 from touchpoints.roles import CX_MANAGERS_GROUP
 
 from .factories import DepartmentFactory, UserFactory
-from .smtp import smtp_server, use_smtp
+from .smtp import free_port, smtp_server, use_smtp
 from .worker import running_worker
 
 pytest_plugins = []
@@ -111,3 +111,16 @@ def own_cache_keys(settings):
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"touchstone-test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis configured as in production, but nothing listens at its address."""
+    settings.REDIS_URL = "redis://down"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ForgivingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
