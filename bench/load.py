@@ -104,11 +104,24 @@ class Session:
 class Recorder:
     def __init__(self):
         self.samples: list[tuple[int, float]] = []
+        self.finished: list[float] = []  # when each sample's answer came
         self.lock = threading.Lock()
 
     def add(self, status: int, seconds: float) -> None:
         with self.lock:
             self.samples.append((status, seconds * 1000))
+            self.finished.append(time.perf_counter())
+
+    def timeline(self, label: str, window: float = 10.0) -> str:
+        """p95 per window of the run: whether slow answers are spread out or bunched."""
+        start = min(self.finished)
+        windows: dict[int, list[float]] = {}
+        for at, (_, ms) in zip(self.finished, self.samples, strict=True):
+            windows.setdefault(int((at - start) // window), []).append(ms)
+        cuts = [
+            f"{sorted(times)[int(len(times) * 0.95)]:.0f}" for _, times in sorted(windows.items())
+        ]
+        return f"  {label} p95 per {window:.0f} s (ms): {' '.join(cuts)}"
 
     def summary(self, label: str, seconds: float) -> str:
         ok = [ms for status, ms in self.samples if status < 400]
@@ -203,6 +216,9 @@ def submissions_and_reads(args, port: int, tokens: list[str], department: int) -
     stored = Response.objects.count()
     print(submissions.summary(f"sustained submissions at {args.rate}/s", seconds))
     print(reads.summary("  scorecard reads at 10/s", seconds))
+    if args.timeline:
+        print(submissions.timeline("submissions"))
+        print(reads.timeline("scorecard reads"))
     print(f"  stored answers {stored:,} = accepted {ok:,}: {stored == ok}")
 
     peak = Recorder()
@@ -242,6 +258,7 @@ def main():
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--timeline", action="store_true", help="print p95 per 10 s window")
     args = parser.parse_args()
     with throwaway_database("touchstone_bench_load"):
         run(args)
