@@ -144,7 +144,6 @@ def _assign(source: str, theme: Theme, ids: list[int]) -> None:
         ThemedComplaint.objects.bulk_create(
             [ThemedComplaint(complaint_id=pk, theme=theme) for pk in ids], batch_size=UPDATE_BATCH
         )
-    figures_changed()  # both feed the themes a scorecard shows
 
 
 @transaction.atomic
@@ -188,4 +187,5 @@ def rebuild_theme_days(touchpoint_id: int) -> None:
         .order_by()
     )
     ThemeDay.objects.bulk_create([ThemeDay(**row) for row in rows], batch_size=UPDATE_BATCH)
+    # Once per refreshed touchpoint, after its comments and complaints were both placed.
     figures_changed()
