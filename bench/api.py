@@ -1,8 +1,9 @@
 """Benchmark of the interactions API over HTTP: gunicorn on 127.0.0.1, PostgreSQL.
 
 In a throwaway database it makes 20 touchpoints (half of them surveyed, so invitations
-are written too) and an integration token, starts gunicorn with production settings
-(config/gunicorn.py, access log off), then prints:
+are written too), an integration token and a history (HISTORY interactions recorded
+before, their statistics analysed: a live database, not an empty one), starts gunicorn
+with production settings (config/gunicorn.py, access log off), then prints:
 - interactions/s posting batches of 500 from C concurrent clients (keep-alive
   connections), every interaction with its own customer and external_id, and a check
   that the database holds exactly what was accepted: once with "Prefer: return=minimal"
@@ -22,16 +23,16 @@ import time
 import uuid
 
 from django.utils import timezone
-from harness import free_port, gunicorn, integration_token, throwaway_database
+from harness import analyze, free_port, gunicorn, integration_token, throwaway_database
 
+from surveys.intake import CustomerDetails, record_interactions
 from surveys.models import Survey
 from touchpoints.models import Channel, Department, Interaction, Touchpoint
 
 BATCH = 500
 
 
-def world() -> tuple[list[int], str]:
-
+def world(history: int) -> tuple[list[int], str]:
     survey = Survey.objects.create(name="Bench survey")
     department = Department.objects.create(name="Bench")
     touchpoints = [
@@ -45,6 +46,21 @@ def world() -> tuple[list[int], str]:
         ).pk
         for number in range(20)
     ]
+    by_pk = Touchpoint.objects.in_bulk(touchpoints)
+    for start in range(0, history, BATCH):
+        items = [interaction(touchpoints, n) for n in range(start, min(history, start + BATCH))]
+        record_interactions(
+            [
+                {
+                    **item,
+                    "touchpoint": by_pk[item["touchpoint"]],
+                    "customer": CustomerDetails(**item["customer"]),
+                    "occurred_at": timezone.now(),
+                }
+                for item in items
+            ]
+        )
+    analyze()
     return touchpoints, integration_token("bench-cx")
 
 
@@ -108,7 +124,7 @@ def singles(port, key, touchpoints, count: int) -> list[float]:
 
 
 def run(args) -> None:
-    touchpoints, key = world()
+    touchpoints, key = world(args.history)
     port = free_port()
     with gunicorn(port, args.workers):
         singles(port, key, touchpoints, 20)  # warm the workers
@@ -139,6 +155,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--singles", type=int, default=1000)
+    parser.add_argument("--history", type=int, default=50_000)
     args = parser.parse_args()
     with throwaway_database("touchstone_bench_api"):
         run(args)

@@ -104,6 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's default page cost (4) models spinning disks: with it, matching a batch's
+    # 500 keys scans a 100,000-row table instead of probing its index 500 times, and a
+    # batch gets slower as the tables grow. 1.1 is the usual value for SSDs and a cached
+    # working set; empty leaves the server's own.
+    if page_cost := env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c random_page_cost={float(page_cost)}"
+        )
 else:
     # SQLite: wait for the writer lock instead of failing at once under the dev server.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -88,7 +88,9 @@ def _known(external_ids) -> dict[str, Recorded]:
     wanted = {external_id for external_id in external_ids if external_id}
     if wanted:  # the usual answer, none, from the unique index alone
         wanted = set(
-            Interaction.objects.filter(external_id__in=wanted).values_list("external_id", flat=True)
+            Interaction.objects.filter(external_id__in=wanted)
+            .order_by()
+            .values_list("external_id", flat=True)
         )
     if not wanted:
         return {}

@@ -66,7 +66,9 @@ def decide_many(pairs: list[tuple[Interaction, Customer]], now: dt.datetime | No
     now = now or timezone.now()
     emails = {customer.email.strip().lower() for _, customer in pairs}
     suppressed = set(
-        SuppressedAddress.objects.filter(email__in=emails).values_list("email", flat=True)
+        SuppressedAddress.objects.filter(email__in=emails)
+        .order_by()
+        .values_list("email", flat=True)
     )
     prospects = _Once(prospect_survey)
     invited = _invited_days(pairs)
@@ -99,6 +101,7 @@ def _invited_days(pairs) -> dict[int, list[dt.datetime]]:
     rows = (
         Invitation.objects.filter(interaction__customer__in=customers, due_at__gt=earliest)
         .exclude(status__in=NOT_DELIVERED)
+        .order_by()
         .values_list("interaction__customer_id", "due_at")
     )
     invited: dict[int, list[dt.datetime]] = {}

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -48,3 +51,13 @@ def test_services_come_from_urls():
         "False",
         "django.core.mail.backends.smtp.EmailBackend",
     ]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_plan_for_a_cached_working_set():
+    # With the spinning-disk default (4), a batch's 500 key lookups scan whole tables.
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL connection setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
