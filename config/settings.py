@@ -109,8 +109,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # batch gets slower as the tables grow. 1.1 is the usual value for SSDs and a cached
     # working set; empty leaves the server's own.
     if page_cost := env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
+        try:
+            page_cost = float(page_cost)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DATABASE_RANDOM_PAGE_COST must be a number, not {page_cost!r}"
+            ) from None
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c random_page_cost={float(page_cost)}"
+            f"-c random_page_cost={page_cost}"
         )
 else:
     # SQLite: wait for the writer lock instead of failing at once under the dev server.

@@ -61,3 +61,13 @@ def test_postgresql_connections_plan_for_a_cached_working_set():
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def test_a_page_cost_that_is_not_a_number_is_named():
+    result = run_settings(
+        DEBUG="1",
+        DATABASE_URL="postgres://touchstone@127.0.0.1:5432/touchstone",
+        DATABASE_RANDOM_PAGE_COST="fast",
+    )
+    assert result.returncode != 0
+    assert "DATABASE_RANDOM_PAGE_COST must be a number, not 'fast'" in result.stderr
