@@ -115,9 +115,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             raise ImproperlyConfigured(
                 f"DATABASE_RANDOM_PAGE_COST must be a number, not {page_cost!r}"
             ) from None
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c random_page_cost={page_cost}"
-        )
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # After any options the URL gives (?options=...), not instead of them.
+        options["options"] = f"{options.get('options', '')} -c random_page_cost={page_cost}".strip()
 else:
     # SQLite: wait for the writer lock instead of failing at once under the dev server.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -11,13 +11,19 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_settings(**env):
+DEFAULT_SHOWN = (
+    "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
+    " settings.EMAIL_BACKEND"
+)
+
+
+def run_settings(shown=DEFAULT_SHOWN, **env):
+    """Load the settings in a fresh process with `env`; it prints `shown`."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         " print(settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER,"
-         " settings.EMAIL_BACKEND)"],
+        [sys.executable, "-c",
+         f"import django; django.setup(); from django.conf import settings; print({shown})"],
         cwd=ROOT, env={**environment, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
@@ -71,3 +77,13 @@ def test_a_page_cost_that_is_not_a_number_is_named():
     )
     assert result.returncode != 0
     assert "DATABASE_RANDOM_PAGE_COST must be a number, not 'fast'" in result.stderr
+
+
+def test_the_page_cost_joins_the_connection_options_of_the_url():
+    result = run_settings(
+        "settings.DATABASES['default']['OPTIONS']['options']",
+        DEBUG="1",
+        DATABASE_URL="postgres://touchstone@127.0.0.1:5432/touchstone?options=-c%20work_mem%3D64MB",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "-c work_mem=64MB -c random_page_cost=1.1"
