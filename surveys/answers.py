@@ -1,25 +1,31 @@
 """Recording a customer's answer: once per invitation, counted, and followed up.
 
-The invitation is claimed by a conditional UPDATE, whose row lock lasts while the answer
-is written, and the response's one-to-one key is a unique index, so concurrent
-submissions through one link store exactly one response. The answer marks its rollup
-key dirty in the same transaction (see aggregation.py); a detractor or a large gap opens
-a follow-up for the person who handled the interaction, and the owning department's
-heads are told by email.
+The answer is one statement (answer_sql.py): it claims the invitation with a conditional
+UPDATE, whose row lock a concurrent claim through the same link waits for and then finds
+nothing to claim, inserts the response from the claimed row (its one-to-one key is a
+unique index too) and marks the answer's rollup days dirty (see aggregation.py). A
+detractor or a large gap opens a follow-up for the person who handled the interaction,
+and the owning department's heads are told by email; webhooks are told of the answer.
+Those rows are written in one transaction with the answer; an answer that opens nothing
+and tells no hook needs no transaction beyond its one statement.
 """
 
 import datetime as dt
 import logging
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import webhooks
+from touchpoints.models import local_day
+
+from . import answer_sql, webhooks
 from .aggregation import wake_drain_on_commit
+from .answer_sql import CLOSED
 from .models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
 
-CLOSED = (InvitationStatus.EXPIRED, InvitationStatus.CANCELLED)
+SCORES = ("expectation", "experience", "csat", "nps", "effort")
 
 
 class AlreadyAnswered(Exception):
@@ -40,50 +46,53 @@ log = logging.getLogger(__name__)
 def record_response(invitation: Invitation, answers: dict, language: str) -> Response:
     """Store the answer through `invitation`, loaded with its survey and interaction."""
     now = timezone.now()
+    anonymous = invitation.survey.anonymous
+    interaction = invitation.interaction
+    response = Response(
+        # Anonymous: no way back to the person, and no time finer than the day. The
+        # invitation still records that its link was used, so it works once.
+        invitation=None if anonymous else invitation,
+        touchpoint_id=interaction.touchpoint_id,
+        submitted_at=local_midnight(now) if anonymous else now,
+        language=language,
+        comment=answers.get("comment") or "",
+        **{name: answers.get(name) for name in SCORES},
+    )
+    response.day = local_day(response.submitted_at)
+    # The interaction's day holds the standard effects of its answer; anonymous answers
+    # are not linked to it. Anonymous: nobody to call back either.
+    other_day = None if anonymous or interaction.day == response.day else interaction.day
+    reason = None if anonymous else follow_up_reason(response)
+    hooks = webhooks.hooks_told_of_answer(response, opens_follow_up=reason is not None)
     try:
-        with transaction.atomic():
-            _claim(invitation, now)
-            anonymous = invitation.survey.anonymous
-            response = Response.objects.create(
-                # Anonymous: no way back to the person, and no time finer than the day. The
-                # invitation still records that its link was used, so it works once.
-                invitation=None if anonymous else invitation,
-                touchpoint_id=invitation.interaction.touchpoint_id,
-                submitted_at=local_midnight(now) if anonymous else now,
-                language=language,
-                comment=answers.get("comment") or "",
-                **{
-                    name: answers.get(name)
-                    for name in ("expectation", "experience", "csat", "nps", "effort")
-                },
+        with transaction.atomic() if reason or hooks else nullcontext():
+            _write(response, invitation, now, other_day)
+            follow_up = (
+                open_follow_up(response, reason, interaction.handled_by_id) if reason else None
             )
-            wake_drain_on_commit()  # saving the answer marked its days (signals.py)
-            # Anonymous: nobody to call back.
-            follow_up = None if anonymous else open_follow_up(response, invitation)
-            webhooks.answer_events(response, follow_up)
-            if response.comment:
-                transaction.on_commit(lambda: _score(response.pk))
-    except IntegrityError as error:  # the unique one-to-one, where row locks do not exist
+            if hooks:
+                webhooks.answer_events(response, follow_up, hooks)
+    except IntegrityError as error:  # the unique one-to-one, should a claim be bypassed
         raise AlreadyAnswered from error
+    invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
+    wake_drain_on_commit()
+    if response.comment:
+        transaction.on_commit(lambda: _score(response.pk))
     return response
 
 
-def _claim(invitation: Invitation, now) -> None:
-    """Mark the invitation answered if it is still open, in one statement.
-
-    The UPDATE locks the row until the transaction ends; a concurrent claim waits for it,
-    then re-reads the row, finds it answered and updates nothing."""
-    claimed = (
-        Invitation.objects.filter(pk=invitation.pk, expires_at__gt=now)
-        .exclude(status__in=(InvitationStatus.ANSWERED, *CLOSED))
-        .update(status=InvitationStatus.ANSWERED, answered_at=now)
-    )
-    if not claimed:
-        status = Invitation.objects.filter(pk=invitation.pk).values_list("status", flat=True)
-        if status.first() == InvitationStatus.ANSWERED:
-            raise AlreadyAnswered
-        raise LinkExpired
-    invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
+def _write(response: Response, invitation: Invitation, now, other_day) -> None:
+    written = answer_sql.write_answer(response, invitation.pk, now, other_day)
+    if written.response_id is None:
+        # Closed or out of time before this claim: expired. Open before it, yet not
+        # claimed: a concurrent answer through the same link claimed it first.
+        if written.status in CLOSED or (
+            written.status != InvitationStatus.ANSWERED and written.expired
+        ):
+            raise LinkExpired
+        raise AlreadyAnswered
+    response.pk = written.response_id
+    response._state.adding, response._state.db = False, invitation._state.db
 
 
 def local_midnight(moment):
@@ -101,19 +110,16 @@ def _score(response_id: int) -> None:
 
 
 def follow_up_reason(response: Response) -> str | None:
-    if response.nps is not None and response.nps <= 6:
+    if response.is_detractor:
         return FollowUpReason.DETRACTOR
     if response.gap is not None and response.gap >= settings.TOUCHSTONE_FOLLOW_UP_GAP:
         return FollowUpReason.LARGE_GAP
     return None
 
 
-def open_follow_up(response: Response, invitation: Invitation) -> FollowUp | None:
-    reason = follow_up_reason(response)
-    if reason is None:
-        return None
+def open_follow_up(response: Response, reason: str, assigned_to_id: int | None) -> FollowUp:
     follow_up = FollowUp.objects.create(
-        response=response, reason=reason, assigned_to_id=invitation.interaction.handled_by_id
+        response=response, reason=reason, assigned_to_id=assigned_to_id
     )
     transaction.on_commit(lambda: _notify(follow_up.pk))
     return follow_up

@@ -1,6 +1,7 @@
 """The customer's answer form: the questions the survey enables, validated on the server."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 # field: (lowest, highest, question, low anchor, high anchor)
@@ -37,12 +38,26 @@ ASKED_BY = {
 COMMENT_MAX = 2000
 
 
+class ScaleChoices(BaseChoiceIterator):
+    """A scale's points, made once: Django normalizes a plain list of choices again for
+    every field built, and the form is built on every survey page and answer."""
+
+    def __init__(self, lowest: int, highest: int):
+        self.points = tuple((value, str(value)) for value in range(lowest, highest + 1))
+
+    def __iter__(self):
+        return iter(self.points)
+
+
+_CHOICES = {(low, high): ScaleChoices(low, high) for low, high, *_ in SCALES.values()}
+
+
 class ScaleField(forms.TypedChoiceField):
     widget = forms.RadioSelect
 
     def __init__(self, lowest, highest, question, low, high):
         super().__init__(
-            choices=[(value, str(value)) for value in range(lowest, highest + 1)],
+            choices=_CHOICES[lowest, highest],
             coerce=int,
             empty_value=None,
             required=False,

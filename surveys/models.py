@@ -247,6 +247,10 @@ class Response(models.Model):
             return None
         return self.expectation - self.experience
 
+    @property
+    def is_detractor(self) -> bool:
+        return self.nps is not None and self.nps <= 6
+
 
 class ScoreQuerySet(ScopedQuerySet):
     department_path = "touchpoint__department"

@@ -28,9 +28,11 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from config.prepared import ModelColumns, PreparedStatement
 
 from .models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 
@@ -44,6 +46,14 @@ BATCH = 50
 # A claimed delivery is someone's for this long: a whole batch timing out, with room.
 LEASE = dt.timedelta(seconds=2 * BATCH * TIMEOUT_SECONDS)
 ERROR_CHARS = 500
+HOOK_COLUMNS = ModelColumns((Webhook, "w", ("id", "events")))
+ACTIVE_HOOKS = PreparedStatement(
+    "touchstone_active_hooks",
+    lambda: (
+        f"SELECT {HOOK_COLUMNS.select_list()} "
+        f"FROM {connection.ops.quote_name(Webhook._meta.db_table)} w WHERE w.is_active"
+    ),
+)
 
 
 def new_secret() -> str:
@@ -55,12 +65,19 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def emit(*events: tuple[str, dict]) -> int:
-    """Queue each (event, data) for every active hook that wants it, in the current
-    transaction, reading the hooks once; wake the sender after commit. Returns the
-    deliveries queued."""
-    hooks = list(Webhook.objects.filter(is_active=True))
+def emit(*events: tuple[str, dict], hooks: list[Webhook] | None = None) -> int:
+    """Queue each (event, data) for every active hook (or each of `hooks`) that wants it,
+    in the current transaction, reading the hooks once; wake the sender after commit.
+    Returns the deliveries queued."""
+    hooks = active_hooks() if hooks is None else hooks
     return _queue([(h, e, d) for e, d in events for h in hooks if e in h.events])
+
+
+def active_hooks() -> list[Webhook]:
+    """Their ids and events: read for every answer, so a statement planned once."""
+    with connection.cursor() as cursor:
+        ACTIVE_HOOKS.execute(cursor, {})
+        return [HOOK_COLUMNS.instances(row)[0] for row in cursor.fetchall()]
 
 
 def send_test(hook: Webhook) -> None:
@@ -194,8 +211,24 @@ def backoff(attempts: int) -> dt.timedelta:
 # --- The events ----------------------------------------------------------------------------
 
 
-def answer_events(response, follow_up=None) -> None:
+def answer_event_names(response, opens_follow_up: bool) -> set[str]:
     """What an answer tells: it was received, a detractor's, and the follow-up it opened."""
+    names = {WebhookEvent.RESPONSE_RECEIVED}
+    if response.is_detractor:
+        names.add(WebhookEvent.DETRACTOR)
+    if opens_follow_up:
+        names.add(WebhookEvent.FOLLOW_UP_OPENED)
+    return names
+
+
+def hooks_told_of_answer(response, opens_follow_up: bool) -> list[Webhook]:
+    """Read before the answer is written: one that tells no hook needs no transaction."""
+    names = answer_event_names(response, opens_follow_up)
+    return [hook for hook in active_hooks() if names.intersection(hook.events)]
+
+
+def answer_events(response, follow_up=None, hooks: list[Webhook] | None = None) -> None:
+    """Queue the answer's events (answer_event_names) for the active hooks, or `hooks`."""
     data = {
         "response": response.pk,
         "touchpoint": response.touchpoint_id,
@@ -209,7 +242,7 @@ def answer_events(response, follow_up=None) -> None:
         "comment": response.comment,
     }
     events = [(WebhookEvent.RESPONSE_RECEIVED, data)]
-    if response.nps is not None and response.nps <= 6:
+    if response.is_detractor:
         events.append((WebhookEvent.DETRACTOR, data))
     if follow_up is not None:
         events.append(
@@ -224,7 +257,7 @@ def answer_events(response, follow_up=None) -> None:
                 },
             )
         )
-    emit(*events)
+    emit(*events, hooks=hooks)
 
 
 def standard_breached(alert) -> None:

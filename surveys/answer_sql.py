@@ -1,0 +1,183 @@
+"""The SQL of answering through a personal link: the link's lookup and the answer's write.
+
+Every customer's link runs them, so they are one statement each, prepared once per
+connection (config/prepared.py), not compiled by the ORM on every request. On PostgreSQL
+the write is a single statement: it claims the invitation with a conditional UPDATE, inserts
+the response from the claimed row and marks the answer's rollup days dirty, all or nothing,
+and so needs no transaction of its own. Elsewhere (SQLite) the same three steps run one by
+one in a transaction.
+"""
+
+import datetime as dt
+from typing import NamedTuple
+
+from django.db import connection, transaction
+
+from config.prepared import ModelColumns, PreparedStatement
+from touchpoints.models import Customer, Interaction, Touchpoint
+
+from .models import DirtyRollup, Invitation, InvitationStatus, Response, Survey
+
+LINK = ModelColumns(
+    (Invitation, "i", ("id", "status", "expires_at", "survey_id", "interaction_id")),
+    (
+        Survey,
+        "s",
+        (
+            "id", "intro", "anonymous", "asks_expectation_experience", "asks_csat",
+            "asks_nps", "asks_effort", "asks_comment",
+        ),
+    ),
+    (
+        Interaction,
+        "x",
+        ("id", "occurred_at", "day", "outcome", "handled_by_id", "customer_id", "touchpoint_id"),
+    ),
+    (Customer, "c", ("id", "language")),
+    (Touchpoint, "t", ("id", "name")),
+)  # fmt: skip
+# The answer's columns, in the order the write statements list them.
+ANSWER_COLUMNS = (
+    "invitation_id", "touchpoint_id", "submitted_at", "day", "expectation", "experience",
+    "csat", "nps", "effort", "comment", "language",
+)  # fmt: skip
+# A link closed by expiry or cancellation, or used up.
+CLOSED = (InvitationStatus.EXPIRED, InvitationStatus.CANCELLED)
+NOT_ANSWERABLE = (InvitationStatus.ANSWERED, *CLOSED)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _link_sql() -> str:
+    return (
+        f"SELECT {LINK.select_list()} FROM {_table(Invitation)} i "
+        f"JOIN {_table(Survey)} s ON s.id = i.survey_id "
+        f"JOIN {_table(Interaction)} x ON x.id = i.interaction_id "
+        f"JOIN {_table(Customer)} c ON c.id = x.customer_id "
+        f"JOIN {_table(Touchpoint)} t ON t.id = x.touchpoint_id "
+        "WHERE i.token_hash = %(token_hash)s"
+    )
+
+
+def _not_answerable() -> str:
+    return ", ".join(f"'{status}'" for status in NOT_ANSWERABLE)
+
+
+def _claim_sql() -> str:
+    return (
+        f"UPDATE {_table(Invitation)} SET status = '{InvitationStatus.ANSWERED}', "
+        "answered_at = %(now)s WHERE id = %(invitation)s AND expires_at > %(now)s "
+        f"AND status NOT IN ({_not_answerable()}) RETURNING id"
+    )
+
+
+def _answer_values(invitation: str, cast: bool) -> str:
+    """The answer's values, its invitation's being `invitation` (null when anonymous).
+    Cast where PostgreSQL cannot tell a parameter's type from INSERT ... SELECT."""
+    values = []
+    for name in ANSWER_COLUMNS[1:]:
+        kind = Response._meta.get_field(name).cast_db_type(connection)
+        values.append(f"%({name})s::{kind}" if cast else f"%({name})s")
+    return ", ".join([invitation, *values])
+
+
+def _write_sql() -> str:
+    """PostgreSQL: claim, insert and mark in one statement. It also reports the invitation's
+    status and expiry as they were before it (one snapshot), to explain a failed claim."""
+    columns = ", ".join(ANSWER_COLUMNS)
+    return (
+        f"WITH claimed AS ({_claim_sql()}), "
+        f"answer AS (INSERT INTO {_table(Response)} ({columns}) "
+        f"SELECT {_answer_values('CASE WHEN %(anonymous)s THEN NULL ELSE claimed.id END', True)} "
+        "FROM claimed RETURNING id), "
+        f"marks AS (INSERT INTO {_table(DirtyRollup)} (touchpoint_id, day) "
+        "SELECT %(touchpoint_id)s::bigint, %(day)s::date FROM answer UNION ALL "
+        "SELECT %(touchpoint_id)s::bigint, %(other_day)s::date FROM answer "
+        "WHERE %(other_day)s::date IS NOT NULL) "
+        f"SELECT answer.id, i.status, i.expires_at <= %(now)s FROM {_table(Invitation)} i "
+        "LEFT JOIN answer ON true WHERE i.id = %(invitation)s"
+    )
+
+
+def _insert_sql() -> str:
+    columns = ", ".join(ANSWER_COLUMNS)
+    return (
+        f"INSERT INTO {_table(Response)} ({columns}) "
+        f"VALUES ({_answer_values('%(invitation_id)s', False)}) RETURNING id"
+    )
+
+
+def _mark_sql() -> str:
+    return (
+        f"INSERT INTO {_table(DirtyRollup)} (touchpoint_id, day) "
+        "SELECT %(touchpoint_id)s, %(day)s UNION ALL "
+        "SELECT %(touchpoint_id)s, %(other_day)s WHERE %(other_day)s IS NOT NULL"
+    )
+
+
+def _state_sql() -> str:
+    return (
+        f"SELECT status, expires_at <= %(now)s FROM {_table(Invitation)} WHERE id = %(invitation)s"
+    )
+
+
+LINK_BY_TOKEN_HASH = PreparedStatement("touchstone_link_by_token_hash", _link_sql)
+WRITE_ANSWER = PreparedStatement("touchstone_write_answer", _write_sql)
+CLAIM, INSERT_ANSWER = PreparedStatement("-", _claim_sql), PreparedStatement("-", _insert_sql)
+MARK, STATE = PreparedStatement("-", _mark_sql), PreparedStatement("-", _state_sql)
+
+
+def link_by_token_hash(token_hash: str) -> Invitation | None:
+    """The invitation with its survey, interaction, customer and touchpoint loaded (the
+    columns the link's pages and the answer read)."""
+    with connection.cursor() as cursor:
+        LINK_BY_TOKEN_HASH.execute(cursor, {"token_hash": token_hash})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    invitation, survey, interaction, customer, touchpoint = LINK.instances(row)
+    Interaction.customer.field.set_cached_value(interaction, customer)
+    Interaction.touchpoint.field.set_cached_value(interaction, touchpoint)
+    Invitation.survey.field.set_cached_value(invitation, survey)
+    Invitation.interaction.field.set_cached_value(invitation, interaction)
+    return invitation
+
+
+class Written(NamedTuple):
+    response_id: int | None  # None: nothing was claimed, for the reasons below
+    status: str | None  # the invitation's before the write
+    expired: bool | None  # its link's time was up
+
+
+def write_answer(
+    response: Response, invitation_id: int, now: dt.datetime, other_day: dt.date | None
+) -> Written:
+    """Claim the invitation and store `response` (whose own `invitation` is None when it is
+    anonymous), marking its day and `other_day` for recounting."""
+    params = {name: _db_value(Response, name, getattr(response, name)) for name in ANSWER_COLUMNS}
+    params |= {
+        "now": _db_value(Invitation, "answered_at", now),
+        "invitation": invitation_id,
+        "anonymous": response.invitation_id is None,
+        "other_day": _db_value(Response, "day", other_day),
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            WRITE_ANSWER.execute(cursor, params)
+            return Written(*cursor.fetchone())
+        with transaction.atomic():
+            CLAIM.execute(cursor, params)
+            if cursor.fetchone() is None:
+                STATE.execute(cursor, params)
+                return Written(None, *cursor.fetchone())
+            INSERT_ANSWER.execute(cursor, params)
+            (response_id,) = cursor.fetchone()
+            MARK.execute(cursor, params)
+            return Written(response_id, None, None)
+
+
+def _db_value(model, name: str, value):
+    """As the ORM sends it (SQLite keeps datetimes as naive UTC text, for one)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)

@@ -1,0 +1,87 @@
+"""The answer's write (answer_sql.py) on its own: what it marks for recounting, and why a
+claim fails when the link changed between the page's lookup and the answer."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from surveys import links
+from surveys.aggregation import rollups_differences, rollups_drain_all
+from surveys.answer_sql import link_by_token_hash
+from surveys.answers import AlreadyAnswered, LinkExpired, record_response
+from surveys.models import DirtyRollup, Invitation, InvitationStatus, Response
+
+from ..factories import SurveyFactory
+from .test_survey_pages import sent_invitation
+
+pytestmark = pytest.mark.django_db
+
+# As the form cleans them.
+GOOD = {"expectation": 6, "experience": 5, "csat": 4, "nps": 9, "effort": 2}
+
+
+def loaded(**kwargs):
+    """An invitation as the link's page loads it."""
+    _invitation, token = sent_invitation(**kwargs)
+    return link_by_token_hash(links.hash_token(token))
+
+
+def test_the_link_loads_what_the_pages_read_with_the_orms_types():
+    invitation = loaded(interaction__customer__language="de")
+    stored = Invitation.objects.select_related("interaction__customer").get(pk=invitation.pk)
+    assert invitation.expires_at == stored.expires_at and invitation.expires_at.tzinfo
+    assert invitation.interaction.occurred_at == stored.interaction.occurred_at
+    assert invitation.interaction.day == stored.interaction.day
+    assert invitation.interaction.customer.language == "de"
+    assert invitation.survey.asks_nps is True and invitation.survey.anonymous is False
+    assert invitation.interaction.touchpoint.name == stored.interaction.touchpoint.name
+
+
+def test_an_unknown_hash_loads_nothing():
+    assert link_by_token_hash("0" * 64) is None
+
+
+def test_an_answer_marks_its_day_and_its_interactions_day():
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    invitation = loaded(interaction__occurred_at=yesterday)
+    DirtyRollup.objects.all().delete()
+    response = record_response(invitation, GOOD, "en")
+    touchpoint = response.touchpoint_id
+    marked = set(DirtyRollup.objects.values_list("touchpoint_id", "day"))
+    assert marked == {(touchpoint, response.day), (touchpoint, invitation.interaction.day)}
+    rollups_drain_all()
+    assert rollups_differences() == []
+
+
+def test_an_anonymous_answer_marks_only_its_own_day():
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    invitation = loaded(interaction__occurred_at=yesterday, survey=SurveyFactory(anonymous=True))
+    DirtyRollup.objects.all().delete()
+    response = record_response(invitation, GOOD, "en")
+    assert response.invitation_id is None
+    marked = list(DirtyRollup.objects.values_list("touchpoint_id", "day"))
+    assert marked == [(response.touchpoint_id, response.day)]
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        ({"status": InvitationStatus.ANSWERED, "answered_at": timezone.now()}, AlreadyAnswered),
+        ({"status": InvitationStatus.CANCELLED}, LinkExpired),
+        ({"status": InvitationStatus.EXPIRED}, LinkExpired),
+        ({"expires_at": timezone.now() - dt.timedelta(seconds=1)}, LinkExpired),
+    ],
+)
+def test_a_link_changed_since_its_page_was_loaded_refuses_the_answer(change, refused):
+    invitation = loaded()
+    if "expires_at" in change:
+        change["due_at"] = change["expires_at"] - dt.timedelta(days=14)
+    Invitation.objects.filter(pk=invitation.pk).update(**change)
+    DirtyRollup.objects.all().delete()
+    with pytest.raises(refused):
+        record_response(invitation, GOOD, "en")
+    assert not Response.objects.exists() and not DirtyRollup.objects.exists()
+    assert Invitation.objects.get(pk=invitation.pk).status == change.get(
+        "status", InvitationStatus.SENT
+    )
