@@ -51,7 +51,7 @@ class PreparedStatement:
         if connection.vendor != "postgresql":
             cursor.execute(self.sql, params)
             return
-        prepared = _prepared_on_this_connection()
+        prepared = _prepared_on_this_connection(cursor)
         if self.name not in prepared:
             cursor.execute(self._prepare)
             # PREPARE outlives a rollback of its transaction: it is the session's from now.
@@ -59,12 +59,14 @@ class PreparedStatement:
         cursor.execute(self._execute, params)
 
 
-def _prepared_on_this_connection() -> set[str]:
-    """The names prepared in the current server session: a new connection starts empty."""
+def _prepared_on_this_connection(cursor) -> set[str]:
+    """The names prepared in the current server session, asked of the server once per
+    connection (a pooler may hand over a session that has some already)."""
     raw = connection.connection
     known = getattr(connection, "_prepared_statements", None)
     if known is None or known[0] is not raw:
-        known = (raw, set())
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        known = (raw, {name for (name,) in cursor.fetchall()})
         connection._prepared_statements = known
     return known[1]
 

@@ -43,6 +43,7 @@ def test_a_column_the_model_lacks_is_refused():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
 def test_a_connection_prepares_once_and_a_new_connection_prepares_again(
     django_assert_num_queries,
 ):
@@ -51,9 +52,17 @@ def test_a_connection_prepares_once_and_a_new_connection_prepares_again(
     with django_assert_num_queries(1) as again:
         assert [d.name for d in run("Sales")] == ["Sales!"]
     assert again.captured_queries[0]["sql"].startswith("EXECUTE test_department_by_name")
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE test_department_by_name")  # as a new session would lack it
-    connection._prepared_statements = (object(), set())  # a connection not seen before
-    with django_assert_num_queries(2) as fresh:
+    connection.close()
+    # A new session: what it has prepared is asked once, then the statement prepared.
+    with django_assert_num_queries(3) as fresh:
         assert [d.name for d in run("Sales")] == ["Sales!"]
-    assert fresh.captured_queries[0]["sql"].startswith("PREPARE test_department_by_name")
+    assert "pg_prepared_statements" in fresh.captured_queries[0]["sql"]
+    assert fresh.captured_queries[1]["sql"].startswith("PREPARE test_department_by_name")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+def test_a_session_that_has_the_statement_already_is_not_asked_to_prepare_it_again():
+    DepartmentFactory(name="Sales")
+    run("Sales")
+    del connection._prepared_statements  # as if the session came from a pooler
+    assert [d.name for d in run("Sales")] == ["Sales"]
