@@ -156,12 +156,17 @@ def write_answer(
 ) -> Written:
     """Claim the invitation and store `response` (whose own `invitation` is None when it is
     anonymous), marking its day and `other_day` for recounting."""
-    params = {name: _db_value(Response, name, getattr(response, name)) for name in ANSWER_COLUMNS}
+    # Numbers and text go as they are; times and days as the ORM sends them (SQLite keeps
+    # them as text, times in UTC).
+    ops = connection.ops
+    params = {name: getattr(response, name) for name in ANSWER_COLUMNS}
     params |= {
-        "now": _db_value(Invitation, "answered_at", now),
+        "submitted_at": ops.adapt_datetimefield_value(response.submitted_at),
+        "day": ops.adapt_datefield_value(response.day),
+        "now": ops.adapt_datetimefield_value(now),
         "invitation": invitation_id,
         "anonymous": response.invitation_id is None,
-        "other_day": _db_value(Response, "day", other_day),
+        "other_day": ops.adapt_datefield_value(other_day),
     }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -176,8 +181,3 @@ def write_answer(
             (response_id,) = cursor.fetchone()
             MARK.execute(cursor, params)
             return Written(response_id, None, None)
-
-
-def _db_value(model, name: str, value):
-    """As the ORM sends it (SQLite keeps datetimes as naive UTC text, for one)."""
-    return model._meta.get_field(name).get_db_prep_save(value, connection)
