@@ -24,6 +24,8 @@ WAKE_WINDOW = 1
 # back to back would take a core. A drain that took T seconds is followed by the next
 # DRAIN_DUTY * T later, so recounting takes at most 1 / (1 + DRAIN_DUTY) of the time.
 DRAIN_DUTY = 4
+# Clocks of the web and worker machines may differ by up to this much (seconds).
+CLOCK_MARGIN = 0.25
 WAKE_KEY = "rollups:drain-scheduled"
 DELIVERY_WAKE_KEY = "invitations:delivery-scheduled"
 WEBHOOK_WAKE_KEY = "webhooks:delivery-scheduled"
@@ -41,21 +43,42 @@ def deliver_webhooks_soon() -> None:
     _wake(WEBHOOK_WAKE_KEY, deliver_webhooks)
 
 
+# This process's knowledge of each key: until when (Unix time) a scheduled run is known to
+# start later than what is committed now, so a wake-up would add nothing. A busy web
+# process asks Redis about once a window instead of once an answer.
+_covered_until: dict[str, float] = {}
+
+
 def _wake(key: str, task) -> None:
     """Best effort, after commit: the work is already durable in the database, so with
-    Redis down the request still succeeds and the beat run picks the work up."""
+    Redis down the request still succeeds and the beat run picks the work up.
+
+    The key holds when the scheduled run starts: whoever finds it knows the run will see
+    what they committed before then."""
+    now = time.time()
+    if now < _covered_until.get(key, 0.0):
+        return
     try:
-        if cache.add(key, 1, timeout=WAKE_WINDOW):
+        starts = now + WAKE_WINDOW
+        if cache.add(key, starts, timeout=WAKE_WINDOW):
             task.apply_async(countdown=WAKE_WINDOW)
+        else:
+            starts = cache.get(key) or 0.0
+        _covered_until[key] = float(starts) - CLOCK_MARGIN
     except Exception:  # any broker or cache failure; the outbox rows wait for the beat
         log.warning("Could not wake %s; the next beat run will do it", task.name, exc_info=True)
+
+
+def forget_wake_ups() -> None:
+    """For tests, whose every case starts with an empty cache."""
+    _covered_until.clear()
 
 
 def _schedule(key: str, task, seconds: float) -> None:
     """Run `task` in `seconds`, the wake-ups meanwhile finding it scheduled."""
     try:
         if seconds >= WAKE_WINDOW:
-            cache.set(key, 1, timeout=math.ceil(seconds))
+            cache.set(key, time.time() + seconds, timeout=math.ceil(seconds))
         task.apply_async(countdown=seconds)
     except Exception:  # as in _wake: the beat run drains what is left
         log.warning("Could not schedule %s; the next beat run will do it", task.name, exc_info=True)

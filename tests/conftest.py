@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from config.celery_app import app
+from surveys.tasks import forget_wake_ups
 from touchpoints.roles import CX_MANAGERS_GROUP
 
 from .factories import DepartmentFactory, UserFactory
@@ -111,6 +112,7 @@ def own_cache_keys(settings):
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"touchstone-test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+    forget_wake_ups()  # what this process knew of the old keys
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The drain task paces itself: a backlog goes on at once, answers arriving are recounted
 after a pause in proportion to the last recount, and the answers meanwhile wake none."""
 
+import time
 from functools import partial
 
 import pytest
@@ -41,10 +42,37 @@ def test_a_slow_drain_is_followed_after_a_pause_in_proportion(monkeypatch, sched
     assert tasks.drain_rollups() == 1  # the day the answer and its interaction share
     assert TouchpointDailyScore.objects.get(touchpoint=response.touchpoint).responses == 1
     assert scheduled == [pytest.approx(2.0 * tasks.DRAIN_DUTY)]
-    # Answers during the pause find a drain scheduled: no wake-up of their own.
-    assert cache.get(tasks.WAKE_KEY) == 1
+    # Answers during the pause find a drain scheduled, and when it starts: no wake-up of
+    # their own, and no question to Redis until then.
+    assert cache.get(tasks.WAKE_KEY) == pytest.approx(time.time() + 2.0 * tasks.DRAIN_DUTY, abs=1)
     tasks.drain_rollups_soon()
     assert len(scheduled) == 1
+    cache.delete(tasks.WAKE_KEY)
+    tasks.drain_rollups_soon()
+    assert len(scheduled) == 1  # known to be covered until the scheduled run starts
+
+
+def test_a_wake_up_is_sent_once_a_window_and_asked_about_once_per_process(scheduled):
+    for _answer in range(50):
+        tasks.drain_rollups_soon()
+    assert scheduled == [tasks.WAKE_WINDOW]
+    tasks.forget_wake_ups()  # another process: it finds the run scheduled, and when
+    tasks.drain_rollups_soon()
+    assert scheduled == [tasks.WAKE_WINDOW]
+    cache.delete(tasks.WAKE_KEY)  # had it asked Redis again, it would wake another run
+    for _answer in range(50):
+        tasks.drain_rollups_soon()
+    assert scheduled == [tasks.WAKE_WINDOW]
+
+
+def test_past_the_scheduled_start_a_process_asks_again(monkeypatch, scheduled):
+    tasks.drain_rollups_soon()
+    assert scheduled == [tasks.WAKE_WINDOW]
+    later = time.time() + tasks.WAKE_WINDOW + 1
+    monkeypatch.setattr(tasks.time, "time", lambda: later)
+    cache.delete(tasks.WAKE_KEY)  # expired
+    tasks.drain_rollups_soon()
+    assert scheduled == [tasks.WAKE_WINDOW] * 2
 
 
 def test_a_quick_drain_looks_again_after_the_wake_window(monkeypatch, scheduled):
