@@ -9,6 +9,7 @@ one in a transaction.
 """
 
 import datetime as dt
+from functools import cache
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -65,6 +66,7 @@ def _not_answerable() -> str:
     return ", ".join(f"'{status}'" for status in NOT_ANSWERABLE)
 
 
+@cache  # SQLite runs the write step by step: each statement built once
 def _claim_sql() -> str:
     return (
         f"UPDATE {_table(Invitation)} SET status = '{InvitationStatus.ANSWERED}', "
@@ -101,6 +103,7 @@ def _write_sql() -> str:
     )
 
 
+@cache
 def _insert_sql() -> str:
     columns = ", ".join(ANSWER_COLUMNS)
     return (
@@ -109,6 +112,7 @@ def _insert_sql() -> str:
     )
 
 
+@cache
 def _mark_sql() -> str:
     return (
         f"INSERT INTO {_table(DirtyRollup)} (touchpoint_id, day) "
@@ -117,6 +121,7 @@ def _mark_sql() -> str:
     )
 
 
+@cache
 def _state_sql() -> str:
     return (
         f"SELECT status, expires_at <= %(now)s FROM {_table(Invitation)} WHERE id = %(invitation)s"
@@ -125,8 +130,6 @@ def _state_sql() -> str:
 
 LINK_BY_TOKEN_HASH = PreparedStatement("touchstone_link_by_token_hash", _link_sql)
 WRITE_ANSWER = PreparedStatement("touchstone_write_answer", _write_sql)
-CLAIM, INSERT_ANSWER = PreparedStatement("-", _claim_sql), PreparedStatement("-", _insert_sql)
-MARK, STATE = PreparedStatement("-", _mark_sql), PreparedStatement("-", _state_sql)
 
 
 def link_by_token_hash(token_hash: str) -> Invitation | None:
@@ -173,11 +176,11 @@ def write_answer(
             WRITE_ANSWER.execute(cursor, params)
             return Written(*cursor.fetchone())
         with transaction.atomic():
-            CLAIM.execute(cursor, params)
+            cursor.execute(_claim_sql(), params)
             if cursor.fetchone() is None:
-                STATE.execute(cursor, params)
+                cursor.execute(_state_sql(), params)
                 return Written(None, *cursor.fetchone())
-            INSERT_ANSWER.execute(cursor, params)
+            cursor.execute(_insert_sql(), params)
             (response_id,) = cursor.fetchone()
-            MARK.execute(cursor, params)
+            cursor.execute(_mark_sql(), params)
             return Written(response_id, None, None)

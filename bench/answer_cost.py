@@ -1,0 +1,95 @@
+"""What one customer costs the web workers: the survey page and the answer, one client
+at a time, over HTTP to gunicorn on 127.0.0.1 (PostgreSQL, Redis, a real Celery worker).
+
+No queueing, so the latency is the request's own, and the CPU the gunicorn workers spent
+(read from /proc) divided by the requests is what each one costs: the number that sets how
+many a second two cores can take.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-answer
+    make bench-answer BENCH_ARGS="--requests 5000"
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+from django.core.management import call_command
+from harness import free_port, gunicorn, throwaway_database
+from load import ANSWER, anonymous_session, settle, world
+
+from tests.worker import own_queue, start_worker
+
+WARM_UP = 50  # per kind: connections, prepared statements, templates
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def workers_of(server) -> list[int]:
+    with open(f"/proc/{server.pid}/task/{server.pid}/children") as children:
+        return [int(pid) for pid in children.read().split()]
+
+
+def measure(label: str, server, send, tokens, requests: int) -> None:
+    for _ in range(WARM_UP):
+        send(next(tokens))
+    # gunicorn recycles a worker after GUNICORN_MAX_REQUESTS: count the ones of this run.
+    workers = workers_of(server)
+    spent, started, times = cpu_seconds(workers), time.perf_counter(), []
+    for _ in range(requests):
+        status, seconds = send(next(tokens))
+        assert status < 400, f"{label} answered {status}"
+        times.append(seconds * 1000)
+    cpu = (cpu_seconds(workers) - spent) / requests * 1000
+    wall = (time.perf_counter() - started) / requests * 1000
+    cuts = statistics.quantiles(times, n=100)
+    print(
+        f"{label}: {requests:,} one at a time; p50 {cuts[49]:.2f} ms, p99 {cuts[98]:.2f} ms; "
+        f"web workers' CPU {cpu:.2f} ms a request; {wall:.2f} ms each, client included"
+    )
+
+
+def run(args) -> None:
+    tokens = iter(world(2 * (args.requests + WARM_UP))[0])
+    settle()
+    port = free_port()
+    call_command("collectstatic", "--noinput", verbosity=0)
+    with own_queue() as queue:
+        os.environ["CELERY_QUEUE"] = queue
+        worker = start_worker(queue, concurrency=1)
+        try:
+            # Max requests above the run: a recycled worker's CPU would not be counted.
+            os.environ["GUNICORN_MAX_REQUESTS"] = str(10 * args.requests)
+            with gunicorn(port, args.workers) as server:
+                session = anonymous_session(port)
+
+                def view(token):
+                    return session.request("GET", f"/s/{token}")[:2]
+
+                def answer(token):
+                    return session.request("POST", f"/s/{token}", ANSWER)[:2]
+
+                measure("survey page (GET)", server, view, tokens, args.requests)
+                measure("answer (POST)", server, answer, tokens, args.requests)
+        finally:
+            worker.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    with throwaway_database("touchstone_bench_answer"):
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
