@@ -94,7 +94,12 @@ def unsubscribe(request, invitation):
 def _page(request, invitation, name, status=200, **context):
     interaction = invitation.interaction
     if name in CLOSING_PAGES:
-        html = _closing_page(name, translation.get_language(), interaction.touchpoint.name)
+        html = _closing_page(
+            name,
+            translation.get_language(),
+            interaction.touchpoint.name,
+            settings.TOUCHSTONE_COMPANY_NAME,
+        )
     else:
         context |= {
             "invitation": invitation,
@@ -108,7 +113,8 @@ def _page(request, invitation, name, status=200, **context):
 
 
 @lru_cache(maxsize=4096)
-def _closing_page(name: str, language: str, touchpoint_name: str) -> str:
+def _closing_page(name: str, language: str, touchpoint_name: str, company: str) -> str:
+    """All that the page shows keys it: the language active, the name, the company's."""
     return _render(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
 
 

@@ -266,3 +266,15 @@ def test_a_detractor_writes_its_follow_up_with_the_answer(client, django_assert_
         assert client.post(url(token), detractor).status_code == 200
     follow_up = FollowUp.objects.get(assigned_to=staff)
     assert follow_up.response.comment == "Nobody called back"
+
+
+def test_the_thanks_page_is_the_same_for_everyone_yet_follows_its_touchpoint_and_company(
+    client, settings
+):
+    pages = []
+    for company, name in (("Acme", "Hotline"), ("Acme", "Showroom"), ("Other Co", "Hotline")):
+        settings.TOUCHSTONE_COMPANY_NAME = company
+        _invitation, token = sent_invitation(interaction__touchpoint__name=name)
+        pages.append(client.post(url(token), GOOD).content.decode())
+    assert "Acme" in pages[0] and "Hotline" in pages[0]
+    assert "Showroom" in pages[1] and "Other Co" in pages[2] and "Acme" not in pages[2]
