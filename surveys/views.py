@@ -28,6 +28,9 @@ MISS_WINDOW = 600  # seconds
 # Pages that read the same for everyone who reaches them about one touchpoint in one
 # language: rendered once per process (the thanks page follows every answer).
 CLOSING_PAGES = frozenset({"thanks", "answered", "expired", "unsubscribed"})
+# The unanswered scale questions, by language and wording; a handful in practice.
+_UNANSWERED_SCALES: dict[tuple, str] = {}
+UNANSWERED_SCALES_KEPT = 256
 
 
 class TooManyMisses(Exception):
@@ -78,7 +81,7 @@ def answer(request, invitation):
             return _page(request, invitation, "expired", status=410)
         return _page(request, invitation, "thanks")
     status = 400 if form.is_bound else 200
-    return _page(request, invitation, "answer", status=status, form=form)
+    return _page(request, invitation, "answer", status=status, form=form, scales=_scales(form))
 
 
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without a session or CSRF token
@@ -116,6 +119,23 @@ def _page(request, invitation, name, status=200, **context):
 def _closing_page(name: str, language: str, touchpoint_name: str, company: str) -> str:
     """All that the page shows keys it: the language active, the name, the company's."""
     return _render(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
+
+
+def _scales(form: AnswerForm) -> str:
+    """The scale questions: as answered, or unanswered and rendered once for everyone asked
+    the same ones in one language (some fifty radio buttons: most of the page's cost)."""
+    if form.is_bound:
+        return render_to_string("surveys/public/_scales.html", {"form": form})
+    # All that the unanswered questions show: the language, each question and its wording.
+    key = (translation.get_language(), *((f.name, str(f.label)) for f in form.scale_fields()))
+    html = _UNANSWERED_SCALES.get(key)
+    if html is None:
+        if len(_UNANSWERED_SCALES) >= UNANSWERED_SCALES_KEPT:
+            _UNANSWERED_SCALES.clear()
+        html = _UNANSWERED_SCALES[key] = render_to_string(
+            "surveys/public/_scales.html", {"form": form}
+        )
+    return html
 
 
 def _render(name: str, context: dict) -> str:

@@ -278,3 +278,15 @@ def test_the_thanks_page_is_the_same_for_everyone_yet_follows_its_touchpoint_and
         pages.append(client.post(url(token), GOOD).content.decode())
     assert "Acme" in pages[0] and "Hotline" in pages[0]
     assert "Showroom" in pages[1] and "Other Co" in pages[2] and "Acme" not in pages[2]
+
+
+def test_unanswered_questions_are_shared_yet_follow_the_language_and_the_company(client, settings):
+    settings.TOUCHSTONE_COMPANY_NAME = "Acme"
+    _invitation, english = sent_invitation()
+    _invitation, german = sent_invitation(interaction__customer__language="de")
+    for _again in range(2):
+        assert "How likely are you to recommend Acme" in client.get(url(english)).content.decode()
+        page = client.get(url(german)).content.decode()
+        assert "Acme" in page and "How likely" not in page
+    settings.TOUCHSTONE_COMPANY_NAME = "Other Co"
+    assert "How likely are you to recommend Other Co" in client.get(url(english)).content.decode()
