@@ -211,20 +211,20 @@ def backoff(attempts: int) -> dt.timedelta:
 # --- The events ----------------------------------------------------------------------------
 
 
-def answer_event_names(response, opens_follow_up: bool) -> set[str]:
+def answer_event_names(response, opens_follow_up: bool) -> list[str]:
     """What an answer tells: it was received, a detractor's, and the follow-up it opened."""
-    names = {WebhookEvent.RESPONSE_RECEIVED}
+    names = [WebhookEvent.RESPONSE_RECEIVED]
     if response.is_detractor:
-        names.add(WebhookEvent.DETRACTOR)
+        names.append(WebhookEvent.DETRACTOR)
     if opens_follow_up:
-        names.add(WebhookEvent.FOLLOW_UP_OPENED)
+        names.append(WebhookEvent.FOLLOW_UP_OPENED)
     return names
 
 
 def hooks_told_of_answer(response, opens_follow_up: bool) -> list[Webhook]:
     """Read before the answer is written: one that tells no hook needs no transaction."""
     names = answer_event_names(response, opens_follow_up)
-    return [hook for hook in active_hooks() if names.intersection(hook.events)]
+    return [hook for hook in active_hooks() if any(name in hook.events for name in names)]
 
 
 def answer_events(response, follow_up=None, hooks: list[Webhook] | None = None) -> None:
@@ -241,22 +241,15 @@ def answer_events(response, follow_up=None, hooks: list[Webhook] | None = None) 
         "effort": response.effort,
         "comment": response.comment,
     }
-    events = [(WebhookEvent.RESPONSE_RECEIVED, data)]
-    if response.is_detractor:
-        events.append((WebhookEvent.DETRACTOR, data))
-    if follow_up is not None:
-        events.append(
-            (
-                WebhookEvent.FOLLOW_UP_OPENED,
-                {
-                    "follow_up": follow_up.pk,
-                    "response": response.pk,
-                    "touchpoint": response.touchpoint_id,
-                    "reason": follow_up.reason,
-                    "assigned_to": follow_up.assigned_to_id,
-                },
-            )
-        )
+    opened = follow_up and {
+        "follow_up": follow_up.pk,
+        "response": response.pk,
+        "touchpoint": response.touchpoint_id,
+        "reason": follow_up.reason,
+        "assigned_to": follow_up.assigned_to_id,
+    }
+    names = answer_event_names(response, opens_follow_up=follow_up is not None)
+    events = [(n, opened if n == WebhookEvent.FOLLOW_UP_OPENED else data) for n in names]
     emit(*events, hooks=hooks)
 
 
