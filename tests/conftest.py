@@ -10,6 +10,7 @@ from config.celery_app import app
 from surveys.tasks import forget_wake_ups
 from touchpoints.roles import CX_MANAGERS_GROUP
 
+from .clients import ClientByPath
 from .factories import DepartmentFactory, UserFactory
 from .smtp import free_port, smtp_server, use_smtp
 from .worker import running_worker
@@ -57,6 +58,12 @@ def no_role_user(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, with production's middleware stacks."""
+    return ClientByPath()
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import threading
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from surveys.models import Invitation, InvitationStatus, Response
 
+from ..clients import ClientByPath
 from .test_survey_pages import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ def test_twenty_concurrent_posts_with_one_token_store_exactly_one_response(eager
 
         try:
             start.wait()
-            statuses.append(Client().post(url(token), GOOD).status_code)
+            statuses.append(ClientByPath().post(url(token), GOOD).status_code)
         finally:
             connections.close_all()
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
 from surveys import links
@@ -20,6 +19,7 @@ from surveys.models import (
 from surveys.notifications import notify_heads
 from touchpoints.models import Outcome
 
+from ..clients import ClientByPath
 from ..factories import InvitationFactory, StaffFactory, SurveyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_unknown_tokens_are_404_and_throttled_per_address(client, settings):
     assert client.post(url("y" * 43), GOOD).status_code == 404
     blocked = client.get(url(token))
     assert blocked.status_code == 429 and blocked["Retry-After"] == "600"
-    other_address = Client(REMOTE_ADDR="10.0.0.9")
+    other_address = ClientByPath(REMOTE_ADDR="10.0.0.9")
     assert other_address.get(url(token)).status_code == 200
 
 
@@ -175,7 +175,7 @@ def test_unsubscribe_get_asks_and_one_click_post_opts_out_without_csrf():
     invitation, token = sent_invitation()
     customer = invitation.interaction.customer
     queued = InvitationFactory(interaction__customer=customer)
-    client = Client(enforce_csrf_checks=True)
+    client = ClientByPath(enforce_csrf_checks=True)
     page = client.get(url(token) + "/unsubscribe")
     assert page.status_code == 200 and b"Stop survey emails" in page.content
     customer.refresh_from_db()
@@ -192,7 +192,7 @@ def test_unsubscribe_get_asks_and_one_click_post_opts_out_without_csrf():
 
 def test_the_answer_form_needs_csrf_like_every_other_post():
     _invitation, token = sent_invitation()
-    assert Client(enforce_csrf_checks=True).post(url(token), GOOD).status_code == 403
+    assert ClientByPath(enforce_csrf_checks=True).post(url(token), GOOD).status_code == 403
 
 
 def test_a_detractor_opens_a_follow_up_for_their_own_contact_and_heads_are_told(
