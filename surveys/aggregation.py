@@ -1,24 +1,34 @@
 """Fold survey answers into per-(touchpoint, day) rollups, exactly and crash-proof.
 
-Design: a rollup row is never incremented. Whatever changes a day's answers (a response,
-an invitation sent, an import, an erasure) writes a DirtyRollup row for that
-(touchpoint, day) in its own transaction. A worker then, in one transaction:
+Design: two outboxes, written in the same transaction as what they report.
+- DirtyRollup (touchpoint, day): whatever changes a day other than a new answer through
+  a link (an invitation sent, an import, an edit, an erasure) asks for the day's recount.
+- UncountedResponse: an answer through a link, written by the statement that writes the
+  answer, asks to be added. Recounting a busy day for every batch of answers would read
+  the whole day again each time (tens of thousands of invitations at a campaign's peak).
 
-1. claims a batch of dirty rows (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE),
-2. takes transaction-scoped advisory locks on the claimed touchpoints (striped, below),
-3. deletes those days' rollup rows and re-inserts them with one INSERT ... SELECT ...
-   GROUP BY over the raw responses and invitations, then does the same for the months
-   from the daily rows.
+A worker then, in one transaction:
+1. claims a batch of each (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE),
+2. takes transaction-scoped advisory locks on their touchpoints (striped, below),
+3. adds the claimed answers' sums to their days' rows (INSERT ... ON CONFLICT DO UPDATE),
+4. deletes the dirty days' rows and re-inserts them with one INSERT ... SELECT ...
+   GROUP BY over the settled answers (those not uncounted) and the invitations,
+5. recomputes the months of every day touched from the daily rows.
 
-So the rollups equal a full recomputation by construction:
+So the rollups equal a full recomputation once the outboxes are empty:
+- each answer is counted once. A recount leaves out the answers still listed as
+  uncounted in its snapshot, and an answer leaves that list in the same transaction that
+  adds it. Recounts and additions of one touchpoint serialize on its lock: a recount
+  after an addition sees the answer settled and counts it (replacing the row, addition
+  included); a recount before it left the answer out, and the addition adds it after;
 - a task delivered twice finds nothing left to claim, or recomputes the same values;
-- a worker killed mid-task rolls back: its dirty rows come back and are claimed again;
-- two workers never claim the same dirty row, and two recomputations of one key
-  serialize on its lock, the later one seeing every answer committed before it ran; an
-  answer committed after that left a dirty row of its own;
-- Redis restarting loses at most a wake-up: the dirty rows are in the database, and the
+- a worker killed mid-task rolls back: its claimed rows come back and are claimed again;
+- two workers never claim the same row; a change committed after a recount's snapshot
+  left a row of its own;
+- Redis restarting loses at most a wake-up: the outboxes are in the database, and the
   beat job drains them every minute.
-Work coalesces: a burst of 10,000 answers on one touchpoint and day is one key.
+Work coalesces: 10,000 dirty rows of one touchpoint and day are one recount, and a
+batch of answers is added with one statement per rollup table.
 One lock covers all of a touchpoint's days and months. Touchpoints map onto a fixed set of
 lock stripes, so a batch of 20,000 keys takes at most LOCK_STRIPES locks (PostgreSQL's lock
 table is small), taken in sorted order so no two workers can wait on each other in a cycle.
@@ -40,7 +50,9 @@ from .models import (
     STANDARD_FIELDS,
     SUM_FIELDS,
     DirtyRollup,
+    Response,
     TouchpointDailyScore,
+    UncountedResponse,
     local_day,
 )
 
@@ -122,19 +134,32 @@ class Drained(NamedTuple):
 
 
 def rollups_drain(batch: int = CLAIM_BATCH) -> Drained:
-    """Claim up to `batch` dirty rows and recompute their keys."""
+    """Claim up to `batch` dirty rows and as many uncounted answers; add the answers to
+    their days' sums, then recompute the dirty keys (answers just added included)."""
     with transaction.atomic():
         claimed = list(
             DirtyRollup.objects.select_for_update(skip_locked=True)
             .order_by("id")
             .values_list("id", "touchpoint_id", "day")[:batch]
         )
-        if not claimed:
+        answers = list(
+            UncountedResponse.objects.select_for_update(skip_locked=True)
+            .order_by("response_id")
+            .values_list("response_id", flat=True)[:batch]
+        )
+        if not claimed and not answers:
             return Drained(0, False)
         DirtyRollup.objects.filter(id__in=[row[0] for row in claimed]).delete()
+        UncountedResponse.objects.filter(response_id__in=answers).delete()
         keys = sorted({(tp, day) for _, tp, day in claimed})
-        _recompute(keys)
-        return Drained(len(keys), len(claimed) == batch)
+        added = _keys_of_answers(answers)
+        _lock_touchpoints({tp for tp, _ in keys} | {tp for tp, _ in added})
+        _on_one_core()
+        _add_answers(answers)
+        _recompute_days(keys)
+        _recompute_months(_months_of([*keys, *added]))
+        figures_changed()
+        return Drained(len(set(keys) | added), batch in (len(claimed), len(answers)))
 
 
 def rollups_drain_all() -> int:
@@ -150,7 +175,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
 
     Months are compared too, against the sums of the stored days. Read-only.
     """
-    expected = _rows_by_key(*sql.daily_sums_select(None))
+    expected = _rows_by_key(*sql.daily_sums_select(None, settled_only=False))
     stored = {
         (row.pop("touchpoint_id"), row.pop("day")): row
         for row in TouchpointDailyScore.objects.values("touchpoint_id", "day", *SUM_FIELDS)
@@ -164,22 +189,33 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         differences
         + _month_differences(stored.keys())
         + _keyed_differences(
-            sql.segment_sums_select(None), sql.SEGMENT, ("day", "segment", "is_prospect")
+            sql.segment_sums_select(None, settled_only=False),
+            sql.SEGMENT,
+            ("day", "segment", "is_prospect"),
         )
         + _keyed_differences(
             sql.standards_sums_select(None), sql.STANDARDS, ("day",), STANDARD_FIELDS
         )
         + _keyed_differences(
-            sql.effect_sums_select(None), sql.EFFECTS, ("day", "standard", "met"), EFFECT_FIELDS
+            sql.effect_sums_select(None, settled_only=False),
+            sql.EFFECTS,
+            ("day", "standard", "met"),
+            EFFECT_FIELDS,
         )
     )
 
 
 # --- internals ----------------------------------------------------------------------------
 def _recompute(keys: list[tuple[int, dt.date]]) -> None:
-    months = _months_of(keys)
     _lock_touchpoints({tp for tp, _ in keys})
     _on_one_core()
+    _recompute_days(keys)
+    _recompute_months(_months_of(keys))
+    figures_changed()
+
+
+def _recompute_days(keys: list[tuple[int, dt.date]]) -> None:
+    """The days' rows from their settled answers, invitations and interactions."""
     now = timezone.now()
     for chunk in _chunks(keys):
         _execute(sql.delete_keys(sql.DAILY, "day", chunk))
@@ -193,8 +229,29 @@ def _recompute(keys: list[tuple[int, dt.date]]) -> None:
         _execute(sql.delete_keys(sql.EFFECTS, "day", chunk))
         select = sql.effect_sums_select(chunk)
         _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
-    _recompute_months(months)
-    figures_changed()
+
+
+def _keys_of_answers(response_ids: list[int]) -> set[tuple[int, dt.date]]:
+    """The days whose rows these answers add to: their own, and their interactions' (the
+    standard effects)."""
+    rows = Response.objects.filter(pk__in=response_ids).values_list(
+        "touchpoint_id", "day", "invitation__interaction__touchpoint_id",
+        "invitation__interaction__day",
+    )  # fmt: skip
+    return {(tp, day) for tp, day, *_ in rows} | {
+        (tp, day) for *_, tp, day in rows if tp is not None
+    }
+
+
+def _add_answers(response_ids: list[int]) -> None:
+    if not response_ids:
+        return
+    now = timezone.now()
+    _execute(sql.add_from(sql.DAILY, "day", sql.daily_added_select(response_ids), now))
+    select = sql.segment_added_select(response_ids)
+    _execute(sql.add_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
+    select = sql.effect_added_select(response_ids)
+    _execute(sql.add_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
 
 
 def _recompute_months(months: list[tuple[int, dt.date]]) -> None:

@@ -3,7 +3,7 @@
 Every customer's link runs them, so they are one statement each, prepared once per
 connection (config/prepared.py), not compiled by the ORM on every request. On PostgreSQL
 the write is a single statement: it claims the invitation with a conditional UPDATE, inserts
-the response from the claimed row and marks the answer's rollup days dirty, all or nothing,
+the response from the claimed row and lists it as uncounted (aggregation.py), all or nothing,
 and so needs no transaction of its own. Elsewhere (SQLite) the same three steps run one by
 one in a transaction.
 """
@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from config.prepared import ModelColumns, PreparedStatement
 from touchpoints.models import Customer, Interaction, Touchpoint
 
-from .models import DirtyRollup, Invitation, InvitationStatus, Response, Survey
+from .models import Invitation, InvitationStatus, Response, Survey, UncountedResponse
 
 LINK = ModelColumns(
     (Invitation, "i", ("id", "status", "expires_at", "survey_id", "interaction_id")),
@@ -32,7 +32,7 @@ LINK = ModelColumns(
     (
         Interaction,
         "x",
-        ("id", "occurred_at", "day", "outcome", "handled_by_id", "customer_id", "touchpoint_id"),
+        ("id", "occurred_at", "outcome", "handled_by_id", "customer_id", "touchpoint_id"),
     ),
     (Customer, "c", ("id", "language")),
     (Touchpoint, "t", ("id", "name")),
@@ -94,10 +94,8 @@ def _write_sql() -> str:
         f"answer AS (INSERT INTO {_table(Response)} ({columns}) "
         f"SELECT {_answer_values('CASE WHEN %(anonymous)s THEN NULL ELSE claimed.id END', True)} "
         "FROM claimed RETURNING id), "
-        f"marks AS (INSERT INTO {_table(DirtyRollup)} (touchpoint_id, day) "
-        "SELECT %(touchpoint_id)s::bigint, %(day)s::date FROM answer UNION ALL "
-        "SELECT %(touchpoint_id)s::bigint, %(other_day)s::date FROM answer "
-        "WHERE %(other_day)s::date IS NOT NULL) "
+        f"uncounted AS (INSERT INTO {_table(UncountedResponse)} (response_id) "
+        "SELECT id FROM answer) "
         f"SELECT answer.id, i.status, i.expires_at <= %(now)s FROM {_table(Invitation)} i "
         "LEFT JOIN answer ON true WHERE i.id = %(invitation)s"
     )
@@ -113,12 +111,8 @@ def _insert_sql() -> str:
 
 
 @cache
-def _mark_sql() -> str:
-    return (
-        f"INSERT INTO {_table(DirtyRollup)} (touchpoint_id, day) "
-        "SELECT %(touchpoint_id)s, %(day)s UNION ALL "
-        "SELECT %(touchpoint_id)s, %(other_day)s WHERE %(other_day)s IS NOT NULL"
-    )
+def _uncounted_sql() -> str:
+    return f"INSERT INTO {_table(UncountedResponse)} (response_id) VALUES (%(response_id)s)"
 
 
 @cache
@@ -154,11 +148,9 @@ class Written(NamedTuple):
     expired: bool | None  # its link's time was up
 
 
-def write_answer(
-    response: Response, invitation_id: int, now: dt.datetime, other_day: dt.date | None
-) -> Written:
+def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Written:
     """Claim the invitation and store `response` (whose own `invitation` is None when it is
-    anonymous), marking its day and `other_day` for recounting."""
+    anonymous), listed as uncounted for the aggregation to add."""
     # Numbers and text go as they are; times and days as the ORM sends them (SQLite keeps
     # them as text, times in UTC).
     ops = connection.ops
@@ -169,7 +161,6 @@ def write_answer(
         "now": ops.adapt_datetimefield_value(now),
         "invitation": invitation_id,
         "anonymous": response.invitation_id is None,
-        "other_day": ops.adapt_datefield_value(other_day),
     }
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -182,5 +173,5 @@ def write_answer(
                 return Written(None, *cursor.fetchone())
             cursor.execute(_insert_sql(), params)
             (response_id,) = cursor.fetchone()
-            cursor.execute(_mark_sql(), params)
+            cursor.execute(_uncounted_sql(), {"response_id": response_id})
             return Written(response_id, None, None)

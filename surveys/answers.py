@@ -59,14 +59,12 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
         **{name: answers.get(name) for name in SCORES},
     )
     response.day = local_day(response.submitted_at)
-    # The interaction's day holds the standard effects of its answer; anonymous answers
-    # are not linked to it. Anonymous: nobody to call back either.
-    other_day = None if anonymous or interaction.day == response.day else interaction.day
+    # Anonymous: nobody to call back.
     reason = None if anonymous else follow_up_reason(response)
     hooks = webhooks.hooks_told_of_answer(response, opens_follow_up=reason is not None)
     try:
         with transaction.atomic() if reason or hooks else nullcontext():
-            _write(response, invitation, now, other_day)
+            _write(response, invitation, now)
             follow_up = (
                 open_follow_up(response, reason, interaction.handled_by_id) if reason else None
             )
@@ -81,8 +79,8 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
     return response
 
 
-def _write(response: Response, invitation: Invitation, now, other_day) -> None:
-    written = answer_sql.write_answer(response, invitation.pk, now, other_day)
+def _write(response: Response, invitation: Invitation, now) -> None:
+    written = answer_sql.write_answer(response, invitation.pk, now)
     if written.response_id is None:
         # Closed or out of time before this claim: expired. Open before it, yet not
         # claimed: a concurrent answer through the same link claimed it first.

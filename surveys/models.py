@@ -508,6 +508,23 @@ class DirtyRollup(models.Model):
         return f"touchpoint {self.touchpoint_id} on {self.day}"
 
 
+class UncountedResponse(models.Model):
+    """An answer through a link not yet added to its rollups: the aggregation's other outbox.
+
+    Written by the statement that writes the answer. A worker adds the answers it claims
+    to their days' sums and deletes these rows in one transaction; recounts leave answers
+    still listed here out. So each answer is counted once, by whichever comes first, and a
+    busy day is not read again in full for every batch of answers.
+    """
+
+    response = models.OneToOneField(
+        Response, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"response {self.response_id}"
+
+
 class FollowUpReason(models.TextChoices):
     DETRACTOR = "detractor", "Detractor"
     LARGE_GAP = "large_gap", "Large gap"

@@ -1,5 +1,9 @@
 """The SQL that recomputes rollups: set-based, one statement per batch of keys.
 
+A recount counts the settled answers: those not listed as uncounted. The uncounted ones
+(answers through a link, just written) are added to the sums by their own statements
+(the *_added_select functions and add_from), once, whichever of the two runs first.
+
 Written once for PostgreSQL and SQLite alike, so the embedded mode and production run the
 same aggregation. The one difference is how a list of keys becomes a relation to join:
 unnest() of arrays on PostgreSQL, json_each() of a JSON text on SQLite (key_relation).
@@ -23,6 +27,7 @@ from .models import (
     TouchpointDailyStandards,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
+    UncountedResponse,
 )
 
 _BOTH = "expectation IS NOT NULL AND experience IS NOT NULL"
@@ -83,22 +88,45 @@ def key_relation(rows: list[tuple], columns: tuple[str, ...]) -> tuple[str, list
 
 
 def daily_sums_select(
-    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+    keys: list[tuple[int, dt.date]] | None,
+    touchpoint_ids: list[int] | None = None,
+    settled_only: bool = True,
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, <sums> for these keys, or every day of these touchpoints,
-    or (both None) everything."""
-    return _sums_select(keys, touchpoint_ids, by_segment=False)
+    or (both None) everything; of the settled answers only, unless told otherwise."""
+    return _sums_select(keys, touchpoint_ids, by_segment=False, settled_only=settled_only)
 
 
 def segment_sums_select(
-    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+    keys: list[tuple[int, dt.date]] | None,
+    touchpoint_ids: list[int] | None = None,
+    settled_only: bool = True,
 ) -> tuple[str, list]:
     """As daily_sums_select, split by the customer's segment and prospect flag:
     SELECT touchpoint_id, day, segment, is_prospect, <sums>."""
-    return _sums_select(keys, touchpoint_ids, by_segment=True)
+    return _sums_select(keys, touchpoint_ids, by_segment=True, settled_only=settled_only)
 
 
-def _sums_select(keys, touchpoint_ids, by_segment: bool) -> tuple[str, list]:
+def daily_added_select(response_ids: list[int]) -> tuple[str, list]:
+    """The sums of these answers alone, by (touchpoint, day), to add (add_from)."""
+    return _sums_select(None, None, by_segment=False, response_ids=response_ids)
+
+
+def segment_added_select(response_ids: list[int]) -> tuple[str, list]:
+    return _sums_select(None, None, by_segment=True, response_ids=response_ids)
+
+
+def _settled(response: str) -> str:
+    """SQL true when the answer `response` (an alias) is not waiting to be added."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM {table(UncountedResponse)} u "
+        f"WHERE u.response_id = {response}.id)"
+    )
+
+
+def _sums_select(
+    keys, touchpoint_ids, by_segment: bool, settled_only=True, response_ids=None
+) -> tuple[str, list]:
     response_filter = invitation_filter = "true"
     params: list = []
     if touchpoint_ids is not None:
@@ -111,6 +139,11 @@ def _sums_select(keys, touchpoint_ids, by_segment: bool) -> tuple[str, list]:
         response_filter = f"(r.touchpoint_id, r.day) IN (SELECT tp, day FROM ({relation}) k)"
         invitation_filter = f"(x.touchpoint_id, i.sent_on) IN (SELECT tp, day FROM ({relation}) k)"
         params = flat + flat
+    if response_ids is not None:  # these answers' sums, nothing of the invitations
+        response_filter, params = id_filter("r.id", response_ids)
+        invitation_filter = "false"
+    elif settled_only:
+        response_filter = f"{response_filter} AND {_settled('r')}"
     response_sums = ", ".join(f"SUM({term}) AS {name}" for name, term in RESPONSE_TERMS.items())
     invitation_sums = ", ".join(
         f"{'COUNT(*)' if name == 'invitations_sent' else '0'} AS {name}" for name in SUM_FIELDS
@@ -217,14 +250,27 @@ TIMED_STANDARDS = {
 
 
 def effect_sums_select(
-    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+    keys: list[tuple[int, dt.date]] | None,
+    touchpoint_ids: list[int] | None = None,
+    settled_only: bool = True,
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, standard, met, <answer sums> of the answered interactions
     measured against each timed standard, split by met or missed."""
+    where, values = _interaction_filter(keys, touchpoint_ids)
+    if settled_only:
+        where = f"{where} AND {_settled('r')}"
+    return _effects_select(where, values)
+
+
+def effect_added_select(response_ids: list[int]) -> tuple[str, list]:
+    """As effect_sums_select, of these answers alone (keyed by their interactions' days)."""
+    return _effects_select(*id_filter("r.id", response_ids))
+
+
+def _effects_select(where: str, values: list) -> tuple[str, list]:
     parts, params = [], []
     sums = ", ".join(f"SUM({RESPONSE_TERMS[name]}) AS {name}" for name in EFFECT_FIELDS)
     for standard, (fact, target) in TIMED_STANDARDS.items():
-        where, values = _interaction_filter(keys, touchpoint_ids)
         met = f"CASE WHEN x.{fact} <= t.{target} THEN TRUE ELSE FALSE END"
         parts.append(f"""
             SELECT x.touchpoint_id, x.day, '{standard}' AS standard, {met} AS met, {sums}
@@ -273,6 +319,19 @@ def insert_from(
         f"INSERT INTO {table(model)} (touchpoint_id, {key_column}, {columns}, updated_at) "
         f"SELECT s.*, %s FROM ({sql}) s WHERE true",
         [now, *params],
+    )
+
+
+def add_from(
+    model, key_column: str, select: tuple[str, list], now, fields=SUM_FIELDS
+) -> tuple[str, list]:
+    """As insert_from, adding the SELECT's sums to the rows already there."""
+    sql, params = insert_from(model, key_column, select, now, fields)
+    added = ", ".join(f"{name} = {table(model)}.{name} + EXCLUDED.{name}" for name in fields)
+    return (
+        f"{sql} ON CONFLICT (touchpoint_id, {key_column}) "
+        f"DO UPDATE SET {added}, updated_at = EXCLUDED.updated_at",
+        params,
     )
 
 

@@ -33,7 +33,7 @@ def interaction_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Response)
 def answer_changed(sender, instance, **kwargs):
     """An answer counts on its own day, and on its interaction's day (standard effects).
-    Answers through a link are written by one statement that marks the same days itself
+    Answers through a link are written by one statement that lists them as uncounted
     (answer_sql.py); this covers every other way a response is saved or deleted."""
     keys = [(instance.touchpoint_id, instance.day)]
     if instance.invitation_id:

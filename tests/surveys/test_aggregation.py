@@ -14,7 +14,14 @@ from surveys.aggregation import (
     rollups_rebuild_all,
     rollups_recompute,
 )
-from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointMonthlyScore
+from surveys.models import (
+    DirtyRollup,
+    Response,
+    TouchpointDailyScore,
+    TouchpointDailyStandards,
+    TouchpointMonthlyScore,
+    UncountedResponse,
+)
 from surveys.selectors import plan_range, scores_by_group, scores_by_touchpoint
 from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
@@ -133,6 +140,96 @@ def test_dirty_keys_are_written_with_the_answers_and_drained():
     assert rollups_drain_all() == 1
     assert not DirtyRollup.objects.exists()
     assert TouchpointDailyScore.objects.get(touchpoint=touchpoint).responses == 50
+    assert rollups_differences() == []
+
+
+def answered_by_link(touchpoint, day=DAY, invitation=None, **scores):
+    """An answer as a link writes it (its interaction recorded before): no day marked,
+    listed as uncounted instead. Bulk-created, so no save signal marks its day."""
+    invitation = invitation or InvitationFactory(
+        interaction__touchpoint=touchpoint, interaction__occurred_at=at(day)
+    )
+    response = ResponseFactory.build(invitation=invitation, submitted_at=at(day), **scores)
+    response.day = day
+    Response.objects.bulk_create([response])
+    UncountedResponse.objects.create(response=response)
+    return response
+
+
+def counted(touchpoint, day=DAY) -> int:
+    return TouchpointDailyScore.objects.get(touchpoint=touchpoint, day=day).responses
+
+
+def test_answers_through_links_are_added_to_their_day_without_recounting_it():
+    touchpoint = TouchpointFactory(target_wait_seconds=60)
+    for _ in range(3):
+        answer(touchpoint)
+    invited = [
+        InvitationFactory(interaction__touchpoint=touchpoint, interaction__occurred_at=at(DAY))
+        for _ in range(2)
+    ]
+    rollups_drain_all()
+    standards_counted_at = TouchpointDailyStandards.objects.get(touchpoint=touchpoint).updated_at
+    for invitation, nps in zip(invited, (2, 10), strict=True):
+        answered_by_link(touchpoint, invitation=invitation, nps=nps)
+    assert rollups_drain_all() == 1
+    assert not UncountedResponse.objects.exists()
+    assert counted(touchpoint) == 5
+    assert TouchpointMonthlyScore.objects.get(touchpoint=touchpoint).responses == 5
+    assert rollups_differences() == []
+    # The day's interactions were not read again: only what the answers add was written.
+    assert (
+        TouchpointDailyStandards.objects.get(touchpoint=touchpoint).updated_at
+        == standards_counted_at
+    )
+
+
+def test_a_recount_leaves_uncounted_answers_to_their_addition():
+    touchpoint = TouchpointFactory()
+    for _ in range(2):
+        answer(touchpoint)
+    for _ in range(3):
+        answered_by_link(touchpoint)
+    rollups_recompute([(touchpoint.pk, DAY)])
+    assert counted(touchpoint) == 2
+    assert rollups_differences() != []  # against every answer: three are still to come
+    rollups_drain_all()
+    assert counted(touchpoint) == 5
+    assert rollups_differences() == []
+
+
+def test_an_answer_added_in_the_drain_that_recounts_its_day_counts_once():
+    touchpoint = TouchpointFactory()
+    answered_by_link(touchpoint)
+    answered_by_link(touchpoint, day=DAY + dt.timedelta(days=1))
+    rollups_mark_dirty([(touchpoint.pk, DAY)])
+    assert rollups_drain_all() == 2
+    assert counted(touchpoint) == 1
+    assert counted(touchpoint, DAY + dt.timedelta(days=1)) == 1
+    assert rollups_differences() == []
+
+
+def test_an_uncounted_answer_changed_or_deleted_before_its_addition_counts_as_it_is_now():
+    touchpoint = TouchpointFactory()
+    kept, gone = answered_by_link(touchpoint, nps=3), answered_by_link(touchpoint)
+    kept.nps = 10
+    kept.save()  # an edit marks the day, as every other change does
+    gone.delete()
+    assert list(UncountedResponse.objects.values_list("response_id", flat=True)) == [kept.pk]
+    rollups_drain_all()
+    row = TouchpointDailyScore.objects.get(touchpoint=touchpoint)
+    assert (row.responses, row.promoters, row.detractors) == (1, 1, 0)
+    assert rollups_differences() == []
+
+
+def test_a_rebuild_leaves_uncounted_answers_to_their_addition():
+    touchpoint = TouchpointFactory()
+    answer(touchpoint)
+    answered_by_link(touchpoint)
+    rollups_rebuild_all()
+    assert counted(touchpoint) == 1
+    rollups_drain_all()
+    assert counted(touchpoint) == 2
     assert rollups_differences() == []
 
 

@@ -1,4 +1,4 @@
-"""The answer's write (answer_sql.py) on its own: what it marks for recounting, and why a
+"""The answer's write (answer_sql.py) on its own: how it reaches the rollups, and why a
 claim fails when the link changed between the page's lookup and the answer."""
 
 import datetime as dt
@@ -7,10 +7,18 @@ import pytest
 from django.utils import timezone
 
 from surveys import links
-from surveys.aggregation import rollups_differences, rollups_drain_all
+from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.answer_sql import link_by_token_hash
 from surveys.answers import AlreadyAnswered, LinkExpired, record_response
-from surveys.models import DirtyRollup, Invitation, InvitationStatus, Response
+from surveys.models import (
+    DirtyRollup,
+    Invitation,
+    InvitationStatus,
+    Response,
+    TouchpointDailyScore,
+    TouchpointDailyStandardEffect,
+    UncountedResponse,
+)
 
 from ..factories import SurveyFactory
 from .test_survey_pages import sent_invitation
@@ -32,7 +40,6 @@ def test_the_link_loads_what_the_pages_read_with_the_orms_types():
     stored = Invitation.objects.select_related("interaction__customer").get(pk=invitation.pk)
     assert invitation.expires_at == stored.expires_at and invitation.expires_at.tzinfo
     assert invitation.interaction.occurred_at == stored.interaction.occurred_at
-    assert invitation.interaction.day == stored.interaction.day
     assert invitation.interaction.customer.language == "de"
     assert invitation.survey.asks_nps is True and invitation.survey.anonymous is False
     assert invitation.interaction.touchpoint.name == stored.interaction.touchpoint.name
@@ -42,26 +49,42 @@ def test_an_unknown_hash_loads_nothing():
     assert link_by_token_hash("0" * 64) is None
 
 
-def test_an_answer_marks_its_day_and_its_interactions_day():
+def test_an_answer_is_listed_uncounted_and_added_to_its_day_and_its_interactions_day():
     yesterday = timezone.now() - dt.timedelta(days=1)
-    invitation = loaded(interaction__occurred_at=yesterday)
-    DirtyRollup.objects.all().delete()
+    invitation = loaded(
+        interaction__occurred_at=yesterday,
+        interaction__wait_seconds=30,
+        interaction__touchpoint__target_wait_seconds=60,
+    )
+    rollups_rebuild_all()  # counts what the setup wrote, which marked nothing
     response = record_response(invitation, GOOD, "en")
-    touchpoint = response.touchpoint_id
-    marked = set(DirtyRollup.objects.values_list("touchpoint_id", "day"))
-    assert marked == {(touchpoint, response.day), (touchpoint, invitation.interaction.day)}
+    assert not DirtyRollup.objects.exists()
+    assert list(UncountedResponse.objects.values_list("response_id", flat=True)) == [response.pk]
     rollups_drain_all()
+    touchpoint = response.touchpoint_id
+    assert TouchpointDailyScore.objects.get(touchpoint=touchpoint, day=response.day).responses == 1
+    interaction_day = Invitation.objects.get(pk=invitation.pk).interaction.day
+    effect = TouchpointDailyStandardEffect.objects.get(touchpoint=touchpoint, standard="wait")
+    assert (effect.day, effect.met, effect.csat_answered) == (interaction_day, True, 1)
     assert rollups_differences() == []
 
 
-def test_an_anonymous_answer_marks_only_its_own_day():
+def test_an_anonymous_answer_is_added_to_its_own_day_only():
     yesterday = timezone.now() - dt.timedelta(days=1)
-    invitation = loaded(interaction__occurred_at=yesterday, survey=SurveyFactory(anonymous=True))
-    DirtyRollup.objects.all().delete()
+    invitation = loaded(
+        interaction__occurred_at=yesterday,
+        interaction__wait_seconds=30,
+        interaction__touchpoint__target_wait_seconds=60,
+        survey=SurveyFactory(anonymous=True),
+    )
+    rollups_rebuild_all()
     response = record_response(invitation, GOOD, "en")
     assert response.invitation_id is None
-    marked = list(DirtyRollup.objects.values_list("touchpoint_id", "day"))
-    assert marked == [(response.touchpoint_id, response.day)]
+    assert UncountedResponse.objects.filter(response_id=response.pk).exists()
+    rollups_drain_all()
+    assert TouchpointDailyScore.objects.get(day=response.day).responses == 1
+    assert not TouchpointDailyStandardEffect.objects.exists()
+    assert rollups_differences() == []
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,13 @@ from django.db import connection, transaction
 
 from config.celery_app import app
 from surveys.aggregation import rollups_differences, rollups_mark_dirty
-from surveys.models import DirtyRollup, Response, TouchpointDailyScore, TouchpointDailyStandards
+from surveys.models import (
+    DirtyRollup,
+    Response,
+    TouchpointDailyScore,
+    TouchpointDailyStandards,
+    UncountedResponse,
+)
 from surveys.tasks import drain_rollups
 from tests.factories import CustomerFactory, TouchpointFactory
 from tests.worker import own_queue, require_services, start_worker, wait_until
@@ -100,8 +106,22 @@ def a_drain_is_running():
         return cursor.fetchone()[0] > 0
 
 
+def list_as_uncounted(every: int) -> int:
+    """Every `every`th answer listed as a link lists it, to be added rather than recounted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {UncountedResponse._meta.db_table} (response_id) "
+            f"SELECT id FROM {Response._meta.db_table} WHERE id %% %s = 0",
+            [every],
+        )
+        return cursor.rowcount
+
+
 def settled(log=""):
-    wait_until(lambda: not DirtyRollup.objects.exists(), timeout=90, message=log)
+    def outboxes_empty():
+        return not DirtyRollup.objects.exists() and not UncountedResponse.objects.exists()
+
+    wait_until(outboxes_empty, timeout=90, message=log)
     assert rollups_differences() == []
 
 
@@ -110,6 +130,7 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     touchpoints = [TouchpointFactory(target_wait_seconds=90).pk for _ in range(100)]
     insert_answers(touchpoints, days=60, per_day=20)
     insert_interactions(touchpoints, days=60, per_day=5)
+    uncounted = list_as_uncounted(every=3)
     worker = workers("w0")
     with transaction.atomic():
         rollups_mark_dirty(all_keys(touchpoints, 60))  # wakes the worker on commit
@@ -118,8 +139,9 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
         wait_until(a_drain_is_running, timeout=30, interval=0.01, message=worker.log())
         worker.kill()
         kills_mid_drain += 1
-        # The killed transaction rolled back: every dirty row is still there.
+        # The killed transaction rolled back: every dirty row and uncounted answer is there.
         assert DirtyRollup.objects.count() == 6000
+        assert UncountedResponse.objects.count() == uncounted
         worker = workers(f"w{round_}")
         drain_rollups.delay()
     assert kills_mid_drain == 3
@@ -157,6 +179,39 @@ def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
     settled(first.log() + second.log())
     assert sum(TouchpointDailyScore.objects.values_list("responses", flat=True)) == 1200
     assert "Task surveys.tasks.drain_rollups" in first.log() + second.log()
+
+
+def test_two_workers_adding_answers_and_recounting_their_days_count_each_once(workers):
+    """Answers through links (added) and other changes to the same days (recounted) keep
+    arriving while two workers drain both outboxes."""
+    touchpoints = [TouchpointFactory().pk for _ in range(3)]
+    first, second = workers("a"), workers("b")
+    rng = random.Random(7)
+    keys = all_keys(touchpoints, 2)
+    for round_ in range(60):
+        with transaction.atomic():
+            batch = [rng.choice(keys) for _ in range(20)]
+            answers = Response.objects.bulk_create(
+                Response(
+                    touchpoint_id=tp,
+                    submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+                    day=day,
+                    nps=rng.randint(0, 10),
+                )
+                for tp, day in batch
+            )
+            UncountedResponse.objects.bulk_create(
+                UncountedResponse(response=response) for response in answers[:15]
+            )
+            rollups_mark_dirty(batch[15:])
+        if round_ % 3 == 0:  # another change to days that answers are being added to
+            with transaction.atomic():
+                rollups_mark_dirty(rng.sample(keys, 3))
+        drain_rollups.delay()
+        drain_rollups.delay()
+    drain_rollups.delay()
+    settled(first.log() + second.log())
+    assert sum(TouchpointDailyScore.objects.values_list("responses", flat=True)) == 1200
 
 
 def test_a_lost_wake_up_is_caught_by_the_periodic_drain(workers, queue):
