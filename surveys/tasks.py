@@ -20,9 +20,10 @@ from .notifications import notify_heads
 log = logging.getLogger(__name__)
 
 WAKE_WINDOW = 1
-# A day's recount grows with its answers: with answers arriving every second, drains
-# back to back would take a core. A drain that took T seconds is followed by the next
-# DRAIN_DUTY * T later, so recounting takes at most 1 / (1 + DRAIN_DUTY) of the time.
+# A day's recount grows with the day (answers are added, but invitations sent and other
+# changes recount it): with changes every second, drains back to back would take a core.
+# A drain that took T seconds is followed by the next DRAIN_DUTY * T later, so draining
+# takes at most 1 / (1 + DRAIN_DUTY) of the time.
 DRAIN_DUTY = 4
 # Clocks of the web and worker machines may differ by up to this much (seconds).
 CLOCK_MARGIN = 0.25
