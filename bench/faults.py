@@ -314,6 +314,8 @@ def run(args):
                     thread.join()
                 settle()
                 health = _health(port)
+                if beat.poll() is not None:
+                    print(f"beat had exited (code {beat.returncode}): its errors are above")
         finally:
             stop.set()
             os.killpg(beat.pid, signal.SIGKILL)
@@ -333,20 +335,23 @@ def _beat(queue, scratch):
     )  # fmt: skip
 
 
-def _health(port, patience: float = 180) -> tuple[int, float]:
+def _health(port, patience: float = 180) -> tuple[str, float]:
     """/healthz's status once it is 200 (the workers' heartbeat is back: Redis forgot it),
-    or after `patience` seconds; and how long that took."""
+    or after `patience` seconds with what it said; and how long that took."""
     started = time.monotonic()
     while True:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.request("GET", "/healthz")
-            status = conn.getresponse().status
-        except (OSError, http.client.HTTPException):
-            status = 0
+            answer = conn.getresponse()
+            status, said = answer.status, answer.read().decode(errors="replace")
+        except (OSError, http.client.HTTPException) as error:
+            status, said = 0, repr(error)
         waited = time.monotonic() - started
-        if status == 200 or waited > patience:
-            return status, waited
+        if status == 200:
+            return "200", waited
+        if waited > patience:
+            return f"{status} {said}", waited
         time.sleep(2)
 
 
@@ -413,7 +418,7 @@ def report(outcomes: Outcomes, done, smtp: RecordingHandler, health, recovered) 
         f" ({recovered:.0f} s after the load)"
     )
     ok = not (lost_answers or doubled_answers or lost_interactions or doubled_interactions)
-    ok = ok and not (emailed_twice or sent_unreceived or unsent) and rollups and health == 200
+    ok = ok and not (emailed_twice or sent_unreceived or unsent) and rollups and health == "200"
     print("ALL CHECKS PASSED" if ok else "A CHECK FAILED")
     return ok
 

@@ -9,6 +9,7 @@ one in a transaction.
 """
 
 import datetime as dt
+import json
 from functools import cache
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from config.prepared import ModelColumns, PreparedStatement
 from touchpoints.models import Customer, Interaction, Touchpoint
 
-from .models import Invitation, InvitationStatus, Response, Survey, UncountedResponse
+from .models import Invitation, InvitationStatus, Response, Survey, UncountedResponse, Webhook
 
 LINK = ModelColumns(
     (Invitation, "i", ("id", "status", "expires_at", "survey_id", "interaction_id")),
@@ -51,9 +52,18 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def _active_hooks_sql() -> str:
+    """The active webhooks as a JSON list of [id, events]: read with the link, since an
+    answer tells them, rather than in a round trip of their own."""
+    hooks = f"FROM {_table(Webhook)} w WHERE w.is_active"
+    if connection.vendor == "postgresql":
+        return f"(SELECT json_agg(json_build_array(w.id, w.events)) {hooks})"
+    return f"(SELECT json_group_array(json_array(w.id, json(w.events))) {hooks})"
+
+
 def _link_sql() -> str:
     return (
-        f"SELECT {LINK.select_list()} FROM {_table(Invitation)} i "
+        f"SELECT {LINK.select_list()}, {_active_hooks_sql()} FROM {_table(Invitation)} i "
         f"JOIN {_table(Survey)} s ON s.id = i.survey_id "
         f"JOIN {_table(Interaction)} x ON x.id = i.interaction_id "
         f"JOIN {_table(Customer)} c ON c.id = x.customer_id "
@@ -128,18 +138,27 @@ WRITE_ANSWER = PreparedStatement("touchstone_write_answer", _write_sql)
 
 def link_by_token_hash(token_hash: str) -> Invitation | None:
     """The invitation with its survey, interaction, customer and touchpoint loaded (the
-    columns the link's pages and the answer read)."""
+    columns the link's pages and the answer read), and the active webhooks as
+    `invitation.active_hooks`."""
     with connection.cursor() as cursor:
         LINK_BY_TOKEN_HASH.execute(cursor, {"token_hash": token_hash})
         row = cursor.fetchone()
     if row is None:
         return None
-    invitation, survey, interaction, customer, touchpoint = LINK.instances(row)
+    *columns, hooks = row
+    invitation, survey, interaction, customer, touchpoint = LINK.instances(columns)
+    invitation.active_hooks = _webhooks(hooks)
     Interaction.customer.field.set_cached_value(interaction, customer)
     Interaction.touchpoint.field.set_cached_value(interaction, touchpoint)
     Invitation.survey.field.set_cached_value(invitation, survey)
     Invitation.interaction.field.set_cached_value(invitation, interaction)
     return invitation
+
+
+def _webhooks(listed) -> list[Webhook]:
+    # PostgreSQL's json comes parsed, SQLite's as text; no active hook is NULL or [].
+    pairs = json.loads(listed) if isinstance(listed, str) else listed or []
+    return [Webhook.from_db(connection.alias, ("id", "events"), pair) for pair in pairs]
 
 
 class Written(NamedTuple):

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 
 
 def record_response(invitation: Invitation, answers: dict, language: str) -> Response:
-    """Store the answer through `invitation`, loaded with its survey and interaction."""
+    """Store the answer through `invitation`, loaded with its survey and interaction (and,
+    by the link's lookup, with the active webhooks)."""
     now = timezone.now()
     anonymous = invitation.survey.anonymous
     interaction = invitation.interaction
@@ -61,7 +62,9 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
     response.day = local_day(response.submitted_at)
     # Anonymous: nobody to call back.
     reason = None if anonymous else follow_up_reason(response)
-    hooks = webhooks.hooks_told_of_answer(response, opens_follow_up=reason is not None)
+    hooks = webhooks.hooks_told_of_answer(
+        response, reason is not None, getattr(invitation, "active_hooks", None)
+    )
     try:
         with transaction.atomic() if reason or hooks else nullcontext():
             _write(response, invitation, now)

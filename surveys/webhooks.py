@@ -221,10 +221,14 @@ def answer_event_names(response, opens_follow_up: bool) -> list[str]:
     return names
 
 
-def hooks_told_of_answer(response, opens_follow_up: bool) -> list[Webhook]:
-    """Read before the answer is written: one that tells no hook needs no transaction."""
+def hooks_told_of_answer(
+    response, opens_follow_up: bool, active: list[Webhook] | None = None
+) -> list[Webhook]:
+    """Of the `active` hooks (read now if not given), those the answer tells: read before
+    the answer is written, since one that tells no hook needs no transaction."""
     names = answer_event_names(response, opens_follow_up)
-    return [hook for hook in active_hooks() if any(name in hook.events for name in names)]
+    active = active_hooks() if active is None else active
+    return [hook for hook in active if any(name in hook.events for name in names)]
 
 
 def answer_events(response, follow_up=None, hooks: list[Webhook] | None = None) -> None:

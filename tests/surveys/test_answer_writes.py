@@ -18,6 +18,7 @@ from surveys.models import (
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
     UncountedResponse,
+    Webhook,
 )
 
 from ..factories import SurveyFactory
@@ -43,6 +44,19 @@ def test_the_link_loads_what_the_pages_read_with_the_orms_types():
     assert invitation.interaction.customer.language == "de"
     assert invitation.survey.asks_nps is True and invitation.survey.anonymous is False
     assert invitation.interaction.touchpoint.name == stored.interaction.touchpoint.name
+
+
+def test_the_link_loads_the_active_webhooks_with_it():
+    assert loaded().active_hooks == []
+    told = Webhook.objects.create(
+        url="https://hooks.example.com/a", events=["response.received"], secret="s"
+    )
+    Webhook.objects.create(
+        url="https://hooks.example.com/b", events=["response.received"], secret="s",
+        is_active=False,
+    )  # fmt: skip
+    hooks = loaded().active_hooks
+    assert [(hook.pk, hook.events) for hook in hooks] == [(told.pk, ["response.received"])]
 
 
 def test_an_unknown_hash_loads_nothing():
