@@ -15,7 +15,8 @@ A worker then, in one transaction:
    GROUP BY over the settled answers (those not uncounted) and the invitations,
 5. recomputes the months of every day touched from the daily rows.
 
-So the rollups equal a full recomputation once the outboxes are empty:
+So the rollups equal a recomputation of the settled answers at any quiet moment, and of
+every answer once the outboxes are empty:
 - each answer is counted once. A recount leaves out the answers still listed as
   uncounted in its snapshot, and an answer leaves that list in the same transaction that
   adds it. Recounts and additions of one touchpoint serialize on its lock: a recount
@@ -175,7 +176,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
 
     Months are compared too, against the sums of the stored days. Read-only.
     """
-    expected = _rows_by_key(*sql.daily_sums_select(None, settled_only=False))
+    expected = _rows_by_key(*sql.daily_sums_select(None))
     stored = {
         (row.pop("touchpoint_id"), row.pop("day")): row
         for row in TouchpointDailyScore.objects.values("touchpoint_id", "day", *SUM_FIELDS)
@@ -189,18 +190,13 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         differences
         + _month_differences(stored.keys())
         + _keyed_differences(
-            sql.segment_sums_select(None, settled_only=False),
-            sql.SEGMENT,
-            ("day", "segment", "is_prospect"),
+            sql.segment_sums_select(None), sql.SEGMENT, ("day", "segment", "is_prospect")
         )
         + _keyed_differences(
             sql.standards_sums_select(None), sql.STANDARDS, ("day",), STANDARD_FIELDS
         )
         + _keyed_differences(
-            sql.effect_sums_select(None, settled_only=False),
-            sql.EFFECTS,
-            ("day", "standard", "met"),
-            EFFECT_FIELDS,
+            sql.effect_sums_select(None), sql.EFFECTS, ("day", "standard", "met"), EFFECT_FIELDS
         )
     )
 

@@ -88,23 +88,19 @@ def key_relation(rows: list[tuple], columns: tuple[str, ...]) -> tuple[str, list
 
 
 def daily_sums_select(
-    keys: list[tuple[int, dt.date]] | None,
-    touchpoint_ids: list[int] | None = None,
-    settled_only: bool = True,
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, <sums> for these keys, or every day of these touchpoints,
-    or (both None) everything; of the settled answers only, unless told otherwise."""
-    return _sums_select(keys, touchpoint_ids, by_segment=False, settled_only=settled_only)
+    or (both None) everything; of the settled answers."""
+    return _sums_select(keys, touchpoint_ids, by_segment=False)
 
 
 def segment_sums_select(
-    keys: list[tuple[int, dt.date]] | None,
-    touchpoint_ids: list[int] | None = None,
-    settled_only: bool = True,
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
 ) -> tuple[str, list]:
     """As daily_sums_select, split by the customer's segment and prospect flag:
     SELECT touchpoint_id, day, segment, is_prospect, <sums>."""
-    return _sums_select(keys, touchpoint_ids, by_segment=True, settled_only=settled_only)
+    return _sums_select(keys, touchpoint_ids, by_segment=True)
 
 
 def daily_added_select(response_ids: list[int]) -> tuple[str, list]:
@@ -124,9 +120,7 @@ def _settled(response: str) -> str:
     )
 
 
-def _sums_select(
-    keys, touchpoint_ids, by_segment: bool, settled_only=True, response_ids=None
-) -> tuple[str, list]:
+def _sums_select(keys, touchpoint_ids, by_segment: bool, response_ids=None) -> tuple[str, list]:
     response_filter = invitation_filter = "true"
     params: list = []
     if touchpoint_ids is not None:
@@ -142,7 +136,7 @@ def _sums_select(
     if response_ids is not None:  # these answers' sums, nothing of the invitations
         response_filter, params = id_filter("r.id", response_ids)
         invitation_filter = "false"
-    elif settled_only:
+    else:
         response_filter = f"{response_filter} AND {_settled('r')}"
     response_sums = ", ".join(f"SUM({term}) AS {name}" for name, term in RESPONSE_TERMS.items())
     invitation_sums = ", ".join(
@@ -250,16 +244,12 @@ TIMED_STANDARDS = {
 
 
 def effect_sums_select(
-    keys: list[tuple[int, dt.date]] | None,
-    touchpoint_ids: list[int] | None = None,
-    settled_only: bool = True,
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
 ) -> tuple[str, list]:
-    """SELECT touchpoint_id, day, standard, met, <answer sums> of the answered interactions
-    measured against each timed standard, split by met or missed."""
+    """SELECT touchpoint_id, day, standard, met, <answer sums> of the settled answers to
+    interactions measured against each timed standard, split by met or missed."""
     where, values = _interaction_filter(keys, touchpoint_ids)
-    if settled_only:
-        where = f"{where} AND {_settled('r')}"
-    return _effects_select(where, values)
+    return _effects_select(f"{where} AND {_settled('r')}", values)
 
 
 def effect_added_select(response_ids: list[int]) -> tuple[str, list]:

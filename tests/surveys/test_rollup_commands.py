@@ -5,9 +5,11 @@ from django.core.management import CommandError, call_command
 
 from surveys.aggregation import rollups_differences, rollups_rebuild_all
 from surveys.models import (
+    Response,
     TouchpointDailyScore,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
+    UncountedResponse,
 )
 from tests.factories import ResponseFactory, TouchpointFactory
 
@@ -31,6 +33,17 @@ def answered():
 def test_verify_reports_a_match(answered, capsys):
     call_command("verify_rollups")
     assert "match" in capsys.readouterr().out
+
+
+def test_verify_says_what_waits_for_a_worker_and_compares_what_is_counted(answered, capsys):
+    # An answer as a link writes it: no save signal, listed to be added.
+    (waiting,) = Response.objects.bulk_create(
+        [ResponseFactory.build(invitation=None, touchpoint=answered[0], day=dt.date(2026, 5, 2))]
+    )
+    UncountedResponse.objects.create(response=waiting)
+    call_command("verify_rollups")
+    out = capsys.readouterr().out
+    assert "1 answers to add, 0 days to recount" in out and "match" in out
 
 
 def test_verify_reports_and_repairs_a_tampered_rollup(answered, capsys):

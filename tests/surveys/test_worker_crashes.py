@@ -99,6 +99,21 @@ def all_keys(touchpoint_ids, days):
     return [(tp, FIRST_DAY + dt.timedelta(days=d)) for tp in touchpoint_ids for d in range(days)]
 
 
+def answers_on(keys, rng) -> list[Response]:
+    """An answer with random scores on each (touchpoint, day) of `keys`."""
+    return [
+        Response(
+            touchpoint_id=tp,
+            submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
+            day=day,
+            expectation=rng.randint(1, 7),
+            experience=rng.randint(1, 7),
+            nps=rng.randint(0, 10),
+        )
+        for tp, day in keys
+    ]
+
+
 def a_drain_is_running():
     """A worker holds key locks: it is inside a drain transaction right now."""
     with connection.cursor() as cursor:
@@ -161,17 +176,7 @@ def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
     for _ in range(60):
         with transaction.atomic():
             batch = [rng.choice(keys) for _ in range(20)]
-            Response.objects.bulk_create(
-                Response(
-                    touchpoint_id=tp,
-                    submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
-                    day=day,
-                    expectation=rng.randint(1, 7),
-                    experience=rng.randint(1, 7),
-                    nps=rng.randint(0, 10),
-                )
-                for tp, day in batch
-            )
+            Response.objects.bulk_create(answers_on(batch, rng))
             rollups_mark_dirty(batch)
         drain_rollups.delay()
         drain_rollups.delay()
@@ -191,15 +196,7 @@ def test_two_workers_adding_answers_and_recounting_their_days_count_each_once(wo
     for round_ in range(60):
         with transaction.atomic():
             batch = [rng.choice(keys) for _ in range(20)]
-            answers = Response.objects.bulk_create(
-                Response(
-                    touchpoint_id=tp,
-                    submitted_at=dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC),
-                    day=day,
-                    nps=rng.randint(0, 10),
-                )
-                for tp, day in batch
-            )
+            answers = Response.objects.bulk_create(answers_on(batch, rng))
             UncountedResponse.objects.bulk_create(
                 UncountedResponse(response=response) for response in answers[:15]
             )

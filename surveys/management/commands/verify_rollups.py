@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.aggregation import rollups_differences, rollups_recompute
+from surveys.models import DirtyRollup, UncountedResponse
 
 
 class Command(BaseCommand):
@@ -11,6 +12,14 @@ class Command(BaseCommand):
         parser.add_argument("--show", type=int, default=20, help="differences to print")
 
     def handle(self, *args, repair, show, **options):
+        # Compared with what a recount would count now: the answers still waiting to be
+        # added, and the days waiting to be recounted, are the workers' to fold in.
+        waiting = UncountedResponse.objects.count(), DirtyRollup.objects.count()
+        if any(waiting):
+            self.stdout.write(
+                f"Waiting for a worker: {waiting[0]:,} answers to add, {waiting[1]:,} days "
+                "to recount."
+            )
         differences = rollups_differences()
         if not differences:
             self.stdout.write(self.style.SUCCESS("Rollups match the raw answers."))
