@@ -11,7 +11,8 @@ a throwaway PostgreSQL database. For SECONDS it:
   batch with the same external_ids until it is accepted (as an integration would);
 - meanwhile, at random moments, each several times: kills (-9) a gunicorn worker, kills
   (-9) the Celery worker with its pool and starts it again, kills and restarts Redis, and
-  makes SMTP answer every message with a temporary failure for 15 s.
+  makes SMTP answer every message with a temporary failure for 15 s. A Celery worker that
+  exits by itself is started again, as a supervisor would, and counted.
 Then it lets the system settle (the delivery job and the rollup drain run as beat would,
 with the clock past the longest retry backoff and any dead worker's lease) and checks:
 - every accepted answer is stored, and no invitation has two answers;
@@ -119,9 +120,30 @@ class CeleryWorker:
     def __init__(self, queue: str, log_dir: str):
         self.queue, self.log = queue, Path(log_dir) / "worker.log"
         self.process = None
+        self.lock = threading.Lock()  # a kill and restart, or the supervisor's look
+        self.exited_by_itself = 0
+
+    def restart(self):
+        with self.lock:
+            self.kill()
+            time.sleep(2)
+            self.start()
+
+    def supervise(self, until: threading.Event):
+        """Start the worker again if it exits by itself, as a process supervisor (or
+        docker-compose's restart policy) does in production. Celery's worker can: on a
+        lost Redis connection, kombu may fail to put back its unacknowledged messages
+        and the worker stops with an "Unrecoverable error"."""
+        while not until.wait(1):
+            with self.lock:
+                if self.process.poll() is not None:
+                    self.exited_by_itself += 1
+                    self.start()
 
     def start(self):
-        self.log.write_text("")
+        # The log is kept across restarts (what each run said); this start is ready when
+        # what it appends says so.
+        since = self.log.stat().st_size if self.log.exists() else 0
         env = {**os.environ, "DATABASE_URL": test_database_url(), "CELERY_QUEUE": self.queue}
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
@@ -131,7 +153,7 @@ class CeleryWorker:
                 env=env, stdout=log, stderr=log, start_new_session=True,
             )  # fmt: skip
         deadline = time.monotonic() + 60
-        while "ready." not in self.log.read_text(errors="replace"):
+        while "ready." not in self.log.read_text(errors="replace")[since:]:
             if time.monotonic() > deadline or self.process.poll() is not None:
                 sys.exit(f"the Celery worker did not start:\n{self.log.read_text()}")
             time.sleep(0.2)
@@ -248,9 +270,7 @@ def chaos(seconds, stop, server, worker: CeleryWorker, redis: Redis, smtp: Recor
             done["gunicorn worker killed (-9)"] += 1
 
     def kill_celery_worker():
-        worker.kill()
-        time.sleep(2)
-        worker.start()
+        worker.restart()
         done["Celery worker killed (-9) and restarted"] += 1
 
     def restart_redis():
@@ -297,6 +317,9 @@ def run(args):
         os.environ["CELERY_QUEUE"] = queue
         worker = CeleryWorker(queue, scratch)
         worker.start()
+        supervised = threading.Event()
+        supervisor = threading.Thread(target=worker.supervise, args=(supervised,))
+        supervisor.start()
         beat = _beat(queue, scratch)
         threads = []
         try:
@@ -314,14 +337,18 @@ def run(args):
                     thread.join()
                 settle()
                 health = _health(port)
-                if beat.poll() is not None:
-                    print(f"beat had exited (code {beat.returncode}): its errors are above")
+                if health[0] != "200":
+                    _why_no_heartbeat(beat, worker)
         finally:
             stop.set()
+            supervised.set()
+            supervisor.join()
             os.killpg(beat.pid, signal.SIGKILL)
             if worker.process.poll() is None:
                 worker.kill()
             controller.stop()
+    if worker.exited_by_itself:
+        done["Celery worker exited by itself and was started again"] = worker.exited_by_itself
     return report(outcomes, done, smtp, *health)
 
 
@@ -333,6 +360,17 @@ def _beat(queue, scratch):
         env={**os.environ, "CELERY_QUEUE": queue}, stdout=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
+
+
+def _why_no_heartbeat(beat, worker) -> None:
+    """What to look at when /healthz stays failing: the heartbeat comes from beat, through
+    Redis, to the worker."""
+    if beat.poll() is not None:
+        print(f"beat had exited (code {beat.returncode}): its errors are above")
+    code = worker.process.poll()
+    tail = "\n".join(worker.log.read_text(errors="replace").splitlines()[-30:])
+    state = "running" if code is None else f"exited with {code}"
+    print(f"Celery worker {state}; the end of its log:\n{tail}")
 
 
 def _health(port, patience: float = 180) -> tuple[str, float]:

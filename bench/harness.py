@@ -62,6 +62,49 @@ def integration_token(username: str) -> str:
     return make_token(manager, "bench", TokenScope.INTEGRATION)[1]
 
 
+class CpuMeter:
+    """CPU time by role between two readings of /proc: the web (gunicorn's process group),
+    the Celery worker's group, PostgreSQL's processes and this process (the benchmark's
+    own client). A process's reaped children count with it, so a gunicorn worker recycled
+    meanwhile still counts, through its master."""
+
+    def __init__(self, web: int, worker: int | None = None):
+        self.groups = {web: "web", **({worker: "worker"} if worker else {})}
+
+    def read(self) -> dict[str, float]:
+        seconds: dict[str, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    comm, _, rest = stat.read().rpartition(")")
+            except OSError:  # it exited meanwhile
+                continue
+            fields = rest.split()
+            role = self._role(int(entry), int(fields[2]), comm.partition("(")[2])
+            if role:
+                ticks = sum(int(value) for value in fields[11:15])  # own and reaped, user+sys
+                seconds[role] = seconds.get(role, 0.0) + ticks / os.sysconf("SC_CLK_TCK")
+        return seconds
+
+    def _role(self, pid: int, group: int, name: str) -> str | None:
+        if pid == os.getpid():
+            return "client"
+        if name == "postgres":
+            return "database"
+        return self.groups.get(group)
+
+    @staticmethod
+    def per_request(before: dict, after: dict, requests: int) -> str:
+        """ms of CPU a request, by role: 'web 3.9 ms, database 1.5 ms, ...'."""
+        return ", ".join(
+            f"{role} {1000 * (after[role] - before.get(role, 0.0)) / requests:.2f} ms"
+            for role in ("web", "database", "worker", "client")
+            if role in after
+        )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

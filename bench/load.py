@@ -10,6 +10,8 @@ the run needs, starts gunicorn (production settings, 4 workers) and a Celery wor
    15 s at a time, the best step then held for a minute), and what they reach flat out;
 3. the ceiling: the same 16 clients against a bare one-row Django view (bench/bare_view.py)
    behind the same gunicorn settings, from the same run.
+Flat out, and against the bare view, it also prints the CPU a request took: the web
+workers', PostgreSQL's, the Celery worker's and its own (the client's), read from /proc.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-load
     make bench-load BENCH_ARGS="--minutes 1"
@@ -27,7 +29,7 @@ import urllib.parse
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
-from harness import analyze, free_port, gunicorn, throwaway_database
+from harness import CpuMeter, analyze, free_port, gunicorn, throwaway_database
 
 from surveys import links
 from surveys.aggregation import rollups_drain_all
@@ -206,7 +208,7 @@ def head_session(port: int) -> "Session":
     return session
 
 
-def submissions_and_reads(args, port: int, tokens: list[str], department: int) -> None:
+def submissions_and_reads(args, port, tokens: list[str], department: int, meter) -> None:
     taken, take_lock = iter(tokens), threading.Lock()
 
     def submit(session, _number):
@@ -242,8 +244,10 @@ def submissions_and_reads(args, port: int, tokens: list[str], department: int) -
 
     peak_held(port, submit)
     flat = Recorder()
+    before = meter.read()
     took = flat_out(60, PEAK_CLIENTS, lambda: anonymous_session(port), submit, flat)
     print(flat.summary(f"flat out, {PEAK_CLIENTS} clients", took))
+    print(f"  CPU a submission: {meter.per_request(before, meter.read(), len(flat.samples))}")
 
 
 def peak_held(port: int, submit) -> None:
@@ -273,14 +277,16 @@ def peak_held(port: int, submit) -> None:
     print(f"peak: no step held p99 under {PEAK_P99_MS} ms")
 
 
-def bare_view(port: int) -> None:
+def bare_view(port: int, meter) -> None:
     def one_row(session, _number):
         status, seconds, _ = session.request("GET", "/")
         return status, seconds
 
     bare = Recorder()
+    before = meter.read()
     took = flat_out(60, PEAK_CLIENTS, lambda: Session(port), one_row, bare)
     print(bare.summary(f"bare one-row Django view, {PEAK_CLIENTS} clients", took))
+    print(f"  CPU a request: {meter.per_request(before, meter.read(), len(bare.samples))}")
 
 
 def run(args) -> None:
@@ -293,12 +299,13 @@ def run(args) -> None:
         os.environ["CELERY_QUEUE"] = queue
         worker = start_worker(queue, concurrency=1)
         try:
-            with gunicorn(port, args.workers):
-                submissions_and_reads(args, port, tokens, department)
+            with gunicorn(port, args.workers) as server:
+                meter = CpuMeter(web=server.pid, worker=worker.process.pid)
+                submissions_and_reads(args, port, tokens, department, meter)
         finally:
             worker.stop()
-    with gunicorn(port, args.workers, "bench.bare_view:application"):
-        bare_view(port)
+    with gunicorn(port, args.workers, "bench.bare_view:application") as server:
+        bare_view(port, CpuMeter(web=server.pid))
 
 
 def main():

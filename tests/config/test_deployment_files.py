@@ -27,6 +27,13 @@ def test_docker_compose_runs_what_the_procfile_runs():
         assert command in readme
 
 
+def test_every_compose_service_is_started_again_when_it_exits():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    restarts = {name: service.get("restart") for name, service in compose.items()}
+    services = ("web", "worker", "beat", "postgres", "redis")
+    assert restarts == dict.fromkeys(services, "unless-stopped")
+
+
 @pytest.mark.django_db
 def test_a_plain_http_probe_reaches_healthz_with_ssl_redirect_on(client, settings):
     settings.SECURE_SSL_REDIRECT = True
