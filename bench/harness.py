@@ -73,6 +73,7 @@ class CpuMeter:
 
     def read(self) -> dict[str, float]:
         seconds: dict[str, float] = {}
+        tick = 1 / os.sysconf("SC_CLK_TCK")
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -85,7 +86,7 @@ class CpuMeter:
             role = self._role(int(entry), int(fields[2]), comm.partition("(")[2])
             if role:
                 ticks = sum(int(value) for value in fields[11:15])  # own and reaped, user+sys
-                seconds[role] = seconds.get(role, 0.0) + ticks / os.sysconf("SC_CLK_TCK")
+                seconds[role] = seconds.get(role, 0.0) + ticks * tick
         return seconds
 
     def _role(self, pid: int, group: int, name: str) -> str | None:

@@ -36,7 +36,7 @@ table is small), taken in sorted order so no two workers can wait on each other 
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -153,13 +153,7 @@ def rollups_drain(batch: int = CLAIM_BATCH) -> Drained:
         DirtyRollup.objects.filter(id__in=[row[0] for row in claimed]).delete()
         UncountedResponse.objects.filter(response_id__in=answers).delete()
         keys = sorted({(tp, day) for _, tp, day in claimed})
-        added = _keys_of_answers(answers)
-        _lock_touchpoints({tp for tp, _ in keys} | {tp for tp, _ in added})
-        _on_one_core()
-        _add_answers(answers)
-        _recompute_days(keys)
-        _recompute_months(_months_of([*keys, *added]))
-        figures_changed()
+        added = _recompute(keys, answers)
         return Drained(len(set(keys) | added), batch in (len(claimed), len(answers)))
 
 
@@ -202,12 +196,17 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
 
 
 # --- internals ----------------------------------------------------------------------------
-def _recompute(keys: list[tuple[int, dt.date]]) -> None:
-    _lock_touchpoints({tp for tp, _ in keys})
+def _recompute(keys: list[tuple[int, dt.date]], answers: Sequence[int] = ()) -> set:
+    """Add these uncounted answers to their days, then recount the keys' days (answers
+    just added included), then the months of both; returns the answers' days."""
+    added = _keys_of_answers(answers) if answers else set()
+    _lock_touchpoints({tp for tp, _ in keys} | {tp for tp, _ in added})
     _on_one_core()
+    _add_answers(answers)
     _recompute_days(keys)
-    _recompute_months(_months_of(keys))
+    _recompute_months(_months_of([*keys, *added]))
     figures_changed()
+    return added
 
 
 def _recompute_days(keys: list[tuple[int, dt.date]]) -> None:
