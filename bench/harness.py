@@ -126,10 +126,11 @@ def gunicorn(port: int, workers: int, app: str = "config.wsgi"):
         "GUNICORN_TIMEOUT": "120",
         "SECURE_SSL_REDIRECT": "0",
         "TOKEN_WRITE_RATE": "1000000/min",  # the limit is not what is measured
+        "GUNICORN_ACCESS_LOG": "",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--access-logfile",
-         "/dev/null", "--error-logfile", "-", "--log-level", "warning", app],
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
+         "--error-logfile", "-", "--log-level", "warning", app],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:

@@ -16,7 +16,8 @@ max_requests_jitter = 200
 # The app is loaded once, before the workers fork: they start warm (config/wsgi.py) and
 # share its memory, and a worker recycled by max_requests is ready at once.
 preload_app = True
-accesslog = "-"
+# "-" is stdout; empty turns the access log off (a proxy in front often keeps one).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 

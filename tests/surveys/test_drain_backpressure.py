@@ -75,6 +75,28 @@ def test_past_the_scheduled_start_a_process_asks_again(monkeypatch, scheduled):
     assert scheduled == [tasks.WAKE_WINDOW] * 2
 
 
+def test_a_run_about_to_start_is_asked_about_once_a_margin(monkeypatch, scheduled):
+    now = time.time()
+    cache.set(tasks.WAKE_KEY, now + tasks.CLOCK_MARGIN / 2, timeout=1)  # another's wake-up
+    asked = []
+
+    class Counting:
+        add = staticmethod(cache.add)
+
+        def get(self, key):
+            asked.append(key)
+            return cache.get(key)
+
+    monkeypatch.setattr(tasks, "cache", Counting())
+    monkeypatch.setattr(tasks.time, "time", lambda: now)
+    for _answer in range(50):
+        tasks.drain_rollups_soon()
+    assert len(asked) == 1 and scheduled == []
+    monkeypatch.setattr(tasks.time, "time", lambda: now + tasks.CLOCK_MARGIN)
+    tasks.drain_rollups_soon()
+    assert len(asked) == 2
+
+
 def test_a_quick_drain_looks_again_after_the_wake_window(monkeypatch, scheduled):
     ResponseFactory()
     monkeypatch.setattr(tasks.time, "monotonic", Clock(seconds=0.05))
