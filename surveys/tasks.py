@@ -67,9 +67,9 @@ def _wake(key: str, task) -> None:
             starts = cache.get(key) or 0.0
         covered = float(starts) - CLOCK_MARGIN
         if covered <= now:
-            # A run about to start (or started) that may miss this commit; its key is still
-            # there, so asking again before it goes would find the same. Each answer asked
-            # twice in the last CLOCK_MARGIN of every window, at the peak a fifth of them.
+            # The run found is about to start and may miss this commit, but its key stays
+            # at least until then: asking sooner would only find it again, on every answer.
+            # Ask a margin later; the run meanwhile reschedules itself if it finds work.
             covered = now + CLOCK_MARGIN
         _covered_until[key] = covered
     except Exception:  # any broker or cache failure; the outbox rows wait for the beat
