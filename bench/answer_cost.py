@@ -15,7 +15,7 @@ import statistics
 import time
 
 from django.core.management import call_command
-from harness import free_port, gunicorn, throwaway_database
+from harness import CpuMeter, free_port, gunicorn, throwaway_database
 from load import ANSWER, anonymous_session, settle, world
 
 from tests.worker import own_queue, start_worker
@@ -23,31 +23,15 @@ from tests.worker import own_queue, start_worker
 WARM_UP = 50  # per kind: connections, prepared statements, templates
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    ticks = 0
-    for pid in pids:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def workers_of(server) -> list[int]:
-    with open(f"/proc/{server.pid}/task/{server.pid}/children") as children:
-        return [int(pid) for pid in children.read().split()]
-
-
-def measure(label: str, server, send, tokens, requests: int) -> None:
+def measure(label: str, meter: CpuMeter, send, tokens, requests: int) -> None:
     for _ in range(WARM_UP):
         send(next(tokens))
-    # gunicorn recycles a worker after GUNICORN_MAX_REQUESTS: count the ones of this run.
-    workers = workers_of(server)
-    spent, started, times = cpu_seconds(workers), time.perf_counter(), []
+    before, started, times = meter.read(), time.perf_counter(), []
     for _ in range(requests):
         status, seconds = send(next(tokens))
         assert status < 400, f"{label} answered {status}"
         times.append(seconds * 1000)
-    cpu = (cpu_seconds(workers) - spent) / requests * 1000
+    cpu = (meter.read()["web"] - before["web"]) / requests * 1000
     wall = (time.perf_counter() - started) / requests * 1000
     cuts = statistics.quantiles(times, n=100)
     print(
@@ -65,10 +49,8 @@ def run(args) -> None:
         os.environ["CELERY_QUEUE"] = queue
         worker = start_worker(queue, concurrency=1)
         try:
-            # Max requests above the run: a recycled worker's CPU would not be counted.
-            os.environ["GUNICORN_MAX_REQUESTS"] = str(10 * args.requests)
             with gunicorn(port, args.workers) as server:
-                session = anonymous_session(port)
+                meter, session = CpuMeter(web=server.pid), anonymous_session(port)
 
                 def view(token):
                     return session.request("GET", f"/s/{token}")[:2]
@@ -76,8 +58,8 @@ def run(args) -> None:
                 def answer(token):
                     return session.request("POST", f"/s/{token}", ANSWER)[:2]
 
-                measure("survey page (GET)", server, view, tokens, args.requests)
-                measure("answer (POST)", server, answer, tokens, args.requests)
+                measure("survey page (GET)", meter, view, tokens, args.requests)
+                measure("answer (POST)", meter, answer, tokens, args.requests)
         finally:
             worker.stop()
 

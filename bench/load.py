@@ -304,12 +304,10 @@ def peak_held(port: int, submit) -> None:
             break
     print(f"  peak climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb)}")
     # A minute is longer than a step: if the best step's p99 does not hold, the one below.
-    for tries_left in reversed(range(HOLD_TRIES)):
-        if not held:
-            break
-        rate = held.pop()
+    tries = held[::-1][:HOLD_TRIES]
+    for rate in tries:
         recorder = step(rate, 60)
-        if recorder.p99() < PEAK_P99_MS or not held or not tries_left:
+        if recorder.p99() < PEAK_P99_MS or rate == tries[-1]:
             verdict = "held" if recorder.p99() < PEAK_P99_MS else "NOT held"
             print(recorder.summary(f"peak {verdict}, {PEAK_CLIENTS} clients at {rate}/s", 60))
             return
