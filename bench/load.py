@@ -83,9 +83,9 @@ def world(invitations: int) -> tuple[list[str], int]:
 
 
 def settle() -> None:
-    """The world's rollups counted before the clock starts: the first recount of a quarter
-    of a million fresh invitations is not part of the measured minutes; and the planner's
-    statistics, as autovacuum keeps them on a live server."""
+    """The world's rollups counted before the clock starts: the first recount of its fresh
+    invitations is not part of the measured minutes; and the planner's statistics, as
+    autovacuum keeps them on a live server."""
     rollups_drain_all()
     analyze()
 
@@ -112,7 +112,7 @@ class Session:
         body = b""
         if form is not None:
             body = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": self.csrf}).encode()
-            head += ["Content-Type: application/x-www-form-urlencoded"]
+            head.append("Content-Type: application/x-www-form-urlencoded")
         head.append(f"Content-Length: {len(body)}")
         message = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         started = time.perf_counter()
