@@ -16,11 +16,13 @@ from surveys.paths import MAX_STEPS, count_transitions, rebuild_paths
 from ..factories import CustomerFactory, InteractionFactory, JourneyFactory, TouchpointFactory
 
 NOW = timezone.now()
-MONTH = timezone.localtime(NOW - dt.timedelta(days=40)).date().replace(day=1)
+# Noon on the first of a month at least 40 days back: the paths' first days fall in one
+# month, whatever today is.
+START = timezone.localtime(NOW - dt.timedelta(days=40)).replace(day=1, hour=12, minute=0)
 
 
 def at(days):
-    return NOW - dt.timedelta(days=40) + dt.timedelta(days=days)
+    return START + dt.timedelta(days=days)
 
 
 def test_steps_continue_until_a_gap_a_walk_away_or_the_end():
