@@ -5,7 +5,7 @@ database.
    comment_sets.py: several wordings per topic): seconds, comments/s, the themes found
    with their shares against the true ones, and the share of comments put in the theme
    of their own topic.
-2. In a throwaway database (the test database of DATABASE_URL, or SQLite without it):
+2. In a throwaway database (beside the one of DATABASE_URL, or on the embedded server):
    N answers with those comments on one touchpoint, then the theme job's full fit
    (read, fit, assign, roll up), placing 10% more comments between fits, and a refit.
 
@@ -106,7 +106,6 @@ def main():
     connection.settings_dict["TEST"]["NAME"] = "touchstone_bench_themes"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        print(f"database: {connection.vendor}")
         job(args.comments)
     finally:
         connection.close()

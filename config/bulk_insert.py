@@ -31,9 +31,6 @@ def bulk_insert(objs: list[models.Model]) -> list[models.Model]:
     model = type(objs[0])
     using = router.db_for_write(model)
     connection = connections[using]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return objs
     meta = model._meta
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     prepare = [_preparer(field, connection) for field in fields]

@@ -4,8 +4,7 @@ PostgreSQL plans every statement it is sent; for a survey link's lookup (a five-
 by the token's hash) planning costs several times the execution, and the ORM compiling the
 statement costs more again. A PreparedStatement is written once as SQL with named
 placeholders, sent as PREPARE the first time a connection runs it and as EXECUTE after, so
-the server keeps its plan. On another database it is executed as it is (sqlite3 caches
-its statements itself). ModelColumns turns its rows back into model instances, through
+the server keeps its plan. ModelColumns turns its rows back into model instances, through
 the same converters the ORM applies.
 
 Prepared statements belong to a server session: behind a transaction-pooling PgBouncer
@@ -48,9 +47,6 @@ class PreparedStatement:
 
     def execute(self, cursor, params: dict) -> None:
         """Run it on `cursor` (of the default connection) with these named values."""
-        if connection.vendor != "postgresql":
-            cursor.execute(self.sql, params)
-            return
         prepared = _prepared_on_this_connection(cursor)
         if self.name not in prepared:
             cursor.execute(self._prepare)

@@ -1,8 +1,9 @@
 """Touchstone settings.
 
 Every deploy knob comes from the environment through one typed reader (django-environ).
-With nothing set but DEBUG=1, the app runs on the embedded default: SQLite under var/,
-Celery in eager mode, local-memory cache, emails written to var/outbox/.
+With nothing set but DEBUG=1, the app runs on the embedded default: a PostgreSQL server
+started by the project under var/, Celery in eager mode, local-memory cache, emails
+written to var/outbox/.
 Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.embedded_postgres import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -108,31 +111,32 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-# An empty value counts as unset, so `DATABASE_URL= make run` means the embedded default.
-DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'touchstone.sqlite3'}"
+# PostgreSQL only. An empty value counts as unset, so `DATABASE_URL= make run` means the
+# embedded default: a server installed by pip and started by the project under var/.
+DATABASE_URL = env.str("DATABASE_URL", default="") or embedded_database_url(
+    VAR_DIR / "postgres", "touchstone"
+)
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(exist_ok=True)  # the embedded default must work on a fresh clone
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # PostgreSQL's default page cost (4) models spinning disks: with it, matching a batch's
-    # 500 keys scans a 100,000-row table instead of probing its index 500 times, and a
-    # batch gets slower as the tables grow. 1.1 is the usual value for SSDs and a cached
-    # working set; empty leaves the server's own.
-    if page_cost := env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
-        try:
-            page_cost = float(page_cost)
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"DATABASE_RANDOM_PAGE_COST must be a number, not {page_cost!r}"
-            ) from None
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        # After any options the URL gives (?options=...), not instead of them.
-        options["options"] = f"{options.get('options', '')} -c random_page_cost={page_cost}".strip()
-else:
-    # SQLite: wait for the writer lock instead of failing at once under the dev server.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must name a PostgreSQL database (postgres://...), not {DATABASE_URL!r}"
+    )
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's default page cost (4) models spinning disks: with it, matching a batch's
+# 500 keys scans a 100,000-row table instead of probing its index 500 times, and a
+# batch gets slower as the tables grow. 1.1 is the usual value for SSDs and a cached
+# working set; empty leaves the server's own.
+if page_cost := env.str("DATABASE_RANDOM_PAGE_COST", default="1.1"):
+    try:
+        page_cost = float(page_cost)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_RANDOM_PAGE_COST must be a number, not {page_cost!r}"
+        ) from None
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # After any options the URL gives (?options=...), not instead of them.
+    options["options"] = f"{options.get('options', '')} -c random_page_cost={page_cost}".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -403,7 +407,11 @@ LOGGING = {
             "filters": ["redact_tokens", "request_id"],
         }
     },
-    "loggers": {name: {"filters": ["redact_tokens"]} for name in _PATH_LOGGERS},
+    "loggers": {
+        **{name: {"filters": ["redact_tokens"]} for name in _PATH_LOGGERS},
+        # Every start and stop of the embedded database is logged at INFO with its commands.
+        "embedded_postgres": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

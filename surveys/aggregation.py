@@ -57,7 +57,7 @@ from .models import (
     local_day,
 )
 
-# Keys per statement: bounded so SQLite's parameter limit is never reached.
+# Keys per statement: bounded so one statement's arrays stay small.
 KEY_CHUNK = 2000
 # Dirty rows claimed per drain transaction.
 CLAIM_BATCH = 20000
@@ -261,8 +261,8 @@ def _months_of(keys) -> list[tuple[int, dt.date]]:
 
 
 def _lock_touchpoints(touchpoint_ids: set[int]) -> None:
-    """Serialize recomputations of one touchpoint across workers (SQLite has one writer)."""
-    if connection.vendor != "postgresql" or not touchpoint_ids:
+    """Serialize recomputations of one touchpoint across workers."""
+    if not touchpoint_ids:
         return
     stripes = sorted({tp % LOCK_STRIPES for tp in touchpoint_ids})
     with connection.cursor() as cursor:
@@ -276,20 +276,18 @@ def _on_one_core() -> None:
     """A recount is background work: no parallel workers, so the requests keep a core.
     Each parallel worker builds the same hash of a day's interactions, so they took two
     cores for as long as one took (500 ms for a day of 60,000 invitations)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def _lock_tables() -> None:
     """A full rebuild waits for running recomputations and holds new ones off until done."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)}, "
-                f"{sql.table(sql.SEGMENT)}, {sql.table(sql.STANDARDS)}, "
-                f"{sql.table(sql.EFFECTS)} IN EXCLUSIVE MODE"
-            )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"LOCK TABLE {sql.table(sql.DAILY)}, {sql.table(sql.MONTHLY)}, "
+            f"{sql.table(sql.SEGMENT)}, {sql.table(sql.STANDARDS)}, "
+            f"{sql.table(sql.EFFECTS)} IN EXCLUSIVE MODE"
+        )
 
 
 def _chunks(items: list) -> Iterable[list]:
@@ -306,15 +304,7 @@ def _rows_by_key(query: str, params: list, fields=SUM_FIELDS) -> dict[tuple, dic
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
-    return {
-        (tp, _as_date(day)): dict(zip(fields, map(int, sums), strict=True))
-        for tp, day, *sums in rows
-    }
-
-
-def _as_date(value) -> dt.date:
-    # SQLite hands dates back as text from raw SQL.
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return {(tp, day): dict(zip(fields, map(int, sums), strict=True)) for tp, day, *sums in rows}
 
 
 def _month_differences(days) -> list:
@@ -333,14 +323,6 @@ def _month_differences(days) -> list:
     ]
 
 
-# How a key column comes back from raw SQL on either database.
-def _same(value):
-    return value
-
-
-_KEY_TYPES = {"day": lambda value: _as_date(value), "is_prospect": bool, "met": bool}
-
-
 def _keyed_differences(select, model, keys: tuple[str, ...], fields=SUM_FIELDS) -> list:
     """Rows of a rollup keyed by (touchpoint_id, *keys) against a fresh recomputation."""
     with connection.cursor() as cursor:
@@ -350,11 +332,7 @@ def _keyed_differences(select, model, keys: tuple[str, ...], fields=SUM_FIELDS) 
     width = len(columns)
     expected = {}
     for row in rows:
-        key = tuple(
-            _KEY_TYPES.get(name, _same)(value)
-            for name, value in zip(columns, row[:width], strict=True)
-        )
-        expected[key] = dict(zip(fields, map(int, row[width:]), strict=True))
+        expected[tuple(row[:width])] = dict(zip(fields, map(int, row[width:]), strict=True))
     stored = {
         tuple(row.pop(name) for name in columns): row
         for row in model.objects.values(*columns, *fields)

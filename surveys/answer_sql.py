@@ -1,19 +1,16 @@
 """The SQL of answering through a personal link: the link's lookup and the answer's write.
 
 Every customer's link runs them, so they are one statement each, prepared once per
-connection (config/prepared.py), not compiled by the ORM on every request. On PostgreSQL
-the write is a single statement: it claims the invitation with a conditional UPDATE, inserts
-the response from the claimed row and lists it as uncounted (aggregation.py), all or nothing,
-and so needs no transaction of its own. Elsewhere (SQLite) the same three steps run one by
-one in a transaction.
+connection (config/prepared.py), not compiled by the ORM on every request. The write is a
+single statement: it claims the invitation with a conditional UPDATE, inserts the response
+from the claimed row and lists it as uncounted (aggregation.py), all or nothing, and so
+needs no transaction of its own.
 """
 
 import datetime as dt
-import json
-from functools import cache
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection
 
 from config.prepared import ModelColumns, PreparedStatement
 from touchpoints.models import Customer, Interaction, Touchpoint
@@ -56,9 +53,7 @@ def _active_hooks_sql() -> str:
     """The active webhooks as a JSON list of [id, events]: read with the link, since an
     answer tells them, rather than in a round trip of their own."""
     hooks = f"FROM {_table(Webhook)} w WHERE w.is_active"
-    if connection.vendor == "postgresql":
-        return f"(SELECT json_agg(json_build_array(w.id, w.events)) {hooks})"
-    return f"(SELECT json_group_array(json_array(w.id, json(w.events))) {hooks})"
+    return f"(SELECT json_agg(json_build_array(w.id, w.events)) {hooks})"
 
 
 def _link_sql() -> str:
@@ -76,7 +71,6 @@ def _not_answerable() -> str:
     return ", ".join(f"'{status}'" for status in NOT_ANSWERABLE)
 
 
-@cache  # SQLite runs the write step by step: each statement built once
 def _claim_sql() -> str:
     return (
         f"UPDATE {_table(Invitation)} SET status = '{InvitationStatus.ANSWERED}', "
@@ -85,50 +79,29 @@ def _claim_sql() -> str:
     )
 
 
-def _answer_values(invitation: str, cast: bool) -> str:
-    """The answer's values, its invitation's being `invitation` (null when anonymous).
-    Cast where PostgreSQL cannot tell a parameter's type from INSERT ... SELECT."""
+def _answer_values(invitation: str) -> str:
+    """The answer's values, its invitation's being `invitation` (null when anonymous),
+    cast since PostgreSQL cannot tell a parameter's type from INSERT ... SELECT."""
     values = []
     for name in ANSWER_COLUMNS[1:]:
         kind = Response._meta.get_field(name).cast_db_type(connection)
-        values.append(f"%({name})s::{kind}" if cast else f"%({name})s")
+        values.append(f"%({name})s::{kind}")
     return ", ".join([invitation, *values])
 
 
 def _write_sql() -> str:
-    """PostgreSQL: claim, insert and mark in one statement. It also reports the invitation's
+    """Claim, insert and mark in one statement. It also reports the invitation's
     status and expiry as they were before it (one snapshot), to explain a failed claim."""
     columns = ", ".join(ANSWER_COLUMNS)
     return (
         f"WITH claimed AS ({_claim_sql()}), "
         f"answer AS (INSERT INTO {_table(Response)} ({columns}) "
-        f"SELECT {_answer_values('CASE WHEN %(anonymous)s THEN NULL ELSE claimed.id END', True)} "
+        f"SELECT {_answer_values('CASE WHEN %(anonymous)s THEN NULL ELSE claimed.id END')} "
         "FROM claimed RETURNING id), "
         f"uncounted AS (INSERT INTO {_table(UncountedResponse)} (response_id) "
         "SELECT id FROM answer) "
         f"SELECT answer.id, i.status, i.expires_at <= %(now)s FROM {_table(Invitation)} i "
         "LEFT JOIN answer ON true WHERE i.id = %(invitation)s"
-    )
-
-
-@cache
-def _insert_sql() -> str:
-    columns = ", ".join(ANSWER_COLUMNS)
-    return (
-        f"INSERT INTO {_table(Response)} ({columns}) "
-        f"VALUES ({_answer_values('%(invitation_id)s', False)}) RETURNING id"
-    )
-
-
-@cache
-def _uncounted_sql() -> str:
-    return f"INSERT INTO {_table(UncountedResponse)} (response_id) VALUES (%(response_id)s)"
-
-
-@cache
-def _state_sql() -> str:
-    return (
-        f"SELECT status, expires_at <= %(now)s FROM {_table(Invitation)} WHERE id = %(invitation)s"
     )
 
 
@@ -156,8 +129,8 @@ def link_by_token_hash(token_hash: str) -> Invitation | None:
 
 
 def _webhooks(listed) -> list[Webhook]:
-    # PostgreSQL's json comes parsed, SQLite's as text; no active hook is NULL or [].
-    pairs = json.loads(listed) if isinstance(listed, str) else listed or []
+    # json comes parsed; no active hook is NULL.
+    pairs = listed or []
     return [Webhook.from_db(connection.alias, ("id", "events"), pair) for pair in pairs]
 
 
@@ -170,8 +143,7 @@ class Written(NamedTuple):
 def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Written:
     """Claim the invitation and store `response` (whose own `invitation` is None when it is
     anonymous), listed as uncounted for the aggregation to add."""
-    # Numbers and text go as they are; times and days as the ORM sends them (SQLite keeps
-    # them as text, times in UTC).
+    # Numbers and text go as they are; times and days as the ORM sends them.
     ops = connection.ops
     params = {name: getattr(response, name) for name in ANSWER_COLUMNS}
     params |= {
@@ -182,15 +154,5 @@ def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Wr
         "anonymous": response.invitation_id is None,
     }
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            WRITE_ANSWER.execute(cursor, params)
-            return Written(*cursor.fetchone())
-        with transaction.atomic():
-            cursor.execute(_claim_sql(), params)
-            if cursor.fetchone() is None:
-                cursor.execute(_state_sql(), params)
-                return Written(None, *cursor.fetchone())
-            cursor.execute(_insert_sql(), params)
-            (response_id,) = cursor.fetchone()
-            cursor.execute(_uncounted_sql(), {"response_id": response_id})
-            return Written(response_id, None, None)
+        WRITE_ANSWER.execute(cursor, params)
+        return Written(*cursor.fetchone())

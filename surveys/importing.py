@@ -4,10 +4,9 @@ Columns: touchpoint (an id, or a name that names exactly one touchpoint), submit
 (ISO 8601; without an offset it is read in the site's time zone), and any of expectation,
 experience, csat, nps, effort, comment, language.
 
-On PostgreSQL the file is COPied as text into a temporary staging table, checked with a
-few set-based queries (each problem reported with its line), then inserted with casts in
-one statement, so the import runs near COPY speed. Elsewhere a plain Python path makes the
-same checks. Either way it is one transaction: a file with a bad line writes nothing,
+The file is COPied as text into a temporary staging table, checked with a few set-based
+queries (each problem reported with its line), then inserted with casts in one statement,
+so the import runs near COPY speed. It is one transaction: a file with a bad line writes nothing,
 unless skip_invalid is asked for, and then exactly the good lines are written. The days
 touched are marked dirty in the same transaction and recomputed right after it.
 """
@@ -22,7 +21,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from touchpoints.models import Touchpoint
 
-from .aggregation import keys_of_responses, rollups_drain_all, rollups_mark_dirty
+from .aggregation import rollups_drain_all
 from .models import DirtyRollup, Response
 from .rollup_sql import table
 from .tasks import drain_rollups_soon
@@ -54,19 +53,15 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
-def responses_import(stream, *, skip_invalid=False, use_copy=None, defer_rollups=False):
+def responses_import(stream, *, skip_invalid=False, defer_rollups=False):
     """Import answers from a text stream of CSV; raises ImportRejected if nothing may be written.
 
-    use_copy: None takes COPY wherever the database has it (PostgreSQL).
     defer_rollups: leave the touched days to the workers (woken on commit) instead of
     recomputing them here before returning.
     """
     header = _read_header(stream)
-    if use_copy is None:
-        use_copy = connection.vendor == "postgresql"
-    run = _import_by_copy if use_copy else _import_in_python
     with transaction.atomic():
-        result = run(stream, header, skip_invalid)
+        result = _import_by_copy(stream, header, skip_invalid)
         transaction.on_commit(drain_rollups_soon)
     if not defer_rollups:
         rollups_drain_all()
@@ -84,7 +79,7 @@ def _read_header(stream) -> list[str]:
     return header
 
 
-# --- PostgreSQL: COPY into staging, check in one scan, insert with casts --------------------
+# --- COPY into staging, check in one scan, insert with casts ---------------------------------
 # (condition on a staging row that makes it bad, message), evaluated in one scan. Scores
 # are compared with their allowed literals (much cheaper than a regex per row); moments are
 # checked by the cast itself, and by _impossible_moments whenever the file has a problem.
@@ -203,67 +198,6 @@ def _impossible_moments(cursor) -> list[tuple[int, str]]:
         for line, value in cursor.fetchall()
         if _parse_moment(value) is None
     ]
-
-
-# --- Elsewhere (SQLite): the same checks in Python -------------------------------------------
-def _import_in_python(stream, header, skip_invalid) -> ImportResult:
-    touchpoints = _touchpoint_lookup()
-    rows, errors = [], []
-    for line, record in enumerate(csv.DictReader(stream, fieldnames=header), start=2):
-        response, problems = _response_from(record, touchpoints)
-        errors += [f"line {line}: {problem}" for problem in problems]
-        if response is not None:
-            rows.append(response)
-    if errors and not skip_invalid:
-        raise ImportRejected(errors)
-    Response.objects.bulk_create(rows, batch_size=2000)
-    rollups_mark_dirty(keys_of_responses(rows))
-    skipped = len({message.split(":")[0] for message in errors})
-    return ImportResult(len(rows), skipped, errors)
-
-
-def _touchpoint_lookup() -> dict[str, int | None]:
-    """As _create_touchpoint_keys: every id, and each non-numeric name only one touchpoint has."""
-    rows = list(Touchpoint.objects.values_list("pk", "name"))
-    lookup: dict[str, int | None] = {str(pk): pk for pk, _ in rows}
-    names: dict[str, int | None] = {}
-    for pk, name in rows:
-        if not name.isdigit():
-            names[name] = None if name in names else pk  # a shared name names nobody
-    return {**names, **lookup}
-
-
-def _response_from(record, touchpoints) -> tuple[Response | None, list[str]]:
-    problems = []
-    raw_touchpoint = (record.get("touchpoint") or "").strip()
-    touchpoint_id = touchpoints.get(raw_touchpoint)
-    if touchpoint_id is None:
-        problems.append(f"touchpoint {raw_touchpoint!r} is not one known touchpoint")
-    moment = _parse_moment(record.get("submitted_at"))
-    if moment is None:
-        problems.append(
-            f"submitted_at {record.get('submitted_at')!r} is not an ISO 8601 date and time"
-        )
-    scores = {}
-    for name, (low, high) in SCORES.items():
-        raw = (record.get(name) or "").strip()
-        if raw and not (raw.isdigit() and low <= int(raw) <= high):
-            problems.append(f"{name} must be {low}-{high}, not {record.get(name)!r}")
-        scores[name] = int(raw) if raw.isdigit() else None
-    language = (record.get("language") or "").strip() or "en"
-    if len(language) > MAX_LANGUAGE:
-        problems.append(f"language {language!r} is too long")
-    if problems:
-        return None, problems
-    response = Response(
-        touchpoint_id=touchpoint_id,
-        submitted_at=moment,
-        day=timezone.localtime(moment).date(),
-        comment=record.get("comment") or "",
-        language=language,
-        **scores,
-    )
-    return response, []
 
 
 def _parse_moment(value):

@@ -36,15 +36,13 @@ class Decision:
 def lock_addresses(emails) -> None:
     """Serialise work on these email addresses until the transaction ends (PostgreSQL), so
     two concurrent interactions can neither create the customer twice nor both pass the
-    cap. Taken in one order, so two batches cannot deadlock. SQLite already runs one writer
-    at a time."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, hashtext(address)) "
-                "FROM unnest(%s::text[]) AS address ORDER BY address",
-                [_ADDRESS_LOCK_NAMESPACE, sorted({email.lower() for email in emails})],
-            )
+    cap. Taken in one order, so two batches cannot deadlock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(address)) "
+            "FROM unnest(%s::text[]) AS address ORDER BY address",
+            [_ADDRESS_LOCK_NAMESPACE, sorted({email.lower() for email in emails})],
+        )
 
 
 def is_suppressed(email: str) -> bool:

@@ -4,13 +4,11 @@ A recount counts the settled answers: those not listed as uncounted. The uncount
 (answers through a link, just written) are added to the sums by their own statements
 (the *_added_select functions and add_from), once, whichever of the two runs first.
 
-Written once for PostgreSQL and SQLite alike, so the embedded mode and production run the
-same aggregation. The one difference is how a list of keys becomes a relation to join:
-unnest() of arrays on PostgreSQL, json_each() of a JSON text on SQLite (key_relation).
+A list of keys becomes a relation to join as unnest() of one array per column
+(key_relation), so a batch of any size is one statement with a fixed number of parameters.
 """
 
 import datetime as dt
-import json
 
 from django.db import connection
 
@@ -62,29 +60,21 @@ def table(model) -> str:
 
 def month_of(column: str) -> str:
     """SQL for the first day of the month of a date column."""
-    if connection.vendor == "postgresql":
-        return f"date_trunc('month', {column})::date"
-    return f"date({column}, 'start of month')"
+    return f"date_trunc('month', {column})::date"
 
 
 def id_filter(column: str, ids: list[int]) -> tuple[str, list]:
     """SQL true when `column` is one of these ids, as one parameter whatever their number."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", [ids]
-    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    return f"{column} = ANY(%s::bigint[])", [ids]
 
 
 def key_relation(rows: list[tuple], columns: tuple[str, ...]) -> tuple[str, list]:
     """A SELECT of these rows (an int, then dates) under these column names, to join."""
-    if connection.vendor == "postgresql":
-        types = ["bigint", *["date"] * (len(columns) - 1)]
-        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
-        names = ", ".join(columns)
-        columns_of_rows = [list(column) for column in zip(*rows, strict=True)]
-        return f"SELECT * FROM unnest({arrays}) AS k({names})", columns_of_rows
-    picks = ", ".join(f"value ->> {index} AS {name}" for index, name in enumerate(columns))
-    text = json.dumps([[tp, *(day.isoformat() for day in days)] for tp, *days in rows])
-    return f"SELECT {picks} FROM json_each(%s)", [text]
+    types = ["bigint", *["date"] * (len(columns) - 1)]
+    arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+    names = ", ".join(columns)
+    columns_of_rows = [list(column) for column in zip(*rows, strict=True)]
+    return f"SELECT * FROM unnest({arrays}) AS k({names})", columns_of_rows
 
 
 def daily_sums_select(

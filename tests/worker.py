@@ -2,7 +2,7 @@
 
 The worker is a separate `celery worker` process (prefork pool) talking to the real Redis
 broker and the test database, so task arguments really go through JSON and on-commit
-enqueueing really happens. Outside CI, without Redis or PostgreSQL the tests are skipped;
+enqueueing really happens. Outside CI, without Redis the tests are skipped;
 with TOUCHSTONE_REQUIRE_SERVICES=1 (set by .ci/run) a missing service fails the run.
 """
 
@@ -14,7 +14,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -36,11 +36,9 @@ def _unavailable(reason: str):
 
 
 def test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = quote(db.get("USER") or "")
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    auth = f"{user}{password}@" if user else ""
-    return f"postgres://{auth}{db.get('HOST') or ''}:{db.get('PORT') or 5432}/{db['NAME']}"
+    """DATABASE_URL with the test database's name in place of the app's."""
+    url = urlsplit(settings.DATABASE_URL)
+    return urlunsplit(url._replace(path="/" + quote(settings.DATABASES["default"]["NAME"])))
 
 
 class Worker:
@@ -83,8 +81,6 @@ class Worker:
 def require_services():
     if not settings.REDIS_URL:
         _unavailable("REDIS_URL is not set")
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-        _unavailable("the test database is not PostgreSQL (set DATABASE_URL)")
 
 
 @contextlib.contextmanager

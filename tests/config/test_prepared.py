@@ -42,7 +42,6 @@ def test_a_column_the_model_lacks_is_refused():
         ModelColumns((Department, "d", ("id", "no_such_column")))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_prepares_once_and_a_new_connection_prepares_again(
     django_assert_num_queries,
@@ -60,7 +59,6 @@ def test_a_connection_prepares_once_and_a_new_connection_prepares_again(
     assert fresh.captured_queries[1]["sql"].startswith("PREPARE test_department_by_name")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
 def test_a_session_that_has_the_statement_already_is_not_asked_to_prepare_it_again():
     DepartmentFactory(name="Sales")
     run("Sales")

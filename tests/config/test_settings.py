@@ -35,13 +35,21 @@ def test_production_without_secret_key_fails_with_a_clear_message():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_embedded_default_is_sqlite_eager_celery_and_file_outbox():
-    result = run_settings(DEBUG="1", DATABASE_URL="", REDIS_URL="", EMAIL_URL="")
+def test_embedded_default_is_postgresql_eager_celery_and_file_outbox():
+    shown = f"{DEFAULT_SHOWN}, settings.DATABASE_URL"
+    result = run_settings(shown, DEBUG="1", DATABASE_URL="", REDIS_URL="", EMAIL_URL="")
     assert result.returncode == 0, result.stderr
-    engine, eager, backend = result.stdout.split()
-    assert engine == "django.db.backends.sqlite3"
+    engine, eager, backend, url = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert url.endswith(f"/touchstone?host={ROOT}/var/postgres")
     assert eager == "True"
     assert backend == "django.core.mail.backends.filebased.EmailBackend"
+
+
+def test_a_database_other_than_postgresql_is_refused_with_a_clear_message():
+    result = run_settings(DEBUG="1", DATABASE_URL="sqlite:///var/old.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must name a PostgreSQL database" in result.stderr
 
 
 def test_services_come_from_urls():
@@ -62,8 +70,6 @@ def test_services_come_from_urls():
 @pytest.mark.django_db
 def test_postgresql_connections_plan_for_a_cached_working_set():
     # With the spinning-disk default (4), a batch's 500 key lookups scan whole tables.
-    if connection.vendor != "postgresql":
-        pytest.skip("a PostgreSQL connection setting")
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"

@@ -1,11 +1,10 @@
-"""Historical answers from CSV: fast path (COPY) and plain path, same checks, all or nothing."""
+"""Historical answers from CSV: COPY into staging, every line checked, all or nothing."""
 
 import datetime as dt
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from surveys.aggregation import rollups_differences
 from surveys.importing import ImportRejected, responses_import
@@ -17,30 +16,21 @@ pytestmark = pytest.mark.django_db
 HEADER = "touchpoint,submitted_at,expectation,experience,csat,nps,effort,comment,language\n"
 
 
-@pytest.fixture(params=["copy", "python"])
-def path(request):
-    """Each test runs through COPY (on PostgreSQL) and through the plain Python path."""
-    if request.param == "copy" and connection.vendor != "postgresql":
-        pytest.skip("COPY needs PostgreSQL")
-    return {"use_copy": request.param == "copy"}
-
-
 @pytest.fixture
 def hotline(db):
     return TouchpointFactory(name="Service hotline")
 
 
-def run(text, path=None, **options):
-    return responses_import(io.StringIO(text), **(path or {}), **options)
+def run(text, **options):
+    return responses_import(io.StringIO(text), **options)
 
 
-def test_good_file_is_imported_and_rolled_up(path, hotline):
+def test_good_file_is_imported_and_rolled_up(hotline):
     result = run(
         HEADER
         + f'{hotline.pk},2026-03-10T09:30:00+01:00,6,2,2,3,6,"On hold, again",en\n'
         + "Service hotline,2026-03-10 18:00,5,5,4,9,2,,de\n"
         + f"{hotline.pk},2026-03-11,,,,10,,,\n",
-        path,
     )
     assert (result.imported, result.skipped) == (3, 0)
     answers = list(Response.objects.order_by("submitted_at"))
@@ -54,7 +44,7 @@ def test_good_file_is_imported_and_rolled_up(path, hotline):
     assert rollups_differences() == []
 
 
-def test_bad_lines_are_named_and_nothing_is_written(path, hotline):
+def test_bad_lines_are_named_and_nothing_is_written(hotline):
     text = (
         HEADER
         + f"{hotline.pk},2026-03-10T09:30:00,6,2,2,3,6,,en\n"
@@ -64,7 +54,7 @@ def test_bad_lines_are_named_and_nothing_is_written(path, hotline):
         + f"{hotline.pk},2026-03-10T09:30:00,6,2,2,11,x,,en\n"
     )
     with pytest.raises(ImportRejected) as rejected:
-        run(text, path)
+        run(text)
     errors = rejected.value.errors
     assert any(e.startswith("line 3: touchpoint 'Nowhere'") for e in errors)
     assert any(e.startswith("line 4: submitted_at 'yesterday'") for e in errors)
@@ -76,31 +66,31 @@ def test_bad_lines_are_named_and_nothing_is_written(path, hotline):
     assert not DirtyRollup.objects.exists()
 
 
-def test_skip_invalid_imports_exactly_the_good_lines(path, hotline):
+def test_skip_invalid_imports_exactly_the_good_lines(hotline):
     text = (
         HEADER
         + f"{hotline.pk},2026-03-10T09:30:00,6,2,2,3,6,,en\n"
         + f"{hotline.pk},2026-02-30T09:30:00,6,2,2,3,6,,en\n"
         + f"{hotline.pk},2026-03-12T09:30:00,6,0,2,3,6,,en\n"
     )
-    result = run(text, path, skip_invalid=True)
+    result = run(text, skip_invalid=True)
     assert (result.imported, result.skipped) == (1, 2)
     assert any(e.startswith("line 3: submitted_at '2026-02-30T09:30:00'") for e in result.errors)
     assert Response.objects.get().day == dt.date(2026, 3, 10)
     assert rollups_differences() == []
 
 
-def test_impossible_date_rejects_the_file(path, hotline):
+def test_impossible_date_rejects_the_file(hotline):
     with pytest.raises(ImportRejected) as rejected:
-        run(HEADER + f"{hotline.pk},2026-02-30T09:30:00,6,2,2,3,6,,en\n", path)
+        run(HEADER + f"{hotline.pk},2026-02-30T09:30:00,6,2,2,3,6,,en\n")
     assert rejected.value.errors[0].startswith("line 2: submitted_at '2026-02-30T09:30:00'")
     assert not Response.objects.exists()
 
 
-def test_ambiguous_touchpoint_name_is_refused(path, hotline):
+def test_ambiguous_touchpoint_name_is_refused(hotline):
     TouchpointFactory(name="Service hotline")  # same name, another department
     with pytest.raises(ImportRejected) as rejected:
-        run(HEADER + "Service hotline,2026-03-10,6,2,2,3,6,,en\n", path)
+        run(HEADER + "Service hotline,2026-03-10,6,2,2,3,6,,en\n")
     assert "is not one known touchpoint" in rejected.value.errors[0]
 
 
@@ -131,8 +121,8 @@ def test_command_names_a_missing_file(tmp_path):
         call_command("import_responses", str(tmp_path / "absent.csv"))
 
 
-def test_a_numeric_name_never_shadows_an_id(path, hotline):
+def test_a_numeric_name_never_shadows_an_id(hotline):
     numeric = TouchpointFactory(name=str(hotline.pk))
-    run(HEADER + f"{hotline.pk},2026-03-10,6,2,2,3,6,,en\n", path)
+    run(HEADER + f"{hotline.pk},2026-03-10,6,2,2,3,6,,en\n")
     assert Response.objects.get().touchpoint == hotline
     assert numeric.responses.count() == 0

@@ -4,7 +4,6 @@ validation, language, follow-ups."""
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from surveys import links
@@ -238,7 +237,6 @@ def test_a_link_loads_what_its_pages_show_in_one_query(client, django_assert_num
         assert client.get(url(token)).status_code == 200
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
 def test_an_answer_is_the_link_with_the_hooks_and_one_statement(client, django_assert_num_queries):
     content = {"expectation": "5", "experience": "6", "nps": "9"}  # no follow-up
     _first, token = sent_invitation()
@@ -251,7 +249,6 @@ def test_an_answer_is_the_link_with_the_hooks_and_one_statement(client, django_a
     assert UncountedResponse.objects.filter(response=answer).exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="one statement on PostgreSQL")
 def test_a_detractor_writes_its_follow_up_with_the_answer(client, django_assert_num_queries):
     staff = StaffFactory()
     _first, token = sent_invitation()
