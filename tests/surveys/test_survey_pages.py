@@ -189,9 +189,33 @@ def test_unsubscribe_get_asks_and_one_click_post_opts_out_without_csrf():
     assert queued.status == InvitationStatus.CANCELLED
 
 
-def test_the_answer_form_needs_csrf_like_every_other_post():
-    _invitation, token = sent_invitation()
-    assert ClientByPath(enforce_csrf_checks=True).post(url(token), GOOD).status_code == 403
+def test_an_answer_needs_no_cookie_and_no_csrf_token_since_the_link_is_the_proof():
+    invitation, token = sent_invitation()
+    client = ClientByPath(enforce_csrf_checks=True)
+    page = client.get(url(token))
+    assert not page.cookies and b"csrfmiddlewaretoken" not in page.content
+    # What Chromium sends from a page with `Referrer-Policy: no-referrer`.
+    posted = client.post(url(token), GOOD, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert posted.status_code == 200 and b"Thank you" in posted.content
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ANSWERED
+
+
+@pytest.mark.parametrize("path", ["", "/unsubscribe"])
+def test_a_post_from_another_sites_page_is_refused_and_changes_nothing(path):
+    invitation, token = sent_invitation()
+    forged = ClientByPath().post(
+        url(token) + path,
+        GOOD,
+        HTTP_ORIGIN="https://evil.example",
+        HTTP_SEC_FETCH_SITE="cross-site",
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert forged.status_code == 403 and "nicht gesendet" in forged.content.decode()
+    assert forged["Referrer-Policy"] == "no-referrer"
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.SENT
+    assert invitation.interaction.customer.opted_out_at is None
 
 
 def test_a_detractor_opens_a_follow_up_for_their_own_contact_and_heads_are_told(
