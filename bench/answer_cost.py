@@ -14,8 +14,7 @@ import os
 import statistics
 import time
 
-from django.core.management import call_command
-from harness import CpuMeter, free_port, gunicorn, throwaway_database
+from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
 from load import ANSWER, anonymous_session, settle, world
 
 from tests.worker import own_queue, start_worker
@@ -44,7 +43,7 @@ def run(args) -> None:
     tokens = iter(world(2 * (args.requests + WARM_UP))[0])
     settle()
     port = free_port()
-    call_command("collectstatic", "--noinput", verbosity=0)
+    collect_static()  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
         worker = start_worker(queue, concurrency=1)

@@ -47,7 +47,12 @@ os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
 os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SMTP_PORT}"
 os.environ["EMAIL_TIMEOUT"] = "5"
 
-from harness import gunicorn, integration_token, throwaway_database  # noqa: E402 (Django up)
+from harness import (  # noqa: E402 (Django up)
+    collect_static,
+    gunicorn,
+    integration_token,
+    throwaway_database,
+)
 
 # isort: split
 
@@ -311,7 +316,7 @@ def run(args):
     smtp = RecordingHandler()
     controller = Controller(smtp, hostname="127.0.0.1", port=SMTP_PORT)
     controller.start()
-    call_command("collectstatic", "--noinput", verbosity=0)
+    collect_static()  # the manifest DEBUG-off pages use
     outcomes, stop = Outcomes(), threading.Event()
     with own_queue() as queue, tempfile.TemporaryDirectory() as scratch:
         os.environ["CELERY_QUEUE"] = queue

@@ -3,11 +3,7 @@ PostgreSQL database, and gunicorn on 127.0.0.1 serving it (stopped, with its wor
 whatever happens)."""
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +19,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+
+from tests.production_server import collect_static, production_server  # noqa: E402, F401
+from tests.smtp import free_port  # noqa: E402, F401
 
 
 @contextmanager
@@ -104,49 +103,18 @@ class CpuMeter:
         )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def gunicorn(port: int, workers: int, app: str = "config.wsgi"):
-    """gunicorn with config/gunicorn.py (access log off) on the throwaway database."""
-    s = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:"
-        f"{s['PORT'] or 5432}/{s['NAME']}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(workers),
-        "GUNICORN_TIMEOUT": "120",
-        "SECURE_SSL_REDIRECT": "0",
-        "TOKEN_WRITE_RATE": "1000000/min",  # the limit is not what is measured
-        "GUNICORN_ACCESS_LOG": "",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py",
-         "--error-logfile", "-", "--log-level", "warning", app],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    try:
-        _wait_for(port, server)
-        yield server
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def _wait_for(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited at start")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not start")
+    """gunicorn as production runs it (access log off) on the throwaway database."""
+    with production_server(
+        connection.settings_dict["NAME"],
+        port=port,
+        workers=workers,
+        app=app,
+        log=sys.stderr,
+        GUNICORN_TIMEOUT="120",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_CMD_ARGS="--log-level warning",
+        TOKEN_WRITE_RATE="1000000/min",  # the limit is not what is measured
+    ) as server:
+        yield server.process

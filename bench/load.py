@@ -29,9 +29,15 @@ import time
 import urllib.parse
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.utils import timezone
-from harness import CpuMeter, analyze, free_port, gunicorn, throwaway_database
+from harness import (
+    CpuMeter,
+    analyze,
+    collect_static,
+    free_port,
+    gunicorn,
+    throwaway_database,
+)
 
 from surveys import links
 from surveys.aggregation import rollups_drain_all
@@ -332,7 +338,7 @@ def run(args) -> None:
     tokens, department = world(sustained + PEAK_LINKS)
     settle()
     port = free_port()
-    call_command("collectstatic", "--noinput", verbosity=0)  # the manifest DEBUG-off pages use
+    collect_static()  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
         worker = start_worker(queue, concurrency=1)

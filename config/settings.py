@@ -149,7 +149,8 @@ if REDIS_URL:
             # Requests go on without the cache while Redis is down (config/cache.py).
             "BACKEND": "config.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "touchstone",
+            # Installs (or test runs) sharing one Redis keep their keys apart.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="touchstone"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }

@@ -128,8 +128,11 @@ class TouchpointRow:
 
     @property
     def trend(self) -> str:
-        """ "better", "worse" or "steady": only a significant change counts."""
+        """ "better", "worse" or "steady": only a significant change counts; "" when there
+        were too few answers to compare."""
         verdict = self.change.verdict
+        if self.change.difference is None:
+            return ""
         return {"improved": "better", "worse": "worse"}.get(verdict, "steady")
 
 

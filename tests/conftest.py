@@ -1,6 +1,7 @@
 """Role fixtures (CX manager, head of A, head of B, a user with no role) and the real
 Celery worker fixture."""
 
+import contextlib
 import uuid
 
 import pytest
@@ -100,16 +101,30 @@ def smtp(settings):
         yield handler
 
 
-@pytest.fixture
-def eager_tasks():
-    """Tasks queued on commit run in this process, for transactional tests that are not
-    about the worker and must not leave messages on the shared broker."""
+@contextlib.contextmanager
+def _tasks_eager(eager: bool):
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    app.conf.task_always_eager = eager
     try:
         yield
     finally:
         app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def eager_tasks():
+    """Tasks queued on commit run in this process, for transactional tests that are not
+    about the worker and must not leave messages on the shared broker."""
+    with _tasks_eager(True):
+        yield
+
+
+@pytest.fixture
+def broker_tasks():
+    """Tasks are sent to a broker as in production, even where this run has none and so
+    runs them eagerly: for tests of how wake-ups are sent."""
+    with _tasks_eager(False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,13 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
 
 from config.celery_app import app
+
+from .production_server import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60
@@ -36,9 +37,7 @@ def _unavailable(reason: str):
 
 
 def test_database_url() -> str:
-    """DATABASE_URL with the test database's name in place of the app's."""
-    url = urlsplit(settings.DATABASE_URL)
-    return urlunsplit(url._replace(path="/" + quote(settings.DATABASES["default"]["NAME"])))
+    return database_url(settings.DATABASES["default"]["NAME"])
 
 
 class Worker:

@@ -1,13 +1,32 @@
-"""A real browser: Playwright driving Debian's Chromium against pytest-django's live server."""
+"""A real browser against the app as production runs it: Playwright driving Debian's
+Chromium, gunicorn with DEBUG off serving the test database (tests/production_server.py),
+mail to an in-process SMTP server, and with Redis a real Celery worker (else Celery runs
+eagerly inside gunicorn, as the embedded default does).
 
+Tests here commit what they make (`django_db(transaction=True)`), since gunicorn reads it
+through its own connections. Every page is watched: a script error, a console error (a
+refused request or a CSP violation shows there), a request that fails or a server error
+fails the test, unless the test says it expects it.
+"""
+
+import contextlib
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from ..worker import services_required
+from ..production_server import collect_static, production_server
+from ..smtp import free_port, smtp_server
+from ..worker import own_queue, services_required, start_worker
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Small enough that a browser test's handful of answers shows scores.
+MIN_SAMPLE = "10"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # still plain synchronous code.
@@ -29,21 +48,136 @@ def chromium():
         browser.close()
 
 
+class QuickPBKDF2(PBKDF2PasswordHasher):
+    """Hashes gunicorn can check (same algorithm, the iterations are in the hash) that
+    cost a test little to make."""
+
+    iterations = 1_000
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.browser.conftest.QuickPBKDF2"]
+
+
+@pytest.fixture(scope="session")
+def mailbox():
+    """The SMTP server the app sends to, for the whole session; emptied before each test."""
+    with smtp_server() as (controller, handler):
+        handler.controller = controller
+        yield handler
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup, mailbox, tmp_path_factory):
+    """gunicorn as production runs it, on the test database."""
+    collect_static()
+    log = (tmp_path_factory.mktemp("gunicorn") / "gunicorn.log").open("w")
+    port = free_port()
+    env = {
+        "SITE_URL": f"http://127.0.0.1:{port}",  # the links in the emails the worker sends
+        "EMAIL_URL": f"smtp://{mailbox.controller.hostname}:{mailbox.controller.port}",
+        "TOUCHSTONE_MIN_SAMPLE": MIN_SAMPLE,
+        "CACHE_KEY_PREFIX": f"touchstone-browser-{uuid.uuid4().hex[:10]}",
+    }
+    with contextlib.ExitStack() as stack:
+        if settings.REDIS_URL:
+            # Tasks queued by gunicorn and by this process go to a worker of this session.
+            queue = stack.enter_context(own_queue())
+            worker = start_worker(queue, name="browser", extra_env=env)
+            stack.callback(worker.stop)
+            env["CELERY_QUEUE"] = queue
+        database = settings.DATABASES["default"]["NAME"]
+        server = stack.enter_context(production_server(database, port=port, log=log, **env))
+        server.log_path = Path(log.name)
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def empty_mailbox(request):
+    if "mailbox" in request.fixturenames:
+        request.getfixturevalue("mailbox").messages.clear()
+
+
+class Watched:
+    """What went wrong on a page: script errors, CSP violations, console errors, failed
+    requests and server errors. Status codes a test provokes (a 403) can be allowed."""
+
+    def __init__(self, page):
+        self.script_errors, self.console_errors, self.failed = [], [], []
+        self.violations: list[str] = []
+        self.allowed_statuses: set[int] = set()
+        page.expose_function("reportViolation", lambda text: self.violations.append(text))
+        # Injected by the browser's debugging protocol, so the page's CSP does not apply.
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+        )
+        page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        page.on("console", self._console)
+        page.on("requestfailed", self._request_failed)
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error" and not self._allowed_status_message(message.text):
+            self.console_errors.append(message.text)
+
+    def _allowed_status_message(self, text: str) -> bool:
+        # Chromium logs every 4xx/5xx document as a console error of this form.
+        return any(f"status of {status}" in text for status in self.allowed_statuses)
+
+    def _request_failed(self, request):
+        # A download is handed to the browser's download manager, which aborts the request.
+        if request.failure != "net::ERR_ABORTED" or request.resource_type != "document":
+            self.failed.append(f"{request.method} {request.url}: {request.failure}")
+
+    def _response(self, response):
+        if response.status >= 400 and response.status not in self.allowed_statuses:
+            self.failed.append(f"{response.request.method} {response.url}: {response.status}")
+
+    @contextlib.contextmanager
+    def expecting(self, *statuses: int):
+        """Responses with these statuses are what the block provokes, not a problem."""
+        self.allowed_statuses.update(statuses)
+        try:
+            yield
+        finally:
+            self.allowed_statuses.difference_update(statuses)
+
+    def problems(self) -> list[str]:
+        return self.script_errors + self.violations + self.console_errors + self.failed
+
+
+def open_context(chromium, server, **options):
+    context = chromium.new_context(base_url=server.url, **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1600, "height": 1000}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    # Console errors include refused requests; tests that expect none check this list.
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    yield page
-    context.close()
-    assert errors == [], f"script errors on the page: {errors}"
+def browser_context(chromium, app_server):
+    """new(**options) → a page in a fresh context (cookies, cache) against the server,
+    watched; each page must end with nothing wrong."""
+    contexts, pages = [], []
+
+    def new(**options):
+        context = open_context(chromium, app_server, **{**DESKTOP, **options})
+        contexts.append(context)
+        page = context.new_page()
+        page.watched = Watched(page)
+        pages.append(page)
+        return page
+
+    yield new
+    for context in contexts:
+        context.close()
+    for page in pages:
+        assert page.watched.problems() == [], f"on {page.url}: {page.watched.problems()}"
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context()
 
 
 def log_in(page, username, password="secret-password"):

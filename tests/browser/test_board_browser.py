@@ -75,8 +75,9 @@ def test_a_cx_manager_builds_a_map_and_drags_a_card(page, cx_manager, department
         redrawn(page, lambda: page.click(".new-stage button[type=submit]"))
         stage_column(page, name).wait_for()
     # No name: the error shows next to the field.
-    redrawn(page, lambda: page.click(".new-stage button[type=submit]"))
-    page.locator(".new-stage .field.invalid p.error").wait_for()
+    with page.watched.expecting(400):
+        redrawn(page, lambda: page.click(".new-stage button[type=submit]"))
+        page.locator(".new-stage .field.invalid p.error").wait_for()
 
     discover = stage_column(page, "Discover")
     search(page, "Discover", "hotl")
@@ -144,14 +145,15 @@ def test_a_department_head_finds_no_way_to_edit(page, head_a, department_a):
     drag(page, card(page, "Discover", "Service hotline"), page.locator("h1"))
     assert page.locator("li.tp-card").bounding_box() == before
     # Even a hand-made request from the head's own session is refused.
-    status = page.evaluate(
-        """async (url) => {
-            const headers = JSON.parse(document.body.getAttribute("hx-headers"));
-            const body = new URLSearchParams({name: "X"});
-            const response = await fetch(url, {method: "POST", headers, body});
-            return response.status;
-        }""",
-        f"/journeys/{journey.pk}/stages/",
-    )
+    with page.watched.expecting(403):
+        status = page.evaluate(
+            """async (url) => {
+                const headers = JSON.parse(document.body.getAttribute("hx-headers"));
+                const body = new URLSearchParams({name: "X"});
+                const response = await fetch(url, {method: "POST", headers, body});
+                return response.status;
+            }""",
+            f"/journeys/{journey.pk}/stages/",
+        )
     assert status == 403
     assert journey.stages.count() == 1

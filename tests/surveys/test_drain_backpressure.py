@@ -27,7 +27,7 @@ class Clock:
 
 
 @pytest.fixture
-def scheduled(monkeypatch) -> list[float]:
+def scheduled(monkeypatch, broker_tasks) -> list[float]:
     """The countdowns of the runs the task schedules (not run here)."""
     countdowns = []
     monkeypatch.setattr(

@@ -139,7 +139,7 @@ def test_an_interaction_recorded_late_is_due_now_not_in_the_past(touchpoint):
 
 
 def test_with_redis_down_recording_succeeds_and_the_invitation_waits_for_beat(
-    settings, touchpoint, django_capture_on_commit_callbacks, caplog
+    settings, touchpoint, django_capture_on_commit_callbacks, caplog, broker_tasks
 ):
     settings.CACHES = {
         "default": {
