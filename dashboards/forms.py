@@ -1,12 +1,16 @@
+import datetime as dt
+
 from django import forms
 from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from journeys.models import JourneyKind, Stage
 from touchpoints.models import Channel, ImprovementAction, Touchpoint
 
-from .periods import Period, PeriodError, default_period, period_asked
+from .periods import DEFAULT_DAYS, Period, PeriodError, default_period, period_asked
 from .selectors import Who
 
 
@@ -29,10 +33,17 @@ class QuickSelectMultiple(forms.SelectMultiple):
 
 
 class PeriodForm(forms.Form):
-    """A date range; empty fields mean the last 90 days."""
+    """A date range; empty ends mean the last 90 days up to today, and the fields show the
+    dates they stand for, not an empty date picker."""
 
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(_ends_filled(data), *args, **kwargs)
+        if data is None:
+            shown = default_period()
+            self.initial |= {"since": shown.since, "until": shown.until}
 
     def clean(self):
         data = super().clean()
@@ -44,6 +55,23 @@ class PeriodForm(forms.Form):
 
     def period(self) -> Period:
         return self.cleaned_data["period"] if self.is_valid() else default_period()
+
+
+def _ends_filled(data):
+    """The query with each empty end of the period written as the date it means."""
+    if data is None or (data.get("since") and data.get("until")):
+        return data
+    try:
+        until = parse_date(data["until"]) if data.get("until") else timezone.localdate()
+    except ValueError:  # a well-formed impossible date, such as 2026-02-30
+        until = None
+    if until is None:
+        return data  # a malformed end is the field's own error to show
+    data = data.copy()
+    data["until"] = until.isoformat()
+    if not data.get("since"):
+        data["since"] = (until - dt.timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+    return data
 
 
 class JourneyMapForm(PeriodForm):

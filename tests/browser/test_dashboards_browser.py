@@ -1,8 +1,14 @@
 """Every dashboard in a real browser, on the demo data, as a CX manager and as a
 department head: the charts render, filters change them, no script error."""
 
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
@@ -55,11 +61,21 @@ def test_a_cx_manager_sees_every_dashboard(page, demo):
         charts_drawn(page, f"/departments/{department.pk}/")
 
 
-def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
+def test_a_head_lands_on_their_scorecard_filters_reads_downloads_and_is_kept_in(page, demo):
     head = get_user_model().objects.get(username="head-service")
     log_in(page, head.username, DEMO_PASSWORD)
-    charts_drawn(page, "/")
+    service = Department.objects.get(name="Customer Service")
+    assert page.url.endswith(f"/departments/{service.pk}/")  # where a head lands
+    page.wait_for_selector(".chart .main-svg")
     assert "Customer Service" in page.locator("h1").inner_text()
+    # The period's dates are in the fields; a narrower period is one edit away.
+    until = page.locator("#id_until").input_value()
+    assert until == timezone.localdate().isoformat() and page.locator("#id_since").input_value()
+    since = (timezone.localdate() - dt.timedelta(days=29)).isoformat()
+    page.fill("#id_since", since)
+    page.click("form.filters button")
+    page.wait_for_url(f"**since={since}**")
+    assert "30 days before" in page.locator("header .muted").inner_text()
     page.fill("#id_q", "hold")
     page.click("form.search button")
     page.wait_for_url("**q=hold**")
@@ -72,6 +88,11 @@ def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
     assert "Theme" in page.locator(".filter-note").inner_text()
     comments = page.locator(".comments li").all_inner_texts()
     assert comments and all("hold" in text.lower() for text in comments)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").first.click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert rows[0][0] == "touchpoint" and len(rows) > 1
+    assert {row[0] for row in rows[1:]} <= set(service.touchpoints.values_list("name", flat=True))
     dashboards = ("priorities", "trends", "improvements", "standards")
     for path in (f"/dashboards/{name}/" for name in dashboards):
         charts_drawn(page, path)
@@ -79,7 +100,10 @@ def test_a_head_sees_their_scorecard_and_scoped_dashboards(page, demo):
     sales = Department.objects.get(name="Sales")
     with page.watched.expecting(403, 404):
         assert page.goto(f"/departments/{sales.pk}/").status == 404
+        page.get_by_role("heading", name="Page not found").wait_for()
         assert page.goto(f"/dashboards/journeys/{demo.pk}/").status == 403
+        page.get_by_role("heading", name="Not for your role").wait_for()
+    assert page.get_by_role("link", name="Back to the start page").is_visible()
 
 
 def test_no_page_breaks_the_content_security_policy(page, demo):
