@@ -8,6 +8,8 @@ so the test suite validates every builder's output with plotly.graph_objects ins
 """
 
 import math
+import textwrap
+from collections import defaultdict
 
 from .themes import THEMES_SHOWN
 
@@ -21,6 +23,9 @@ GAP_SCALE = [
 ]
 GAP_RANGE = 3.0
 THIN = "#cbd5e1"
+# Characters per line of a touchpoint's label on the live map: a stage's column is about
+# 110 px wide on a 1024 px screen with seven stages.
+MAP_LABEL_WIDTH = 13
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 ZERO_LINE = {
     "type": "line",
@@ -75,10 +80,15 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _wrapped(text: str, width: int) -> str:
+    """A label on lines of about `width` characters, so neighbours do not run into it."""
+    return "<br>".join(_escape(line) for line in textwrap.wrap(text, width) or [""])
+
+
 def journey_map(stages, show_backstage=False) -> dict:
     """Stages left to right, touchpoints down each stage, coloured by gap and sized by
     answers; below, the emotion curve: mean expectation and experience per stage."""
-    names = [_escape(s.stage.name) for s in stages]
+    names = [_stage_label(s.stage) for s in stages]
     most = max((p.scores.gap_answered for s in stages for p in s.points), default=0) or 1
     deepest = max((len(s.points) for s in stages), default=0)
     traces = []
@@ -116,18 +126,26 @@ def journey_map(stages, show_backstage=False) -> dict:
         line = -(deepest + 0.5)
         shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": line,
                        "y1": line, "line": {"color": "#94a3b8", "dash": "dot"}})  # fmt: skip
+    # Half a column of room beyond the first and last stage, for their cards' labels.
+    categories["range"] = [-0.5, len(names) - 0.5]
     layout = {
-        "xaxis": categories | {"side": "top", "tickfont": {"size": 14, "color": "#1f2937"}},
+        "xaxis": categories
+        | {"side": "top", "tickangle": 0, "tickfont": {"size": 12, "color": "#1f2937"}},
         "yaxis": {"visible": False, "range": [-rows, 0.8], "domain": [0.36, 1]},
         "xaxis2": categories | {"anchor": "y2", "matches": "x"},
         "yaxis2": {"title": {"text": "Mean (1-7)"}, "range": [1, 7], "domain": [0, 0.28]},
         "shapes": shapes,
-        "height": 320 + 95 * rows,
+        "height": 320 + 105 * rows,
         "margin": {"l": 50, "r": 20, "t": 40, "b": 30},
         "legend": {"orientation": "h", "y": -0.08},
         "hoverlabel": {"align": "left"},
     }
     return _figure(traces, layout)
+
+
+def _stage_label(stage) -> str:
+    # Wrapped rather than tilted when the columns are narrow (a tilted name is cut off).
+    return _wrapped(stage.name, MAP_LABEL_WIDTH)
 
 
 def _points(stages, lane, offset, most):
@@ -138,11 +156,11 @@ def _points(stages, lane, offset, most):
             target = measured if p.enough_data else thin
             target.append(
                 {
-                    "x": _escape(s.stage.name),
+                    "x": _stage_label(s.stage),
                     "y": -(offset + row),
                     "gap": p.scores.gap,
                     "size": 16 + 34 * math.sqrt(p.scores.gap_answered / most),
-                    "label": _escape(p.touchpoint.name),
+                    "label": _wrapped(p.touchpoint.name, MAP_LABEL_WIDTH),
                     "hover": _hover(p),
                 }
             )
@@ -176,6 +194,8 @@ def _scatter(points, name, colour):
         "name": name,
         "text": [p["label"] for p in points],
         "textposition": "bottom center",
+        "textfont": {"size": 11},
+        "cliponaxis": False,
         "hovertext": [p["hover"] for p in points],
         "hoverinfo": "text",
         "marker": marker,
@@ -225,6 +245,7 @@ def impact_effort(priorities) -> dict:
         "the quarter after": "#64748b",
         "watch": "#cbd5e1",
     }
+    shifts = _dodged(priorities)
     traces = []
     for bucket, colour in colours.items():
         chosen = [p for p in priorities if p.bucket == bucket]
@@ -232,18 +253,22 @@ def impact_effort(priorities) -> dict:
             traces.append(
                 {
                     "type": "scatter",
-                    "x": [p.effort for p in chosen],
+                    "x": [p.effort + shifts[p.touchpoint.pk] for p in chosen],
                     "y": [p.impact for p in chosen],
-                    "mode": "markers+text",
+                    # The many touchpoints only watched crowd the bottom: named on hover.
+                    "mode": "markers" if bucket == "watch" else "markers+text",
                     "name": bucket,
-                    "text": [_escape(p.touchpoint.name) for p in chosen],
+                    "text": [_wrapped(p.touchpoint.name, 18) for p in chosen],
+                    "customdata": [p.effort for p in chosen],
                     "textposition": "top center",
+                    "textfont": {"size": 11},
                     "marker": {
                         "size": 16,
                         "color": colour,
                         "line": {"width": 1, "color": "#334155"},
                     },
-                    "hovertemplate": "%{text}<br>impact %{y:.0f} · effort %{x}<extra></extra>",
+                    "hovertemplate": "%{text}<br>impact %{y:.0f} · effort %{customdata}"
+                    "<extra></extra>",
                 }
             )
     layout = {
@@ -261,6 +286,24 @@ def impact_effort(priorities) -> dict:
                          "font": {"color": "#166534"}}],
     }  # fmt: skip
     return _figure(traces, layout)
+
+
+def _dodged(priorities, close=6.0, step=0.12) -> dict[int, float]:
+    """Sideways shifts, by touchpoint, that set apart points of one effort whose impacts
+    are within `close` of each other (they would be drawn on top of each other)."""
+    by_effort = defaultdict(list)
+    for p in priorities:
+        by_effort[p.effort].append(p)
+    shifts = {}
+    for column in by_effort.values():
+        column.sort(key=lambda p: p.impact)
+        crowd = 0
+        for previous, p in zip([None, *column], column, strict=False):
+            crowd = crowd + 1 if previous and p.impact - previous.impact < close else 0
+            # 0, +1, -1, +2, -2 ... steps from the column's line.
+            side = 1 if crowd % 2 else -1
+            shifts[p.touchpoint.pk] = step * side * ((crowd + 1) // 2)
+    return shifts
 
 
 def before_after(checks) -> dict:
@@ -297,38 +340,42 @@ PATH_COLOURS = {
     "walked away": "rgba(185, 28, 28, 0.6)",
     "stopped": "rgba(148, 163, 184, 0.5)",
 }
+# A node carrying less than this share of its step's customers is named on hover only.
+SANKEY_LABEL_SHARE = 0.06
 ENDS = {"walked away": "Walked away (abandoned, lost)", "stopped": "No further interaction"}
 
 
 def real_paths(links) -> dict:
-    """A Sankey of real paths: a node per (step, touchpoint), and where paths end."""
+    """A Sankey of real paths: a node per (step, touchpoint), and where paths end, in the
+    column after their last step. A node carrying a small share of its step's customers
+    is named on hover only: labels of stacked small nodes would be drawn over each other."""
     nodes: dict[tuple, int] = {}
-    labels, colours = [], []
+    names, colours, steps = [], [], []
 
-    def node(key, label, colour):
+    def node(key, step, name, colour):
         if key not in nodes:
-            nodes[key] = len(labels)
-            labels.append(label)
+            nodes[key] = len(names)
+            names.append(name)
             colours.append(colour)
+            steps.append(step)
         return nodes[key]
 
     sources, targets, values, link_colours, hovers = [], [], [], [], []
     for link in links:
         source = node(
             (link.step, link.source.pk),
-            f"{link.step}. {_escape(link.source.name)}",
+            link.step,
+            link.source.name,
             link.source.department.colour,
         )
         if link.target is None:
-            target = node(
-                ("end", link.kind),
-                ENDS[link.kind],
-                "#b91c1c" if link.kind == "walked away" else "#94a3b8",
-            )
+            colour = "#b91c1c" if link.kind == "walked away" else "#94a3b8"
+            target = node((link.step + 1, link.kind), link.step + 1, ENDS[link.kind], colour)
         else:
             target = node(
                 (link.step + 1, link.target.pk),
-                f"{link.step + 1}. {_escape(link.target.name)}",
+                link.step + 1,
+                link.target.name,
                 link.target.department.colour,
             )
         sources.append(source)
@@ -336,21 +383,48 @@ def real_paths(links) -> dict:
         values.append(link.count)
         link_colours.append(PATH_COLOURS[link.kind])
         hovers.append(link.kind)
+    inflow, outflow = [0] * len(names), [0] * len(names)
+    for source, target, value in zip(sources, targets, values, strict=True):
+        outflow[source] += value
+        inflow[target] += value
+    flow = [max(pair) for pair in zip(inflow, outflow, strict=True)]
+    step_total = defaultdict(int)
+    for step, customers in zip(steps, flow, strict=True):
+        step_total[step] += customers
+    labels = [
+        _wrapped(name, 12) if customers >= SANKEY_LABEL_SHARE * step_total[step] else ""
+        for name, step, customers in zip(names, steps, flow, strict=True)
+    ]
+    crowded = max((steps.count(step) for step in set(steps)), default=0)
     trace = {
         "type": "sankey",
         "arrangement": "snap",
-        "node": {"label": labels, "color": colours, "pad": 14, "thickness": 14},
+        "node": {
+            "label": labels,
+            "color": colours,
+            "pad": 14,
+            "thickness": 14,
+            # Each node in the column of its step, so a path's end sits right after it.
+            "align": "left",
+            "customdata": [
+                f"step {step}: {_escape(name)}" for step, name in zip(steps, names, strict=True)
+            ],
+            "hovertemplate": "%{customdata}<br>%{value} customers<extra></extra>",
+        },
         "link": {
             "source": sources,
             "target": targets,
             "value": values,
             "color": link_colours,
             "customdata": hovers,
-            "hovertemplate": "%{source.label} → %{target.label}<br>%{value} customers"
+            "hovertemplate": "%{source.customdata} → %{target.customdata}<br>%{value} customers"
             " · %{customdata}<extra></extra>",
         },
+        "textfont": {"size": 11},
     }
-    return _figure([trace], {"height": 620, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})
+    # Room for the most crowded column's nodes and their labels.
+    height = max(620, 44 * crowded)
+    return _figure([trace], {"height": height, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}})
 
 
 def standard_effects(effects) -> dict:
