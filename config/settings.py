@@ -322,10 +322,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    # Swagger UI and Redoc from the sidecar package's static files: no CDN.
+    # Swagger UI from the sidecar package's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "TITLE": "Touchstone API",
     "DESCRIPTION": "Customer journey maps measured touchpoint by touchpoint.",
