@@ -22,10 +22,11 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 setup: $(INSTALLED) .env
 	mkdir -p var/outbox var/staticfiles
 
+# Survey links in the emails lead to where the app is served, unless SITE_URL says else.
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	SITE_URL="$${SITE_URL:-http://$(HOST)}" $(BIN)/python manage.py runserver $(HOST)
 
 # The browser tests drive Debian's Chromium through Playwright (no browser download);
 # the emoji font draws the channel icons in screenshots.

@@ -1,19 +1,22 @@
 """A journey as a JSON document: export, validated import, and the built-in starters.
 
 The document names touchpoints and departments rather than ids, so a map moves between
-installations. On import a touchpoint is matched by its department and name and reused
-(with all its data) when it exists; otherwise it is created. The whole document is
-checked before anything is written, and written in one transaction.
+installations. On import a department is matched by its name or one of the names it
+also goes by (`department_aliases`), and a touchpoint by its department and name; what
+exists is reused (with all its data), the rest is created, a new department in a colour
+unlike the existing ones'. The whole document is checked before anything is written, and
+written in one transaction; what was created and what was reused is reported.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import serializers
 
+from touchpoints.colours import distinct_colour
 from touchpoints.models import Audience, Channel, Department, Touchpoint
 
 from .models import Journey, JourneyKind, JourneyState, Stage, Step
@@ -40,9 +43,24 @@ class ImportProblems(Exception):
 @dataclass
 class Imported:
     journey: Journey
-    touchpoints_created: int
-    touchpoints_reused: int
-    departments_created: int
+    touchpoints_created: int = 0
+    touchpoints_reused: int = 0
+    departments_created: list[str] = field(default_factory=list)
+    departments_reused: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """What the import did, for the person who asked for it."""
+        parts = [
+            f"{self.touchpoints_created} touchpoint{'s' * (self.touchpoints_created != 1)} "
+            f"created, {self.touchpoints_reused} existing one"
+            f"{'s' * (self.touchpoints_reused != 1)} reused"
+        ]
+        if self.departments_created:
+            parts.append(f"new department{'s' * (len(self.departments_created) > 1)}: "
+                         f"{', '.join(self.departments_created)}")  # fmt: skip
+        if self.departments_reused:
+            parts.append(f"placed in your existing {', '.join(self.departments_reused)}")
+        return "; ".join(parts) + "."
 
 
 # --- Export ------------------------------------------------------------------------------
@@ -75,6 +93,7 @@ def export_journey(journey: Journey) -> dict:
 
 
 def _touchpoint_document(touchpoint: Touchpoint) -> dict:
+    # An export names the department as this installation does: no aliases needed.
     standards = {
         key: getattr(touchpoint, field)
         for key, field in STANDARDS.items()
@@ -107,6 +126,10 @@ class StandardsIn(serializers.Serializer):
 class TouchpointIn(serializers.Serializer):
     name = serializers.CharField(max_length=160)
     department = serializers.CharField(max_length=120)
+    # Other names the department goes by elsewhere: an existing one of them is used.
+    department_aliases = serializers.ListField(
+        child=serializers.CharField(max_length=120), required=False, default=list, max_length=10
+    )
     department_colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$",
         required=False,
@@ -192,11 +215,11 @@ def _check_consistent(journey: dict) -> None:
     for s, stage in enumerate(journey["stages"]):
         for t, touchpoint in enumerate(stage["touchpoints"]):
             first = seen.setdefault(_key(touchpoint), (touchpoint, f"stages[{s}].touchpoints[{t}]"))
-            for field in ("channel", "audience"):
-                if first[0][field] != touchpoint[field]:
+            for name in ("channel", "audience"):
+                if first[0][name] != touchpoint[name]:
                     problems.append(
-                        f"journey.stages[{s}].touchpoints[{t}].{field}: “{touchpoint['name']}” "
-                        f"is {touchpoint[field]} here but {first[0][field]} at journey.{first[1]}"
+                        f"journey.stages[{s}].touchpoints[{t}].{name}: “{touchpoint['name']}” "
+                        f"is {touchpoint[name]} here but {first[0][name]} at journey.{first[1]}"
                     )
     if problems:
         raise ImportProblems(problems)
@@ -223,12 +246,12 @@ def import_document(data, owner=None) -> Imported:
 
 
 def _write(document: dict, owner) -> Imported:
-    journey = Journey.objects.create(
-        owner=owner, **{k: document[k] for k in ("name", "description", "kind", "state", "persona")}
-    )
+    fields = {k: document[k] for k in ("description", "kind", "state", "persona")}
+    journey = Journey.objects.create(owner=owner, name=_free_name(document["name"]), **fields)
+    imported = Imported(journey)
     departments = {d.name.casefold(): d for d in Department.objects.all()}
+    placed_in: dict[str, Department] = {}  # the document's department name -> the one used
     touchpoints: dict[tuple[str, str], Touchpoint] = {}
-    created = reused = departments_created = 0
     for position, stage_doc in enumerate(document["stages"]):
         stage = Stage.objects.create(
             journey=journey,
@@ -239,23 +262,43 @@ def _write(document: dict, owner) -> Imported:
         for index, doc in enumerate(stage_doc["touchpoints"]):
             key = _key(doc)
             if key not in touchpoints:
-                department = departments.get(key[0])
-                if department is None:
-                    department = Department.objects.create(
-                        name=doc["department"], colour=doc.get("department_colour", "#4f46e5")
-                    )
-                    departments[key[0]] = department
-                    departments_created += 1
+                if key[0] not in placed_in:
+                    placed_in[key[0]] = _department_for(doc, departments, imported)
+                department = placed_in[key[0]]
                 existing = Touchpoint.objects.filter(
                     department=department, name__iexact=doc["name"]
                 ).first()
                 if existing:
-                    reused += 1
+                    imported.touchpoints_reused += 1
                 else:
-                    created += 1
+                    imported.touchpoints_created += 1
                 touchpoints[key] = existing or _create_touchpoint(doc, department)
             Step.objects.create(stage=stage, touchpoint=touchpoints[key], position=index)
-    return Imported(journey, created, reused, departments_created)
+    return imported
+
+
+def _free_name(name: str) -> str:
+    """The journey's name, marked when the installation has a journey of that name (an
+    export imported back, a template started twice), so the two can be told apart."""
+    taken = set(Journey.objects.filter(name__istartswith=name).values_list("name", flat=True))
+    candidates = [name, f"{name} (imported)", *(f"{name} (imported {n})" for n in range(2, 100))]
+    return next((c for c in candidates if c not in taken), candidates[-1])
+
+
+def _department_for(doc: dict, departments: dict, imported: Imported) -> Department:
+    """An existing department of the document's name or one of its aliases, else a new
+    one, coloured apart from the others."""
+    for name in (doc["department"], *doc["department_aliases"]):
+        if (found := departments.get(name.casefold())) is not None:
+            imported.departments_reused.append(found.name)
+            return found
+    colour = distinct_colour(
+        doc.get("department_colour", "#4f46e5"), [d.colour for d in departments.values()]
+    )
+    department = Department.objects.create(name=doc["department"], colour=colour)
+    departments[doc["department"].casefold()] = department
+    imported.departments_created.append(department.name)
+    return department
 
 
 def _create_touchpoint(doc: dict, department: Department) -> Touchpoint:

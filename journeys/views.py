@@ -124,7 +124,10 @@ def journey_from_starter(request, slug):
         imported = start_from(slug, owner=request.user)
     except KeyError as unknown:
         raise Http404("No such template.") from unknown
-    messages.success(request, f"Journey “{imported.journey.name}” started from a template.")
+    messages.success(
+        request,
+        f"Journey “{imported.journey.name}” started from a template: {imported.summary()}",
+    )
     return redirect("journeys:board", imported.journey.pk)
 
 
@@ -154,9 +157,7 @@ def journey_import(request):
             problems = rejected.problems
         else:
             messages.success(
-                request,
-                f"Journey “{imported.journey.name}” imported: {imported.touchpoints_created} "
-                f"touchpoints created, {imported.touchpoints_reused} existing ones reused.",
+                request, f"Journey “{imported.journey.name}” imported: {imported.summary()}"
             )
             return redirect("journeys:board", imported.journey.pk)
     status = 400 if problems or form.errors else 200

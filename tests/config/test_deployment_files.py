@@ -1,6 +1,8 @@
 """The Procfile and docker-compose.yml run the same processes as the README says, and
-health probes reach /healthz over plain HTTP."""
+health probes reach /healthz over plain HTTP; `make run` links where it serves."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,20 @@ def test_a_plain_http_probe_reaches_healthz_with_ssl_redirect_on(client, setting
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code in (200, 503)  # not a redirect to https
     assert client.get("/login/").status_code == 301
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [({}, "http://127.0.0.1:8101"), ({"SITE_URL": "https://cx.example"}, "https://cx.example")],
+)
+def test_make_run_serves_survey_links_where_the_app_is_served(environment, expected):
+    planned = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1:8101"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    (serve,) = [line for line in planned.splitlines() if "runserver 127.0.0.1:8101" in line]
+    # The same line, with the server replaced by a look at what it would be given.
+    probe = serve.split(" .venv/bin/python")[0] + " printenv SITE_URL"
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | environment
+    shown = subprocess.run(["sh", "-c", probe], env=env, capture_output=True, text=True)
+    assert shown.stdout.strip() == expected

@@ -16,6 +16,7 @@ from journeys.portability import (
     start_from,
     starters,
 )
+from touchpoints.colours import PALETTE, TOO_CLOSE, difference, distinct_colour
 from touchpoints.models import Department, Touchpoint
 
 from ..factories import DepartmentFactory, JourneyFactory, TouchpointFactory
@@ -52,6 +53,9 @@ def test_export_then_import_gives_the_same_map_on_the_same_touchpoints(journey):
     assert imported.touchpoints_reused == 2 and imported.touchpoints_created == 0
     assert shape(imported.journey) == shape(journey)
     assert imported.journey.persona == "Homeowner" and imported.journey.pk != journey.pk
+    # Beside its original, the copy says where it came from.
+    assert imported.journey.name == "Buying a floor (imported)"
+    assert import_document(document).journey.name == "Buying a floor (imported 2)"
 
 
 def test_import_on_another_installation_creates_departments_and_touchpoints(journey):
@@ -60,7 +64,8 @@ def test_import_on_another_installation_creates_departments_and_touchpoints(jour
     Touchpoint.objects.all().delete()
     Department.objects.all().delete()
     imported = import_document(document)
-    assert (imported.departments_created, imported.touchpoints_created) == (1, 2)
+    assert (imported.departments_created, imported.touchpoints_created) == (["Customer Service"], 2)
+    assert imported.journey.name == "Buying a floor"  # nothing of that name here
     hotline = Touchpoint.objects.get(name="Hotline")
     assert hotline.target_wait_seconds == 120 and hotline.effort_estimate == 2
     assert hotline.department.colour == "#dc2626"
@@ -152,6 +157,36 @@ def test_every_starter_imports(cx_manager):
     assert first.touchpoints_created > 0 and again.touchpoints_created == 0
     assert shape(first.journey) == shape(again.journey)
     assert first.journey.owner == cx_manager
+    assert (first.journey.name, again.journey.name) == (
+        "Support request",
+        "Support request (imported)",
+    )
+    assert sorted(again.departments_reused) == ["Customer Service", "Support"]
+
+
+def test_a_template_uses_the_departments_it_fits_and_says_what_it_made(cx_manager):
+    DepartmentFactory(name="Help Desk", colour="#2563eb")
+    started = start_from("b2b-onboarding", cx_manager)
+    # "Support" is what this installation calls its help desk: no second one is made.
+    assert "Help Desk" in started.departments_reused
+    assert "Support" not in Department.objects.values_list("name", flat=True)
+    assert set(started.departments_created) == {"Account Management", "Billing", "IT",
+                                                "Onboarding", "Sales"}  # fmt: skip
+    summary = started.summary()
+    assert "new departments: " in summary and "placed in your existing Help Desk" in summary
+    # The template's blue for Sales looks like the Help Desk's own: it gets its own colour.
+    colours = list(Department.objects.values_list("colour", flat=True))
+    assert all(
+        difference(one, other) >= TOO_CLOSE
+        for i, one in enumerate(colours)
+        for other in colours[i + 1 :]
+    )
+
+
+def test_a_colour_unlike_the_others_is_kept_and_a_lookalike_replaced():
+    assert distinct_colour("#16a34a", ["#dc2626", "#2563eb"]) == "#16a34a"
+    replaced = distinct_colour("#be123c", ["#dc2626", "#2563eb"])
+    assert replaced in PALETTE and difference(replaced, "#dc2626") >= TOO_CLOSE
 
 
 def test_pages_export_import_and_start_from_a_template(client_for, cx_manager, journey):
@@ -165,9 +200,10 @@ def test_pages_export_import_and_start_from_a_template(client_for, cx_manager, j
     assert bad.status_code == 400 and "version: This field is required." in bad.content.decode()
     empty = client.post("/journeys/import/", {})
     assert empty.status_code == 400 and "Choose a file" in empty.content.decode()
-    started = client.post("/journeys/new/retail-purchase/")
+    started = client.post("/journeys/new/retail-purchase/", follow=True)
     assert Journey.objects.get(name="Retail purchase").stages.count() == 5
-    assert started.status_code == 302
+    told = started.content.decode()
+    assert "started from a template: " in told and "new departments: " in told
     assert client.post("/journeys/new/no-such-template/").status_code == 404
     assert "Retail purchase" in client.get("/journeys/new/").content.decode()
 
