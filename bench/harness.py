@@ -20,20 +20,12 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from tests.production_server import collect_static, production_server  # noqa: E402, F401
+from tests.production_server import (  # noqa: E402, F401
+    collect_static,
+    production_server,
+    throwaway_database,
+)
 from tests.smtp import free_port  # noqa: E402, F401
-
-
-@contextmanager
-def throwaway_database(name: str):
-    """A fresh, migrated PostgreSQL database for the run, dropped afterwards."""
-    connection.settings_dict["TEST"]["NAME"] = name
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def analyze() -> None:

@@ -26,6 +26,10 @@ THIN = "#cbd5e1"
 # Characters per line of a touchpoint's label on the live map: a stage's column is about
 # 110 px wide on a 1024 px screen with seven stages.
 MAP_LABEL_WIDTH = 13
+# Height of a row of the live map (a bubble and three lines of its label), and of the
+# emotion curve under it, in pixels.
+MAP_ROW_PX = 118
+CURVE_PX = 230
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 ZERO_LINE = {
     "type": "line",
@@ -119,7 +123,8 @@ def journey_map(stages, show_backstage=False) -> dict:
             "line": {"color": "#4338ca", "width": 3, "shape": "spline"},
         }
     )
-    rows = deepest + (deepest + 2 if show_backstage else 1)
+    backstage_rows = max((len(s.backstage) for s in stages), default=0)
+    rows = deepest + (backstage_rows + 2 if show_backstage else 1)
     categories = {"type": "category", "categoryorder": "array", "categoryarray": names}
     shapes = []
     if show_backstage:
@@ -128,16 +133,27 @@ def journey_map(stages, show_backstage=False) -> dict:
                        "y1": line, "line": {"color": "#94a3b8", "dash": "dot"}})  # fmt: skip
     # Half a column of room beyond the first and last stage, for their cards' labels.
     categories["range"] = [-0.5, len(names) - 0.5]
+    # In pixels, whatever the number of rows: each row a bubble and three lines of label.
+    map_px, gap_px = MAP_ROW_PX * (rows + 0.8), 80
+    plot_px = map_px + gap_px + CURVE_PX
     layout = {
         "xaxis": categories
         | {"side": "top", "tickangle": 0, "tickfont": {"size": 12, "color": "#1f2937"}},
-        "yaxis": {"visible": False, "range": [-rows, 0.8], "domain": [0.36, 1]},
+        "yaxis": {
+            "visible": False,
+            "range": [-rows, 0.8],
+            "domain": [(CURVE_PX + gap_px) / plot_px, 1],
+        },
         "xaxis2": categories | {"anchor": "y2", "matches": "x"},
-        "yaxis2": {"title": {"text": "Mean (1-7)"}, "range": [1, 7], "domain": [0, 0.28]},
+        "yaxis2": {
+            "title": {"text": "Mean (1-7)"},
+            "range": [1, 7],
+            "domain": [0, CURVE_PX / plot_px],
+        },
         "shapes": shapes,
-        "height": 320 + 105 * rows,
-        "margin": {"l": 50, "r": 20, "t": 40, "b": 30},
-        "legend": {"orientation": "h", "y": -0.08},
+        "height": plot_px + 40 + 70,
+        "margin": {"l": 50, "r": 20, "t": 40, "b": 70},
+        "legend": {"orientation": "h", "y": -45 / plot_px},
         "hoverlabel": {"align": "left"},
     }
     return _figure(traces, layout)
@@ -159,7 +175,7 @@ def _points(stages, lane, offset, most):
                     "x": _stage_label(s.stage),
                     "y": -(offset + row),
                     "gap": p.scores.gap,
-                    "size": 16 + 34 * math.sqrt(p.scores.gap_answered / most),
+                    "size": 14 + 30 * math.sqrt(p.scores.gap_answered / most),
                     "label": _wrapped(p.touchpoint.name, MAP_LABEL_WIDTH),
                     "hover": _hover(p),
                 }
@@ -246,6 +262,7 @@ def impact_effort(priorities) -> dict:
         "watch": "#cbd5e1",
     }
     shifts = _dodged(priorities)
+    shown = _labels_with_room(priorities, shifts)
     traces = []
     for bucket, colour in colours.items():
         chosen = [p for p in priorities if p.bucket == bucket]
@@ -255,11 +272,11 @@ def impact_effort(priorities) -> dict:
                     "type": "scatter",
                     "x": [p.effort + shifts[p.touchpoint.pk] for p in chosen],
                     "y": [p.impact for p in chosen],
-                    # The many touchpoints only watched crowd the bottom: named on hover.
-                    "mode": "markers" if bucket == "watch" else "markers+text",
+                    "mode": "markers+text",
                     "name": bucket,
-                    "text": [_wrapped(p.touchpoint.name, 18) for p in chosen],
-                    "customdata": [p.effort for p in chosen],
+                    # Named beside the point where there is room, on hover everywhere.
+                    "text": [shown.get(p.touchpoint.pk, "") for p in chosen],
+                    "customdata": [[_escape(p.touchpoint.name), p.effort] for p in chosen],
                     "textposition": "top center",
                     "textfont": {"size": 11},
                     "marker": {
@@ -267,8 +284,8 @@ def impact_effort(priorities) -> dict:
                         "color": colour,
                         "line": {"width": 1, "color": "#334155"},
                     },
-                    "hovertemplate": "%{text}<br>impact %{y:.0f} · effort %{customdata}"
-                    "<extra></extra>",
+                    "hovertemplate": "%{customdata[0]}<br>impact %{y:.0f}"
+                    " · effort %{customdata[1]}<extra></extra>",
                 }
             )
     layout = {
@@ -304,6 +321,41 @@ def _dodged(priorities, close=6.0, step=0.12) -> dict[int, float]:
             side = 1 if crowd % 2 else -1
             shifts[p.touchpoint.pk] = step * side * ((crowd + 1) // 2)
     return shifts
+
+
+# The priorities chart as drawn on the narrowest screen it is read on (1024 px): about
+# 860 px for the five steps of effort and 390 px for the 115 points of impact.
+PX_PER_EFFORT, PX_PER_IMPACT = 170, 3.4
+LABEL_CHAR_PX, LABEL_LINE_PX, MARKER_PX = 6.5, 14, 9
+
+
+def _labels_with_room(priorities, shifts) -> dict[int, str]:
+    """The labels that fit, by touchpoint: the most urgent first, each above its point
+    unless it would cover another label or point; the rest are named on hover only (the
+    touchpoints only watched, at the bottom, always)."""
+    centre = {
+        p.touchpoint.pk: ((p.effort + shifts[p.touchpoint.pk]) * PX_PER_EFFORT,
+                          p.impact * PX_PER_IMPACT)
+        for p in priorities
+    }  # fmt: skip
+    taken = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX)
+             for x, y in centre.values()]  # fmt: skip
+    shown = {}
+    for p in sorted(priorities, key=lambda p: -p.impact):
+        if p.bucket == "watch":
+            continue
+        lines = textwrap.wrap(p.touchpoint.name, 18) or [""]
+        x, y = centre[p.touchpoint.pk]
+        half = LABEL_CHAR_PX * max(map(len, lines)) / 2
+        box = (x - half, y + MARKER_PX, x + half, y + MARKER_PX + LABEL_LINE_PX * len(lines))
+        if not any(_boxes_meet(box, other) for other in taken):
+            taken.append(box)
+            shown[p.touchpoint.pk] = "<br>".join(map(_escape, lines))
+    return shown
+
+
+def _boxes_meet(one, other) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
 
 
 def before_after(checks) -> dict:

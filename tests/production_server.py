@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import connection
 
 from .smtp import free_port
 
@@ -55,6 +56,19 @@ def production_env(**extra: str) -> dict[str, str]:
         **PLAIN_HTTP,
         **extra,
     }
+
+
+@contextlib.contextmanager
+def throwaway_database(name: str):
+    """A fresh, migrated database on this process's server, which this process then uses;
+    dropped afterwards. For a run that must not meet anyone's data."""
+    connection.settings_dict["TEST"]["NAME"] = name
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def collect_static() -> None:

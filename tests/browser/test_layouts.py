@@ -46,7 +46,7 @@ OVERFLOW = """() => {
 
 @pytest.fixture
 def demo():
-    demo_build(customers=300, interactions=3000, days=120)
+    demo_build()  # the whole demo, as people see it
     return Journey.objects.get(kind=JourneyKind.CUSTOMER)
 
 
@@ -114,7 +114,9 @@ OVERLAPPING_LABELS = """(selector) => {
   return [boxes.length, found];
 }"""
 CHART_LABELS = {
-    "live-map": ".chart .scatterlayer .textpoint text, .chart .xtick text",
+    # Labels, and the bubbles they must not run into.
+    "live-map": ".chart .scatterlayer .textpoint text, .chart .scatterlayer .point,"
+    " .chart .xtick text",
     "paths": ".chart .node-label",
     "priorities": ".chart .scatterlayer .textpoint text",
 }
