@@ -4,6 +4,7 @@ external_id) and out."""
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,9 +19,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from touchpoints.api import MembersReadCxWrite, ReadOnlyScopedViewSet, ScopedViewSet
-from touchpoints.api_tokens import IntegrationTokenLimits
+from touchpoints.api_tokens import IntegrationTokenLimits, is_integration
+from touchpoints.identity import Reporter, readable_customer_ids
 from touchpoints.models import Complaint, Interaction, Touchpoint
-from touchpoints.roles import Role, role_of
+from touchpoints.roles import Role, can_edit_maps, role_of
 
 from .models import FollowUp, Invitation, StandardAlert, Survey
 from .models import Response as Answer
@@ -49,10 +51,30 @@ class MembersWriteOwnTouchpoints(permissions.BasePermission):
         return role_of(request.user) != Role.NONE
 
 
-class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReadableCustomers:
+    """A viewset whose records embed their customer: shown only to a caller who may read
+    that customer (touchpoints/identity.py)."""
+
+    def get_serializer(self, *args, **kwargs):
+        records = args[0] if args else kwargs.get("instance")
+        if records is not None:
+            rows = records if isinstance(records, list | tuple | QuerySet) else [records]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["readable_customers"] = readable_customer_ids(
+                self.request.user, [row.customer_id for row in rows]
+            )
+        return super().get_serializer(*args, **kwargs)
+
+
+class BatchCreate(
+    ReadableCustomers, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Reading plus one create that takes one object or a list of up to MAX_BATCH: all are
     validated first (a 400 names each bad item's index and field, and nothing is written),
-    then recorded in one transaction; a known external_id returns the stored record."""
+    then recorded in one transaction. A known external_id is a retry: "already recorded",
+    with the stored record only for a caller who may read it; sent with other content it
+    is a conflict (409), and nothing of the batch is written. A reply never holds what the
+    caller could not read: an integration token, which reads nothing, gets ids."""
 
     in_serializer: type
     recorded_attribute: str  # where the recorded result keeps its record
@@ -72,23 +94,65 @@ class BatchCreate(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             if isinstance(found, dict) and "non_field_errors" in found:
                 return Response(found, status=status.HTTP_400_BAD_REQUEST)
             errors = [{"index": index, **e} for index, e in sorted(pairs) if e]
-            if not many:  # one object in, its errors out, as for any single write
-                del errors[0]["index"]
-            return Response(errors if many else errors[0], status=status.HTTP_400_BAD_REQUEST)
+            return _by_item(errors, many, status.HTTP_400_BAD_REQUEST)
         with transaction.atomic():
-            recorded = self.in_serializer.record_all(batch.validated_data)
+            recorded = self.in_serializer.record_all(batch.validated_data, reporter_of(request))
+            conflicts = [
+                {"index": index, "external_id": [CONFLICT]}
+                for index, result in enumerate(recorded)
+                if result.conflict
+            ]
+            if conflicts:
+                transaction.set_rollback(True)
+        if conflicts:
+            return _by_item(conflicts, many, status.HTTP_409_CONFLICT)
         records = [getattr(result, self.recorded_attribute) for result in recorded]
         created = any(result.created for result in recorded)
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        readable = self._readable({record.pk for record in records})
+        headers = {}
         if wants_minimal(request):
-            output = [
-                {"id": r.pk, "external_id": r.external_id, "created": result.created}
-                for r, result in zip(records, recorded, strict=True)
-            ]
-            headers = {"Preference-Applied": "return=minimal"}
-        else:
-            output, headers = self.get_serializer(records, many=True).data, {}
+            headers, readable = {"Preference-Applied": "return=minimal"}, set()
+        full = self.get_serializer([r for r in records if r.pk in readable], many=True).data
+        shown = {row["id"]: row for row in full}
+        output = [
+            shown.get(record.pk) or _brief(record, result)
+            for record, result in zip(records, recorded, strict=True)
+        ]
         return Response(output if many else output[0], status=code, headers=headers)
+
+    def _readable(self, pks: set[int]) -> set[int]:
+        """Of these records, the ones the caller could GET."""
+        if is_integration(self.request.auth):
+            return set()
+        return set(self.get_queryset().filter(pk__in=pks).values_list("pk", flat=True))
+
+
+CONFLICT = (
+    "already recorded with other content; a retry must send the same, a new record a new "
+    "external_id"
+)
+
+
+def _by_item(errors: list[dict], many: bool, code: int) -> Response:
+    """A batch's errors by item index; one object's as one object, like any single write."""
+    if not many:
+        del errors[0]["index"]
+    return Response(errors if many else errors[0], status=code)
+
+
+def _brief(record, result) -> dict:
+    return {"id": record.pk, "external_id": record.external_id, "created": result.created}
+
+
+def reporter_of(request) -> Reporter | None:
+    """None for a caller trusted with customers' identities (a CX manager or an admin);
+    else who reports them (see touchpoints/identity.py)."""
+    if is_integration(request.auth):
+        return Reporter(request.user, f"API token “{request.auth.name}”")
+    if can_edit_maps(request.user):
+        return None
+    return Reporter(request.user, f"{request.user.get_username()} through the API")
 
 
 def wants_minimal(request) -> bool:
@@ -126,7 +190,12 @@ def batch_schema(in_serializer, out_serializer, description):
             ],
             responses={
                 201: records,
-                200: OpenApiResponse(records, description="Already recorded"),
+                200: OpenApiResponse(
+                    records,
+                    description="Already recorded: the stored record, or its id only for a "
+                    "caller who may not read it",
+                ),
+                409: OpenApiResponse(description="An external_id recorded with other content"),
             },
             description=description,
         )
@@ -136,8 +205,8 @@ def batch_schema(in_serializer, out_serializer, description):
 @batch_schema(
     InteractionInSerializer,
     InteractionSerializer,
-    "One interaction object or a list of up to 1,000. Re-posting an external_id returns the "
-    "stored record (200) instead of creating another.",
+    "One interaction object or a list of up to 1,000. Re-posting an external_id with the same "
+    "content is a retry (200, nothing created); with other content it is refused (409).",
 )
 class InteractionViewSet(BatchCreate):
     serializer_class = InteractionSerializer
@@ -158,7 +227,7 @@ class InteractionViewSet(BatchCreate):
     ComplaintInSerializer,
     ComplaintSerializer,
     "One complaint or a list of up to 1,000, about touchpoints the caller may read. "
-    "Re-posting an external_id returns the stored record (200).",
+    "Re-posting an external_id is a retry (200) or, with other content, refused (409).",
 )
 class ComplaintViewSet(BatchCreate):
     serializer_class = ComplaintSerializer

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from touchpoints.forms import bound_data
+from touchpoints.identity import Reporter, readable_customer_ids
 from touchpoints.models import Complaint, ComplaintSource, ComplaintStatus
-from touchpoints.roles import member_required
+from touchpoints.roles import can_edit_maps, member_required
 
 from .complaint_forms import ComplaintForm, ComplaintUpdateForm
 from .complaints import (
@@ -50,7 +51,11 @@ def complaint_list(request):
             received_at__lt=timezone.now() - resolution_standard()
         )
     page = Paginator(complaints, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(complaint, due_at(complaint), is_overdue(complaint)) for complaint in page]
+    readable = readable_customer_ids(request.user, [c.customer_id for c in page])
+    rows = [
+        (complaint, due_at(complaint), is_overdue(complaint), complaint.customer_id in readable)
+        for complaint in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -82,11 +87,17 @@ def complaint_create(request):
             received_at=data["received_at"],
             customer=customer,
             owner=data["owner"],
+            reporter=_reporter(request.user),
         ).complaint
         messages.success(request, f"Complaint about “{complaint.touchpoint}” logged.")
         return redirect("surveys:complaint", complaint.pk)
     status = 400 if form.errors else 200
     return render(request, "surveys/complaints/form.html", {"form": form}, status=status)
+
+
+def _reporter(user) -> Reporter | None:
+    """A head may not change a known customer's identity (touchpoints/identity.py)."""
+    return None if can_edit_maps(user) else Reporter(user, f"complaint form, {user.get_username()}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,6 +125,10 @@ def complaint_detail(request, pk):
             return redirect("surveys:complaint", complaint.pk)
     context = {
         "complaint": complaint,
+        # Matching may have tied it to a customer this user may not read: not shown then.
+        "customer": complaint.customer
+        if readable_customer_ids(request.user, [complaint.customer_id])
+        else None,
         "form": form,
         "due": due_at(complaint),
         "overdue": is_overdue(complaint),

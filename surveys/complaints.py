@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from touchpoints.identity import Reporter
 from touchpoints.models import Complaint, ComplaintStatus, Staff, Touchpoint
 
 from .intake import CustomerDetails, match_customer
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 class RecordedComplaint:
     complaint: Complaint
     created: bool
+    # A known external_id sent with another complaint: nothing was recorded for it.
+    conflict: bool = False
 
 
 class ComplaintRefused(ValueError):
@@ -50,16 +53,25 @@ def record_complaint(
     customer: CustomerDetails | None = None,
     owner: Staff | None = None,
     external_id: str | None = None,
+    reporter: Reporter | None = None,
 ) -> RecordedComplaint:
-    """A new complaint; one with an external_id already recorded is returned as it is."""
+    """A new complaint; one with an external_id already recorded is returned as it is, or
+    as a conflict when this one says something else. `reporter`: an untrusted door (see
+    touchpoints/identity.py), which may not change a known customer's identity."""
     if external_id and (existing := Complaint.objects.filter(external_id=external_id).first()):
-        return RecordedComplaint(existing, False)
+        same = (existing.touchpoint_id, existing.source, existing.text, existing.received_at) == (
+            touchpoint.pk,
+            source,
+            text,
+            received_at,
+        )
+        return RecordedComplaint(existing, False, conflict=not same)
     complaint = Complaint.objects.create(
         touchpoint=touchpoint,
         source=source,
         text=text,
         received_at=received_at,
-        customer=match_customer(customer) if customer and customer.email else None,
+        customer=match_customer(customer, reporter) if customer and customer.email else None,
         owner=owner,
         external_id=external_id or None,
     )

@@ -105,6 +105,12 @@ def _import_line(line: int, row: dict, kind: CsvFormat, result: CsvImport, conte
         result.errors.append(f"line {line}: {_describe(serializer.errors)}")
         return
     recorded = serializer.save()
+    if recorded.conflict:
+        result.errors.append(
+            f"line {line}: external_id: {serializer.validated_data['external_id']!r} is "
+            "already recorded with other content"
+        )
+        return
     if not recorded.created:
         result.existing += 1
         return

@@ -3,7 +3,10 @@
 An interaction, its customer (matched by external_ref, else by email) and its invitation
 are written in one transaction: the invitation row is the outbox the delivery job reads,
 so an invitation is never lost to a broker outage. The interaction's external_id makes
-every door idempotent: recording it again returns the stored interaction.
+every door idempotent: recording it again returns the stored interaction, unless what
+comes again differs from what was stored (then it is a conflict, not a retry). Who may
+change a known customer's identity on the way is decided in touchpoints/identity.py: a
+`reporter` is an untrusted door, whose differences are kept for a CX manager.
 """
 
 import datetime as dt
@@ -14,6 +17,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from config.bulk_insert import bulk_insert
+from touchpoints.identity import Reporter, differences, report_changes
 from touchpoints.models import Customer, Interaction, local_day
 
 from . import links
@@ -37,6 +41,30 @@ class Recorded:
     created: bool
     invitation: Invitation | None = None
     skipped: str = ""
+    # A known external_id sent with other content: nothing was recorded for it.
+    conflict: bool = False
+
+
+# What makes two records of one external_id the same interaction (the customer aside).
+INTERACTION_FACTS = (
+    "touchpoint_id", "occurred_at", "outcome", "handled_by_id", "wait_seconds",
+    "response_seconds", "resolution_seconds", "first_contact_resolution",
+)  # fmt: skip
+
+
+def same_interaction(item: dict, stored: Interaction) -> bool:
+    """Whether `item` (record_one's arguments) describes the stored interaction: the same
+    facts, and a customer of the same reference or address."""
+    for name in INTERACTION_FACTS:
+        field = name.removesuffix("_id")
+        sent = item.get(field)
+        sent = getattr(sent, "pk", sent)
+        if sent != getattr(stored, name):
+            return False
+    details, customer = item["customer"], stored.customer
+    if details.external_ref:
+        return details.external_ref == customer.external_ref
+    return details.email.strip().lower() == customer.email.strip().lower()
 
 
 def record_interaction(**item) -> Recorded:
@@ -44,34 +72,43 @@ def record_interaction(**item) -> Recorded:
     return record_interactions([item])[0]
 
 
-def record_interactions(items: list[dict]) -> list[Recorded]:
+def record_interactions(items: list[dict], reporter: Reporter | None = None) -> list[Recorded]:
     """Interactions in order, each a dict of record_one's arguments, in one transaction and
     a few statements whatever their number (a batch of 1,000 from a till is one request).
-    A known external_id returns the stored record; so does one repeated in the list."""
+    A known external_id returns the stored record, marked a conflict when the item says
+    something else; so does one repeated in the list. `reporter`: an untrusted door."""
     known = _known([item.get("external_id") or None for item in items])
     fresh = _first_of_each_id(
         [item for item in items if (item.get("external_id") or None) not in known]
     )
     try:
         with transaction.atomic():
-            recorded = _record_fresh(fresh)
+            recorded = _record_fresh(fresh, reporter)
     except IntegrityError:
         # A concurrent request recorded one of these external_ids first: one by one, each
         # either records or finds the other's record; still all or nothing.
         with transaction.atomic():
-            return [record_one(**item) for item in items]
+            return [record_one(reporter=reporter, **item) for item in items]
     made = {id(item): result for item, result in zip(fresh, recorded, strict=True)}
     by_id = {r.interaction.external_id: r for r in recorded if r.interaction.external_id}
     results = []
     for item in items:
         external_id = item.get("external_id") or None
-        if external_id in known:
-            results.append(known[external_id])
-        elif id(item) in made:
+        if id(item) in made:
             results.append(made[id(item)])
-        else:  # the same external_id earlier in this list
-            results.append(Recorded(by_id[external_id].interaction, False))
+        else:  # known before, or the same external_id earlier in this list
+            stored = (known.get(external_id) or by_id[external_id]).interaction
+            results.append(_replayed(item, stored))
     return results
+
+
+def _replayed(item: dict, stored: Interaction) -> Recorded:
+    return Recorded(
+        stored,
+        False,
+        getattr(stored, "invitation", None),
+        conflict=not same_interaction(item, stored),
+    )
 
 
 def _first_of_each_id(items: list[dict]) -> list[dict]:
@@ -100,28 +137,28 @@ def _known(external_ids) -> dict[str, Recorded]:
     return {i.external_id: Recorded(i, False, getattr(i, "invitation", None)) for i in found}
 
 
-def record_one(**item) -> Recorded:
+def record_one(reporter: Reporter | None = None, **item) -> Recorded:
     """The fallback when a batch met a concurrent writer: one interaction in its own
     transaction, returning the other writer's record for a taken external_id."""
     external_id = item.get("external_id") or None
     if existing := _known([external_id]).get(external_id):
-        return existing
+        return _replayed(item, existing.interaction)
     try:
         with transaction.atomic():
-            return _record_fresh([item])[0]
+            return _record_fresh([item], reporter)[0]
     except IntegrityError:
         if existing := _known([external_id]).get(external_id):
-            return existing
+            return _replayed(item, existing.interaction)
         raise
 
 
-def _record_fresh(items: list[dict]) -> list[Recorded]:
+def _record_fresh(items: list[dict], reporter: Reporter | None) -> list[Recorded]:
     """New interactions, their customers and invitations, in bulk, in the caller's
     transaction. An item holds the touchpoint, the CustomerDetails, occurred_at, outcome
     and optionally external_id, handled_by and the facts (wait_seconds, ...)."""
     if not items:
         return []
-    people = match_customers([item["customer"] for item in items])
+    people = match_customers([item["customer"] for item in items], reporter)
     zone = timezone.get_current_timezone()
     interactions = []
     for item, person in zip(items, people, strict=True):
@@ -143,14 +180,18 @@ def _record_fresh(items: list[dict]) -> list[Recorded]:
     ]
 
 
-def match_customer(details: CustomerDetails) -> Customer:
-    return match_customers([details])[0]
+def match_customer(details: CustomerDetails, reporter: Reporter | None = None) -> Customer:
+    return match_customers([details], reporter)[0]
 
 
-def match_customers(details: list[CustomerDetails]) -> list[Customer]:
+def match_customers(
+    details: list[CustomerDetails], reporter: Reporter | None = None
+) -> list[Customer]:
     """Each one's customer: the one with its external_ref, else the oldest with its email,
-    created when new (once, however often it appears). Known customers take the incoming
-    name, email and language, the source system being newer; the last mention wins."""
+    created when new (once, however often it appears). From a trusted door, known
+    customers take the incoming name, email, language and segment, the source system being
+    newer; the last mention wins. From an untrusted one (`reporter`), they keep their
+    record, and what differs is kept for a CX manager to decide."""
     emails = [d.email.strip() for d in details]
     lock_addresses(emails)
     refs = {d.external_ref for d in details if d.external_ref}
@@ -165,7 +206,7 @@ def match_customers(details: list[CustomerDetails]) -> list[Customer]:
             .order_by("-pk")  # the oldest comes last, so it is the one kept
         )
         by_email = {c.email.lower(): c for c in found}
-    people, new, changed = [], [], {}
+    people, new, changed, reported = [], [], {}, []
     for d, email in zip(details, emails, strict=True):
         person = by_ref.get(d.external_ref) if d.external_ref else by_email.get(email.lower())
         if person is None:
@@ -181,6 +222,11 @@ def match_customers(details: list[CustomerDetails]) -> list[Customer]:
                 by_ref[d.external_ref] = person
             else:
                 by_email[email.lower()] = person
+        elif reporter is not None and person.pk:
+            reported += [
+                (person, field, value)
+                for field, value in differences(person, email, d.name, d.segment).items()
+            ]
         else:
             updates = {
                 "email": email,
@@ -197,6 +243,8 @@ def match_customers(details: list[CustomerDetails]) -> list[Customer]:
     bulk_insert(new)
     for person, fields in changed.values():
         person.save(update_fields=sorted(fields))
+    if reported:
+        report_changes(reported, reporter)
     return people
 
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.quick_serializers import QuickListSerializer
+from touchpoints.identity import Reporter
 from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome, Staff, Touchpoint
 
 from .complaints import record_complaint
@@ -120,11 +121,12 @@ class InteractionInSerializer(serializers.Serializer):
         return value
 
     @staticmethod
-    def record_all(validated: list[dict]) -> list:
+    def record_all(validated: list[dict], reporter: Reporter | None = None) -> list:
         """Record validated interactions through the one intake service, a batch in a few
         statements; returns its Recorded results."""
         return record_interactions(
-            [{**data, "customer": CustomerDetails(**data["customer"])} for data in validated]
+            [{**data, "customer": CustomerDetails(**data["customer"])} for data in validated],
+            reporter,
         )
 
     def save(self):
@@ -171,13 +173,13 @@ class ComplaintInSerializer(serializers.Serializer):
         return data
 
     @staticmethod
-    def record_all(validated: list[dict]) -> list:
+    def record_all(validated: list[dict], reporter: Reporter | None = None) -> list:
         recorded = []
         for data in validated:
             data = dict(data)
             customer = data.pop("customer")
             details = CustomerDetails(**customer) if customer else None
-            recorded.append(record_complaint(customer=details, **data))
+            recorded.append(record_complaint(customer=details, reporter=reporter, **data))
         return recorded
 
     def save(self):
@@ -201,8 +203,23 @@ class CustomerBriefSerializer(serializers.Serializer):
     external_ref = serializers.CharField(allow_null=True)
 
 
-class InteractionSerializer(serializers.ModelSerializer):
-    customer = CustomerBriefSerializer()
+_CUSTOMER_BRIEF = CustomerBriefSerializer()
+
+
+class ReadableCustomerMixin:
+    """The record's customer, shown only to a caller who may read that customer: the
+    viewset puts the ids they may read in the context ("readable_customers"); without
+    them, none is shown."""
+
+    @extend_schema_field(CustomerBriefSerializer(allow_null=True))
+    def get_customer(self, record) -> dict | None:
+        if record.customer_id not in self.context.get("readable_customers", ()):
+            return None
+        return _CUSTOMER_BRIEF.to_representation(record.customer)
+
+
+class InteractionSerializer(ReadableCustomerMixin, serializers.ModelSerializer):
+    customer = serializers.SerializerMethodField()
     invitation = serializers.SerializerMethodField()
 
     class Meta:
@@ -230,8 +247,8 @@ class InteractionSerializer(serializers.ModelSerializer):
         return _INVITATION_BRIEF.to_representation(invitation) if invitation else None
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
-    customer = CustomerBriefSerializer(allow_null=True)
+class ComplaintSerializer(ReadableCustomerMixin, serializers.ModelSerializer):
+    customer = serializers.SerializerMethodField()
 
     class Meta:
         list_serializer_class = QuickListSerializer

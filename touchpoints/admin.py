@@ -4,6 +4,7 @@ from .models import (
     Complaint,
     Customer,
     Department,
+    IdentityChange,
     ImprovementAction,
     Interaction,
     Staff,
@@ -86,3 +87,13 @@ class ImprovementActionAdmin(admin.ModelAdmin):
     list_filter = ["status", "touchpoint__department"]
     search_fields = ["title", "description", "touchpoint__name"]
     list_select_related = ["touchpoint"]
+
+
+@admin.register(IdentityChange)
+class IdentityChangeAdmin(admin.ModelAdmin):
+    """Decided on the identity changes page; here to look up, not to decide."""
+
+    list_display = ["customer", "field", "value", "source", "created_at", "accepted"]
+    list_filter = ["field", "accepted"]
+    raw_id_fields = ["customer", "reported_by", "decided_by"]
+    readonly_fields = ["created_at", "decided_at", "decided_by", "accepted"]

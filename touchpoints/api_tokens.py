@@ -63,11 +63,15 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+def is_integration(token) -> bool:
+    """The request's credentials are an integration token: it sends, and reads nothing."""
+    return isinstance(token, ApiToken) and token.scope == TokenScope.INTEGRATION
+
+
 def integration_allows(request, view) -> bool:
     """An integration token may only send interactions and complaints; anything else
     (another token, a session) is left to the view's own permissions."""
-    token = request.auth
-    if not isinstance(token, ApiToken) or token.scope != TokenScope.INTEGRATION:
+    if not is_integration(request.auth):
         return True
     return request.method == "POST" and getattr(view, "basename", None) in WRITE_ONLY_BASENAMES
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from .models import IdentityChange
 from .roles import can_edit_maps, role_of
 
 
@@ -15,4 +16,10 @@ def role(request):
         "user_can_edit": can_edit_maps(user),
         # The outbox page exists only in embedded mode (DEBUG, emails written to files).
         "show_outbox": settings.DEBUG and hasattr(settings, "EMAIL_FILE_PATH"),
+        # Counted only where the menu shows it (a template calls it).
+        "pending_identity_changes": _pending_identity_changes,
     }
+
+
+def _pending_identity_changes() -> int:
+    return IdentityChange.objects.filter(decided_at__isnull=True).count()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import token_views, views
+from . import identity_views, token_views, views
 
 app_name = "touchpoints"
 
@@ -9,5 +9,11 @@ urlpatterns = [
     path("new/", views.touchpoint_create, name="create"),
     path("<int:pk>/edit/", views.touchpoint_edit, name="edit"),
     path("api-tokens/", token_views.token_list, name="api_tokens"),
+    path("identity-changes/", identity_views.identity_changes, name="identity_changes"),
+    path(
+        "identity-changes/<int:pk>/",
+        identity_views.identity_change_decide,
+        name="identity_change_decide",
+    ),
     path("api-tokens/<int:pk>/revoke/", token_views.token_revoke, name="api_token_revoke"),
 ]

@@ -14,6 +14,8 @@ from ..factories import InteractionFactory, StaffFactory, SurveyFactory, Touchpo
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/interactions/"
+# One moment for every item: a retry sends exactly what it sent before.
+OCCURRED = timezone.now() - dt.timedelta(minutes=3)
 
 
 @pytest.fixture
@@ -28,7 +30,7 @@ def item(place, external_id="CALL-1", **changes):
         "external_id": external_id,
         "touchpoint": place.pk,
         "customer": {"email": "ann@example.com", "name": "Ann", "external_ref": "CRM-9"},
-        "occurred_at": (timezone.now() - dt.timedelta(minutes=3)).isoformat(),
+        "occurred_at": OCCURRED.isoformat(),
         "outcome": "resolved",
         "wait_seconds": 95,
         **changes,
@@ -51,12 +53,19 @@ def test_one_interaction_is_recorded_with_its_customer_and_invitation(
     assert interaction.wait_seconds == 95 and interaction.invitation
 
 
-def test_reposting_an_external_id_returns_the_existing_record(client_for, cx_manager, hotline):
+def test_a_retry_returns_the_stored_record_and_other_content_is_a_conflict(
+    client_for, cx_manager, hotline
+):
     client = client_for(cx_manager)
     first = client.post(URL, item(hotline), content_type="application/json").json()
-    again = client.post(URL, item(hotline, wait_seconds=1), content_type="application/json")
-    assert again.status_code == 200 and again.json()["id"] == first["id"]
-    assert again.json()["wait_seconds"] == 95
+    again = client.post(URL, item(hotline), content_type="application/json")
+    assert again.status_code == 200 and again.json() == first
+    other = client.post(URL, item(hotline, wait_seconds=1), content_type="application/json")
+    assert other.status_code == 409 and "other content" in other.json()["external_id"][0]
+    batch = [item(hotline, "CALL-9"), item(hotline, wait_seconds=1)]
+    refused = client.post(URL, batch, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()[0]["index"] == 1
+    assert Interaction.objects.get().wait_seconds == 95  # and CALL-9 was not written
     assert Interaction.objects.count() == Invitation.objects.count() == 1
 
 
