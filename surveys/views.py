@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from config.client_address import client_address
+
 from . import links
 from .answer_sql import link_by_token_hash
 from .answers import AlreadyAnswered, LinkExpired, is_expired, record_response
@@ -167,18 +169,20 @@ def _sent_from_another_site(request) -> bool:
 
 
 def _invitation(request, token) -> Invitation:
-    misses_key = f"survey-link-misses:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.get(misses_key, 0) >= settings.TOUCHSTONE_LINK_MISSES_PER_IP:
-        raise TooManyMisses
+    """The link's invitation. Guesses are throttled, not owners: a real link always opens,
+    and only an address that has missed too often gets 429 for its next misses."""
     invitation = None
     if links.is_well_formed(token):
         # Every customer's link: one statement, planned once, reading what the pages show.
         invitation = link_by_token_hash(links.hash_token(token))
-    if invitation is None:
-        if not cache.add(misses_key, 1, timeout=MISS_WINDOW):
-            cache.incr(misses_key)
-        raise Http404
-    return invitation
+    if invitation is not None:
+        return invitation
+    misses_key = f"survey-link-misses:{client_address(request)}"
+    if cache.get(misses_key, 0) >= settings.TOUCHSTONE_LINK_MISSES_PER_IP:
+        raise TooManyMisses
+    if not cache.add(misses_key, 1, timeout=MISS_WINDOW):
+        cache.incr(misses_key)
+    raise Http404
 
 
 def _language(request, invitation) -> str:

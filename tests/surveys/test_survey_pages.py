@@ -89,10 +89,30 @@ def test_unknown_tokens_are_404_and_throttled_per_address(client, settings):
     assert client.get(url("x" * 43)).status_code == 404
     assert client.get(url("not-a-token")).status_code == 404
     assert client.post(url("y" * 43), GOOD).status_code == 404
-    blocked = client.get(url(token))
+    blocked = client.get(url("z" * 43))
     assert blocked.status_code == 429 and blocked["Retry-After"] == "600"
+    # Guesses are throttled, not owners: the real link still opens from that address.
+    assert client.get(url(token)).status_code == 200
     other_address = ClientByPath(REMOTE_ADDR="10.0.0.9")
-    assert other_address.get(url(token)).status_code == 200
+    assert other_address.get(url("z" * 43)).status_code == 404
+
+
+def test_behind_trusted_proxies_each_customer_is_their_own_address(settings):
+    settings.TOUCHSTONE_LINK_MISSES_PER_IP = 2
+    settings.TOUCHSTONE_TRUSTED_PROXY_HOPS = 1
+
+    def via_proxy(client_says):
+        # The proxy connects from 10.0.0.2 and appends the address it was reached from.
+        return ClientByPath(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_says)
+
+    guesser = via_proxy("203.0.113.7")
+    for _ in range(2):
+        assert guesser.get(url("x" * 43)).status_code == 404
+    assert guesser.get(url("x" * 43)).status_code == 429
+    # Another customer behind the same proxy is not held up by the guesser's misses.
+    assert via_proxy("198.51.100.4").get(url("x" * 43)).status_code == 404
+    # A guesser writing their own X-Forwarded-For cannot move the entry the proxy appended.
+    assert via_proxy("1.2.3.4, 203.0.113.7").get(url("x" * 43)).status_code == 429
 
 
 @pytest.mark.parametrize(
