@@ -74,7 +74,7 @@ def _not_answerable() -> str:
 def _claim_sql() -> str:
     return (
         f"UPDATE {_table(Invitation)} SET status = '{InvitationStatus.ANSWERED}', "
-        "answered_at = %(now)s WHERE id = %(invitation)s AND expires_at > %(now)s "
+        "answered_at = %(answered_at)s WHERE id = %(invitation)s AND expires_at > %(now)s "
         f"AND status NOT IN ({_not_answerable()}) RETURNING id"
     )
 
@@ -150,6 +150,10 @@ def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Wr
         "submitted_at": ops.adapt_datetimefield_value(response.submitted_at),
         "day": ops.adapt_datefield_value(response.day),
         "now": ops.adapt_datetimefield_value(now),
+        # Anonymous: the invitation keeps the day of the answer only, as the answer does.
+        "answered_at": ops.adapt_datetimefield_value(
+            response.submitted_at if response.invitation_id is None else now
+        ),
         "invitation": invitation_id,
         "anonymous": response.invitation_id is None,
     }

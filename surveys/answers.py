@@ -75,7 +75,8 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
                 webhooks.answer_events(response, follow_up, hooks)
     except IntegrityError as error:  # the unique one-to-one, should a claim be bypassed
         raise AlreadyAnswered from error
-    invitation.status, invitation.answered_at = InvitationStatus.ANSWERED, now
+    invitation.status = InvitationStatus.ANSWERED
+    invitation.answered_at = response.submitted_at if anonymous else now
     wake_drain_on_commit()
     if response.comment:
         transaction.on_commit(lambda: _score(response.pk))

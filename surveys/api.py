@@ -6,6 +6,7 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,7 +25,7 @@ from touchpoints.identity import Reporter, readable_customer_ids
 from touchpoints.models import Complaint, Interaction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, role_of
 
-from .models import FollowUp, Invitation, StandardAlert, Survey
+from .models import FollowUp, Invitation, InvitationStatus, StandardAlert, Survey
 from .models import Response as Answer
 from .selectors import compliance_by_touchpoint
 from .serializers import (
@@ -308,11 +309,24 @@ class SurveyViewSet(ScopedViewSet):
         return self.queryset
 
 
+class InvitationFilter(filters.FilterSet):
+    # By the status staff may see: an anonymous survey's answered invitations read "sent".
+    status = filters.ChoiceFilter(field_name="public_status", choices=InvitationStatus.choices)
+
+    class Meta:
+        model = Invitation
+        fields = ["status", "survey", "interaction", "interaction__touchpoint"]
+
+
 class InvitationViewSet(ReadOnlyScopedViewSet):
-    queryset = Invitation.objects.select_related("interaction").order_by("-due_at", "-pk")
+    queryset = Invitation.objects.select_related("interaction", "survey").order_by("-due_at", "-pk")
     serializer_class = InvitationSerializer
-    filterset_fields = ["status", "survey", "interaction", "interaction__touchpoint"]
+    filterset_class = InvitationFilter
+    # Not by answered_at: of an anonymous survey's invitation it is not shown.
     ordering_fields = ["due_at", "sent_at", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_public_status()
 
 
 class ResponseViewSet(ReadOnlyScopedViewSet):

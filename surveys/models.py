@@ -68,6 +68,22 @@ class InvitationStatus(models.TextChoices):
 class InvitationQuerySet(ScopedQuerySet):
     department_path = "interaction__touchpoint__department"
 
+    def with_public_status(self):
+        """`public_status`: the status as staff may see it. Of an anonymous survey's
+        invitations only whether the email went out is shown: an answered one, and an
+        expired one (which says who did not answer), read "sent"."""
+        return self.annotate(
+            public_status=models.Case(
+                models.When(
+                    survey__anonymous=True,
+                    status__in=[InvitationStatus.ANSWERED, InvitationStatus.EXPIRED],
+                    then=models.Value(InvitationStatus.SENT),
+                ),
+                default=models.F("status"),
+                output_field=models.CharField(),
+            )
+        )
+
 
 class Invitation(models.Model):
     """The outbox row for one emailed survey, written with its interaction.

@@ -12,7 +12,14 @@ from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome,
 
 from .complaints import record_complaint
 from .intake import CustomerDetails, record_interactions
-from .models import FollowUp, FollowUpStatus, Invitation, Response, StandardAlert, Survey
+from .models import (
+    FollowUp,
+    FollowUpStatus,
+    Invitation,
+    Response,
+    StandardAlert,
+    Survey,
+)
 
 # Clocks of source systems drift; an interaction from further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -327,10 +334,19 @@ class SurveySerializer(serializers.ModelSerializer):
         return attrs
 
 
+_MOMENT = serializers.DateTimeField()
+
+
 class InvitationSerializer(serializers.ModelSerializer):
-    """An invitation as integrations may see it: never its link or token."""
+    """An invitation as integrations may see it: never its link or token. Of an anonymous
+    survey's invitation, whether and when it was answered is not shown (it reads "sent",
+    with no reminder or answer time): with it, an answer could be paired with its person
+    by the day it came and who else answered that day."""
 
     touchpoint = serializers.IntegerField(source="interaction.touchpoint_id", read_only=True)
+    status = serializers.CharField(source="public_status", read_only=True)
+    reminded_at = serializers.SerializerMethodField()
+    answered_at = serializers.SerializerMethodField()
 
     class Meta:
         model = Invitation
@@ -347,6 +363,17 @@ class InvitationSerializer(serializers.ModelSerializer):
             "expires_at",
         ]
         read_only_fields = fields
+
+    def get_reminded_at(self, invitation) -> dt.datetime | None:
+        return self._unless_anonymous(invitation, invitation.reminded_at)
+
+    def get_answered_at(self, invitation) -> dt.datetime | None:
+        return self._unless_anonymous(invitation, invitation.answered_at)
+
+    def _unless_anonymous(self, invitation, moment) -> str | None:
+        if moment is None or invitation.survey.anonymous:
+            return None
+        return _MOMENT.to_representation(moment)
 
 
 class ResponseSerializer(serializers.ModelSerializer):

@@ -55,3 +55,26 @@ def test_a_survey_page_in_german_says_so(client, anonymous_invitation):
     _invitation, token = anonymous_invitation
     page = client.get(url(token) + "?lang=de", HTTP_ACCEPT_LANGUAGE="de")
     assert "Diese Umfrage ist anonym" in page.content.decode()
+
+
+def test_staff_cannot_pair_an_anonymous_answer_with_its_person(
+    client, anonymous_invitation, client_for, cx_manager
+):
+    """Who answered an anonymous survey, and when, is nowhere to be read: the invitation
+    keeps the day only, and the API shows it as sent, with no reminder or answer time."""
+    invitation, token = anonymous_invitation
+    named = sent_invitation()[0]  # a survey with names, answered the same day
+    client.post(url(token), GOOD)
+    invitation.refresh_from_db()
+    local = timezone.localtime(invitation.answered_at)
+    assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    api = client_for(cx_manager)
+    shown = api.get(f"/api/v1/invitations/{invitation.pk}/").json()
+    assert shown["status"] == "sent" and shown["answered_at"] is None
+    assert shown["reminded_at"] is None
+    answered = api.get("/api/v1/invitations/", {"status": "answered"}).json()["results"]
+    assert invitation.pk not in {row["id"] for row in answered}
+    assert api.get(f"/api/v1/invitations/{named.pk}/").json()["status"] == "sent"
+    # The answer itself points at no invitation, and carries the day only.
+    (answer,) = api.get("/api/v1/responses/").json()["results"]
+    assert answer["invitation"] is None and answer["submitted_at"].endswith("T00:00:00Z")
