@@ -161,7 +161,10 @@ class ComplaintInSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         user = self.context.get("user")
         if user is not None:
+            # Only what the caller may read can be named: anything else is "unknown", so an
+            # error never names a touchpoint or a person of another department.
             self.fields["touchpoint"].queryset = Touchpoint.objects.for_user(user)
+            self.fields["owner"].queryset = Staff.objects.for_user(user)
 
     class Meta:
         list_serializer_class = QuickListSerializer

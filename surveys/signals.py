@@ -9,7 +9,7 @@ be noise."""
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from touchpoints.models import Complaint, Interaction, Touchpoint
+from touchpoints.models import Complaint, Customer, Interaction, Touchpoint
 
 from .aggregation import rollups_mark_dirty
 from .figure_cache import figures_changed
@@ -40,6 +40,25 @@ def answer_changed(sender, instance, **kwargs):
         interaction = instance.invitation.interaction
         keys.append((interaction.touchpoint_id, interaction.day))
     rollups_mark_dirty(keys, wake=False)
+
+
+@receiver(pre_save, sender=Customer)
+def remember_segment(sender, instance, **kwargs):
+    if instance.pk:
+        instance._stored_segment = (
+            Customer.objects.filter(pk=instance.pk).values_list("segment", "is_prospect").first()
+        )
+
+
+@receiver(post_save, sender=Customer)
+def segment_changed(sender, instance, created, **kwargs):
+    """A customer in another segment (or no longer a prospect) moves their answers between
+    the per-segment rollups: every day they answered is recounted."""
+    now = (instance.segment, instance.is_prospect)
+    if created or getattr(instance, "_stored_segment", now) == now:
+        return
+    days = Response.objects.filter(invitation__interaction__customer=instance)
+    rollups_mark_dirty(set(days.values_list("touchpoint_id", "day")), wake=True)
 
 
 @receiver(post_save, sender=Complaint)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys.aggregation import rollups_differences, rollups_rebuild_all
+from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.models import (
     Response,
     TouchpointDailyScore,
@@ -73,3 +73,22 @@ def test_rebuild_recomputes_everything_in_batches(answered, capsys):
     assert "Rebuilt" in capsys.readouterr().out
     assert rollups_differences() == []
     assert TouchpointMonthlyScore.objects.filter(responses=0).count() == 0
+
+
+def test_a_customer_moving_segment_moves_their_answers_and_the_repair_mends_segments(
+    answered, capsys
+):
+    customer = (
+        Response.objects.filter(touchpoint=answered[0]).first().invitation.interaction.customer
+    )
+    customer.segment = "Contractor"
+    customer.save()  # as the admin, or an import naming a new segment, saves it
+    rollups_drain_all()
+    assert rollups_differences() == []
+    assert TouchpointSegmentDailyScore.objects.filter(segment="Contractor").exists()
+    # A segment's row out of step: reported by its whole key, and repaired.
+    TouchpointSegmentDailyScore.objects.filter(segment="Contractor").update(responses=99)
+    with pytest.raises(CommandError):
+        call_command("verify_rollups")
+    call_command("verify_rollups", repair=True)
+    assert "Repaired" in capsys.readouterr().out and rollups_differences() == []

@@ -33,8 +33,9 @@ class Command(BaseCommand):
             )
         if not repair:
             raise CommandError(f"{len(differences):,} rollups differ; run with --repair.")
-        # A month is keyed by its first day: recomputing that day redoes the month as well.
-        rollups_recompute(key for key, _, _ in differences)
+        # Every key leads with (touchpoint, day): a segment's, a standard's or an effect's
+        # row is redone with its day, and a month, keyed by its first day, with that day.
+        rollups_recompute({(key[0], key[1]) for key, _, _ in differences})
         remaining = rollups_differences()
         if remaining:
             raise CommandError(f"{len(remaining):,} rollups still differ after repair.")
