@@ -8,6 +8,7 @@ Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -382,6 +383,16 @@ TOUCHSTONE_RETENTION_DAYS = env.int("RETENTION_DAYS", default=0)
 TOUCHSTONE_THEME_WINDOW_DAYS = env.int("THEME_WINDOW_DAYS", default=180)
 TOUCHSTONE_THEME_REFIT_GROWTH = env.float("THEME_REFIT_GROWTH", default=0.25)
 TOUCHSTONE_THEME_REFIT_DAYS = env.int("THEME_REFIT_DAYS", default=7)
+# Internal networks webhooks may reach on purpose (CIDR, comma-separated); by default only
+# public addresses are, never loopback, private, link-local or metadata ones.
+WEBHOOK_ALLOWED_NETWORKS = env.list("WEBHOOK_ALLOWED_NETWORKS", default=[])
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.0.0/8"
+        ) from None
 # Writes per API token (a batch of up to 1,000 interactions is one write), then 429.
 TOUCHSTONE_TOKEN_WRITE_RATE = env.str("TOKEN_WRITE_RATE", default="120/min")
 # The resolution-time standard of complaints: resolved within this many hours.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from touchpoints.models import Touchpoint
 
 from . import webhooks
+from .emails import header_text
 from .models import StandardAlert
 from .selectors import compliance_by_touchpoint
 
@@ -84,8 +85,10 @@ def notify_alert(alert_id: int) -> bool:
         + reverse("dashboards:department", args=[department.pk]),
     }
     message = EmailMessage(
-        subject=f"Service standards missed at {alert.touchpoint.name}: "
-        f"{alert.percent:.0f}% met since {alert.window_start:%d %b}",
+        subject=header_text(
+            f"Service standards missed at {alert.touchpoint.name}: "
+            f"{alert.percent:.0f}% met since {alert.window_start:%d %b}"
+        ),
         body=render_to_string("surveys/email/standard_alert.txt", context),
         to=heads,
     )

@@ -135,10 +135,27 @@ def _send_batch(claimed, send_one, now, report) -> int:
     mailer = _Mailer()
     try:
         for invitation in claimed:
-            send_one(invitation, now, mailer, report)
+            try:
+                send_one(invitation, now, mailer, report)
+            except Exception as error:  # this row's own fault: it fails alone, said why
+                log.exception("Invitation %s could not be sent", invitation.pk)
+                _failed_alone(invitation, error, report)
     finally:
         mailer.close()
     return len(claimed)
+
+
+def _failed_alone(invitation, error, report) -> None:
+    """A row that broke its send (a malformed address, an unexpected error): failed, with
+    the reason, so it never holds up the rows after it, nor stays claimed."""
+    message = _describe(error)
+    report.errors.append(message)
+    if invitation.status == InvitationStatus.SENDING:
+        _finish(invitation, status=InvitationStatus.FAILED, locked_until=None,
+                handed_over_at=None, last_error=message)  # fmt: skip
+        report.failed += 1
+    else:  # a reminder: the first email went; this one is not tried again
+        Invitation.objects.filter(pk=invitation.pk).update(last_error=message)
 
 
 def _claim_due(now):

@@ -13,10 +13,21 @@ from . import links
 from .models import Invitation
 
 
+def header_text(text: str) -> str:
+    """Text for a header (a subject, a display name): on one line. Names come from other
+    systems, and a line break in one would end the header, or the message."""
+    return " ".join(text.split())
+
+
 def supported_language(language: str) -> str | None:
     """The site language matching a customer's language tag (de-AT → de), if any."""
     base = (language or "").split("-")[0].lower()
     return base if base in dict(settings.LANGUAGES) else None
+
+
+def _recipient(customer) -> str:
+    name = header_text(customer.name)
+    return formataddr((name, customer.email)) if name else customer.email
 
 
 def survey_message(invitation: Invitation, token: str, *, reminder: bool = False):
@@ -38,13 +49,13 @@ def survey_message(invitation: Invitation, token: str, *, reminder: bool = False
         }
         subject = (
             _("Reminder: how was %(touchpoint)s?") if reminder else _("How was %(touchpoint)s?")
-        ) % {"touchpoint": interaction.touchpoint.name}
+        ) % {"touchpoint": header_text(interaction.touchpoint.name)}
         text = render_to_string("surveys/email/invitation.txt", context)
         html = render_to_string("surveys/email/invitation.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[formataddr((customer.name, customer.email)) if customer.name else customer.email],
+        to=[_recipient(customer)],
         headers={
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .emails import header_text
 from .models import FollowUp
 
 
@@ -52,7 +53,9 @@ def follow_up_message(follow_up: FollowUp) -> EmailMessage | None:
         "department_url": settings.SITE_URL
         + reverse("dashboards:department", args=[department.pk]),
     }
-    subject = f"Follow-up: {follow_up.get_reason_display()} at {response.touchpoint.name}"
+    subject = header_text(
+        f"Follow-up: {follow_up.get_reason_display()} at {response.touchpoint.name}"
+    )
     assignee = follow_up.assigned_to
     return EmailMessage(
         subject=subject,

@@ -12,6 +12,7 @@ from touchpoints.roles import cx_manager_required
 
 from . import webhooks
 from .models import Webhook, WebhookEvent
+from .webhook_targets import RefusedTarget, checked_target
 
 DELIVERIES_SHOWN = 50
 
@@ -28,6 +29,14 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["url", "description", "events"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            checked_target(url)
+        except RefusedTarget as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return url
 
 
 @require_http_methods(["GET", "POST"])

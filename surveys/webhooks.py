@@ -23,8 +23,6 @@ import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -35,13 +33,13 @@ from django.utils import timezone
 from config.prepared import ModelColumns, PreparedStatement
 
 from .models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+from .webhook_targets import TIMEOUT_SECONDS, checked_target, post_to
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 FIRST_RETRY = dt.timedelta(minutes=1)
 LONGEST_RETRY = dt.timedelta(hours=6)
-TIMEOUT_SECONDS = 10
 BATCH = 50
 # A claimed delivery is someone's for this long: a whole batch timing out, with room.
 LEASE = dt.timedelta(seconds=2 * BATCH * TIMEOUT_SECONDS)
@@ -154,33 +152,28 @@ def _claim(now: dt.datetime) -> list[WebhookDelivery]:
 
 
 def post(delivery: WebhookDelivery) -> int:
-    """POST the signed payload; returns the HTTP status, raises OSError on no answer."""
+    """POST the signed payload to the hook's checked address (webhook_targets.py); returns
+    the HTTP status, raises on no answer or a refused address."""
+    target = checked_target(delivery.webhook.url)
     body = json.dumps(delivery.payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(
-        delivery.webhook.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Touchstone-Webhooks/1",
-            "X-Touchstone-Event": delivery.event,
-            "X-Touchstone-Delivery": str(delivery.delivery_id),
-            "X-Touchstone-Timestamp": str(timestamp),
-            "X-Touchstone-Signature": sign(delivery.webhook.secret, timestamp, body),
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
-            return answer.status
-    except urllib.error.HTTPError as refused:
-        return refused.code
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Touchstone-Webhooks/1",
+        "X-Touchstone-Event": delivery.event,
+        "X-Touchstone-Delivery": str(delivery.delivery_id),
+        "X-Touchstone-Timestamp": str(timestamp),
+        "X-Touchstone-Signature": sign(delivery.webhook.secret, timestamp, body),
+    }
+    return post_to(target, body, headers)
 
 
 def _send(delivery: WebhookDelivery, now: dt.datetime, report: SendReport) -> None:
     try:
         code, error = post(delivery), ""
-    except (OSError, ValueError) as unreachable:  # refused, timed out, a bad URL
+    except Exception as unreachable:  # refused, timed out, no HTTP at the port, a bad URL
+        # Whatever went wrong went wrong for this delivery alone: it is retried with
+        # backoff, then given up, and the batch goes on.
         code, error = None, f"{type(unreachable).__name__}: {unreachable}"
     done = Q(pk=delivery.pk, status=DeliveryStatus.SENDING)
     if code is not None and 200 <= code < 300:

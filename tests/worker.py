@@ -108,6 +108,8 @@ def start_worker(
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_QUEUE": queue,
         "DEBUG": "1",
+        # The tests' webhook receivers listen on this machine.
+        "WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
         **(extra_env or {}),
     }
     command = [

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from surveys import delivery as delivery_module
 from surveys import links
 from surveys.aggregation import rollups_differences, rollups_drain_all
 from surveys.delivery import MAX_ATTEMPTS, backoff, deliver, lease
@@ -249,3 +250,38 @@ def test_retries_stop_when_the_link_would_expire_first(settings, touchpoint):
     deliver(invitation.expires_at - dt.timedelta(seconds=30))
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.FAILED
+
+
+def test_a_name_with_line_breaks_neither_breaks_the_header_nor_holds_up_the_batch(smtp, touchpoint):
+    crafted = invite(touchpoint, email="crlf@example.com")
+    customer = crafted.interaction.customer
+    customer.name = "Eve\r\nBcc: victim@example.com"
+    customer.save()
+    innocent = [invite(touchpoint, email=f"ok{n}@example.com") for n in range(2)]
+    report = deliver()
+    assert report.sent == 3 and not report.errors
+    (sent,) = smtp.to("crlf@example.com")
+    assert sent["To"] == '"Eve Bcc: victim@example.com" <crlf@example.com>'
+    assert sent["Bcc"] is None and not smtp.to("victim@example.com")
+    for invitation in innocent:
+        invitation.refresh_from_db()
+        assert invitation.status == InvitationStatus.SENT
+
+
+def test_a_row_that_cannot_be_sent_fails_alone_with_its_reason(smtp, touchpoint, monkeypatch):
+    broken, fine = invite(touchpoint, email="broken@example.com"), invite(touchpoint)
+    real = delivery_module.survey_message
+
+    def survey_message(invitation, *args, **kwargs):
+        if invitation.pk == broken.pk:
+            raise ValueError("a malformed address")
+        return real(invitation, *args, **kwargs)
+
+    monkeypatch.setattr(delivery_module, "survey_message", survey_message)
+    report = deliver()
+    assert report.sent == 1 and report.failed == 1
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.status == InvitationStatus.FAILED and "malformed" in broken.last_error
+    assert broken.locked_until is None  # not left claimed under a lease
+    assert fine.status == InvitationStatus.SENT

@@ -1,10 +1,13 @@
 """Outbound webhooks: events queued with the change that made them, POSTed signed to a
 real HTTP server, retried with backoff, logged; the page is for CX managers only."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import json
+import socketserver
+import threading
 
 import pytest
 from django.db import transaction
@@ -21,6 +24,12 @@ from ..factories import InvitationFactory, TouchpointFactory
 pytestmark = pytest.mark.django_db
 
 ALL_EVENTS = [event.value for event in WebhookEvent]
+
+
+@pytest.fixture(autouse=True)
+def local_receivers(settings):
+    """The receivers of these tests listen on this machine: a network allowed on purpose."""
+    settings.WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 
 def hook(url, events=ALL_EVENTS, **extra):
@@ -166,3 +175,73 @@ def test_the_worker_delivers_after_commit(celery_worker):
             lambda: WebhookDelivery.objects.filter(status="delivered").count() == 1,
             message=celery_worker.log(),
         )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8103/healthz",  # the app itself
+        "http://localhost/",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+    ],
+)
+def test_a_hook_to_an_internal_address_is_refused_at_save(client_for, cx_manager, settings, url):
+    settings.WEBHOOK_ALLOWED_NETWORKS = []
+    page = client_for(cx_manager).post(
+        "/webhooks/", {"url": url, "events": [WebhookEvent.RESPONSE_RECEIVED]}
+    )
+    assert page.status_code == 400 and "internal address" in page.content.decode()
+    assert not Webhook.objects.exists()
+
+
+def test_a_hook_whose_address_turned_internal_is_not_called_at_send(settings):
+    """Saved while public, resolving inside by the time it is sent (DNS rebinding): the
+    send checks again, calls nothing and records why."""
+    with receiver() as far_end:
+        hooked = hook(far_end.url, events=[WebhookEvent.RESPONSE_RECEIVED])
+        settings.WEBHOOK_ALLOWED_NETWORKS = []
+        emit((WebhookEvent.RESPONSE_RECEIVED, {"response": 1}))
+        report = deliver_due()
+    assert far_end.requests == [] and report.retrying == 1
+    delivery = WebhookDelivery.objects.get(webhook=hooked)
+    assert "internal address" in delivery.last_error
+
+
+def test_a_port_that_does_not_speak_http_fails_alone(django_capture_on_commit_callbacks):
+    """A hook at a port that answers garbage (no HTTP status line) is retried and given up
+    alone; the hooks after it in the batch are delivered."""
+    with not_http() as port, receiver() as far_end:
+        broken = hook(f"http://127.0.0.1:{port}/", events=[WebhookEvent.RESPONSE_RECEIVED])
+        fine = hook(far_end.url, events=[WebhookEvent.RESPONSE_RECEIVED])
+        emit((WebhookEvent.RESPONSE_RECEIVED, {"response": 1}))
+        report = deliver_due()
+        assert report.delivered == 1 and report.retrying == 1
+        assert WebhookDelivery.objects.get(webhook=fine).status == DeliveryStatus.DELIVERED
+        bad = WebhookDelivery.objects.get(webhook=broken)
+        assert bad.status == DeliveryStatus.PENDING and "BadStatusLine" in bad.last_error
+        WebhookDelivery.objects.filter(pk=bad.pk).update(attempts=MAX_ATTEMPTS - 1)
+        assert deliver_due(timezone.now() + dt.timedelta(days=1)).failed == 1
+    assert WebhookDelivery.objects.get(pk=bad.pk).status == DeliveryStatus.FAILED
+
+
+@contextlib.contextmanager
+def not_http():
+    """A TCP server that answers every connection with a line that is not HTTP."""
+    server = socketserver.TCPServer(("127.0.0.1", 0), _Garbage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Garbage(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.recv(65536)
+        self.request.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
