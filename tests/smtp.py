@@ -16,6 +16,7 @@ from aiosmtpd.controller import Controller
 class RecordingHandler:
     def __init__(self):
         self.messages = []
+        self.recipients = []  # every address the envelopes named (RCPT TO), as given
         self.sessions = set()  # client (host, port) pairs: one per SMTP connection
         self.refused = set()
         self.fail_every = 0
@@ -27,6 +28,7 @@ class RecordingHandler:
         if address.lower() in self.refused:
             return "550 5.1.1 No such user"
         envelope.rcpt_tos.append(address)
+        self.recipients.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
