@@ -309,6 +309,11 @@ STORAGES = {
 
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": [
+        "config.json_parser.JSONParserWithDepthLimit",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # The token first: a bad or missing key is then a 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "touchpoints.api_tokens.TokenAuthentication",

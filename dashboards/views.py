@@ -121,11 +121,15 @@ class CommentPage:
         return iter(self.items)
 
 
+MAX_COMMENT_PAGE = 10**9
+
+
 def comment_page(found, number) -> CommentPage:
     """One page of newest-first comments, without counting them all: a COUNT over months of
     answers would cost more than the whole page."""
     try:
-        number = max(int(number or 1), 1)
+        # Past the last page is an empty page; past any page a database can count, too.
+        number = min(max(int(number or 1), 1), MAX_COMMENT_PAGE)
     except ValueError:
         number = 1
     start = (number - 1) * COMMENTS_PER_PAGE

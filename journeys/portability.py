@@ -237,6 +237,8 @@ def parse_document(text: str | bytes):
         raise ImportProblems(
             [f"Not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}."]
         ) from error
+    except RecursionError:
+        raise ImportProblems(["Not a journey: the document is nested too deep."]) from None
 
 
 def import_document(data, owner=None) -> Imported:

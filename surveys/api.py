@@ -85,6 +85,13 @@ class BatchCreate(
         items = request.data if many else [request.data]
         if many and not 1 <= len(items) <= MAX_BATCH:
             raise ValidationError({"non_field_errors": [f"send 1 to {MAX_BATCH} items"]})
+        not_objects = [
+            {"index": index, "non_field_errors": ["each item must be a JSON object"]}
+            for index, item in enumerate(items)
+            if not isinstance(item, dict)
+        ]
+        if not_objects:
+            return _by_item(not_objects, many, status.HTTP_400_BAD_REQUEST)
         # One serializer validates every item: per-item serializers would each copy their
         # fields, and lookups (a touchpoint named by every item) are shared in the context.
         batch = self.in_serializer(data=items, many=True, context={"user": request.user})

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db import DataError
+
 CUSTOMER_COLUMNS = {
     "customer_email": "email",
     "customer_name": "name",
@@ -104,7 +106,11 @@ def _import_line(line: int, row: dict, kind: CsvFormat, result: CsvImport, conte
     if not serializer.is_valid():
         result.errors.append(f"line {line}: {_describe(serializer.errors)}")
         return
-    recorded = serializer.save()
+    try:
+        recorded = serializer.save()
+    except DataError as refused:  # a value the validation let through but a column cannot hold
+        result.errors.append(f"line {line}: a value does not fit ({refused.__cause__ or refused})")
+        return
     if recorded.conflict:
         result.errors.append(
             f"line {line}: external_id: {serializer.validated_data['external_id']!r} is "

@@ -95,8 +95,26 @@ class CustomerInSerializer(serializers.Serializer):
     segment = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
+# A timed fact past ten years is a mistake (and past the column's range, 2^31 - 1, a 500).
+MAX_SECONDS = 10 * 366 * 24 * 3600
+# Nothing of a customer's is older: earlier moments are typos (0001-01-01 from a blank).
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def _optional_seconds():
-    return serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_SECONDS, required=False, allow_null=True, default=None
+    )
+
+
+def _plausible_moment(value: dt.datetime) -> dt.datetime:
+    """A moment a record may carry: not in the future (past some clock drift), not before
+    1970; the error says which."""
+    if value > timezone.now() + CLOCK_SKEW:
+        raise serializers.ValidationError("is in the future")
+    if value < EARLIEST:
+        raise serializers.ValidationError("is before 1970")
+    return value
 
 
 class InteractionInSerializer(serializers.Serializer):
@@ -123,9 +141,7 @@ class InteractionInSerializer(serializers.Serializer):
         list_serializer_class = QuickListSerializer  # batches of up to 1,000
 
     def validate_occurred_at(self, value):
-        if value > timezone.now() + CLOCK_SKEW:
-            raise serializers.ValidationError("is in the future")
-        return value
+        return _plausible_moment(value)
 
     @staticmethod
     def record_all(validated: list[dict], reporter: Reporter | None = None) -> list:
@@ -170,9 +186,7 @@ class ComplaintInSerializer(serializers.Serializer):
         list_serializer_class = QuickListSerializer
 
     def validate_received_at(self, value):
-        if value > timezone.now() + CLOCK_SKEW:
-            raise serializers.ValidationError("is in the future")
-        return value
+        return _plausible_moment(value)
 
     def validate(self, data):
         owner, touchpoint = data.get("owner"), data["touchpoint"]
