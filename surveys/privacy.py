@@ -2,21 +2,36 @@
 
 The customer record is kept, as an anonymous one (no email, name or reference), so their
 interactions, invitations and answers still count: the rollups do not change. What they
-wrote (comments, complaints) is replaced by a marker, its sentiment kept. Their address
-leaves the suppression list too: after erasure it is not stored anywhere.
+wrote (comments, complaints) is replaced by a marker, its sentiment kept. The erasure
+reaches every other place that can hold the person: the suppression list, identity
+changes reported about them, staff's notes on their follow-ups, the errors an email to
+them left, the admin's log, the payloads of webhook deliveries, and the emails written to
+the outbox folder in embedded mode. After it, a dump of the database holds none of it.
 """
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from touchpoints.models import Complaint, ComplaintStatus, Customer, Interaction
+from touchpoints.models import (
+    Complaint,
+    ComplaintStatus,
+    Customer,
+    IdentityChange,
+    Interaction,
+)
 
-from .models import Response, SuppressedAddress
+from .figure_cache import figures_changed
+from .models import FollowUp, Invitation, Response, SuppressedAddress, WebhookDelivery
 
 ERASED_TEXT = "[erased]"
 ERASED_DOMAIN = "erased.invalid"
@@ -34,20 +49,74 @@ class Erasure:
 def erase_customer(email: str) -> Erasure:
     email = email.strip()
     customers = list(Customer.objects.select_for_update().filter(email__iexact=email))
+    answers = Response.objects.filter(invitation__interaction__customer__in=customers)
+    complaints = Complaint.objects.filter(customer__in=customers)
+    # What else names them, read before their record and texts change.
+    traces = _traces(customers, answers, complaints, email)
     result = Erasure(
         customers=_anonymise(Customer.objects.filter(pk__in=[c.pk for c in customers]))
     )
     # The text is replaced, not emptied, so the count of comments in the rollups holds.
-    result.comments = (
-        Response.objects.filter(invitation__interaction__customer__in=customers)
-        .exclude(comment="")
-        .update(comment=ERASED_TEXT)
-    )
-    result.complaints = Complaint.objects.filter(customer__in=customers).update(
-        text=ERASED_TEXT, resolution_notes=""
-    )
+    response_ids = list(answers.values_list("pk", flat=True))
+    result.comments = answers.exclude(comment="").update(comment=ERASED_TEXT)
+    result.complaints = complaints.update(text=ERASED_TEXT, resolution_notes="")
     result.suppressions, _ = SuppressedAddress.objects.filter(email__iexact=email).delete()
+    IdentityChange.objects.filter(Q(customer__in=customers) | Q(value__iexact=email)).delete()
+    FollowUp.objects.filter(response_id__in=response_ids).exclude(notes="").update(
+        notes=ERASED_TEXT
+    )
+    Invitation.objects.filter(interaction__customer__in=customers).update(last_error="")
+    _erase_webhook_payloads(response_ids)
+    _erase_admin_log(traces)
+    transaction.on_commit(lambda: _erase_outbox_files(email))
+    figures_changed()  # cached figures are rebuilt without them
     return result
+
+
+def _traces(customers, answers, complaints, email) -> dict:
+    """The admin log's references to them: by object, and by the texts it shows."""
+    interactions = Interaction.objects.filter(customer__in=customers)
+    objects = [
+        (Customer, [c.pk for c in customers]),
+        (Interaction, list(interactions.values_list("pk", flat=True))),
+        (Complaint, list(complaints.values_list("pk", flat=True))),
+        (Response, list(answers.values_list("pk", flat=True))),
+    ]
+    texts = {email, *(c.name for c in customers if len(c.name) >= 3)}
+    return {"objects": objects, "texts": texts}
+
+
+def _erase_admin_log(traces: dict) -> None:
+    """The admin's log keeps each changed object's name as it was (object_repr)."""
+    about = Q(pk__in=[])
+    for model, pks in traces["objects"]:
+        content_type = ContentType.objects.get_for_model(model)
+        about |= Q(content_type=content_type, object_id__in=[str(pk) for pk in pks])
+    for text in traces["texts"]:
+        about |= Q(object_repr__icontains=text) | Q(change_message__icontains=text)
+    LogEntry.objects.filter(about).update(object_repr=ERASED_TEXT, change_message="")
+
+
+def _erase_webhook_payloads(response_ids: list[int]) -> None:
+    """Deliveries of their answers carried the comment, kept for resends and the log."""
+    told = WebhookDelivery.objects.filter(payload__data__response__in=response_ids)
+    for delivery in told.only("pk", "payload"):
+        data = delivery.payload.get("data", {})
+        if data.get("comment"):
+            data["comment"] = ERASED_TEXT
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
+
+
+def _erase_outbox_files(email: str) -> None:
+    """Embedded mode writes each email to a file: those sent to them go."""
+    folder = getattr(settings, "EMAIL_FILE_PATH", None)
+    if not folder or not Path(folder).is_dir():
+        return
+    wanted = email.lower().encode()
+    for path in Path(folder).glob("*.log"):
+        with contextlib.suppress(OSError):
+            if wanted in path.read_bytes().lower():
+                path.unlink()
 
 
 EXPIRED_TEXT = "[expired]"

