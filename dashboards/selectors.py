@@ -8,7 +8,6 @@ and nothing else, whatever the filter asks for.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
@@ -25,7 +24,14 @@ from surveys.models import (
     TouchpointSegmentDailyScore,
 )
 from surveys.rollup_sql import next_month
-from surveys.scores import Compliance, GapChange, Scores, gap_change, scores_from_sums
+from surveys.scores import (
+    Compliance,
+    GapChange,
+    Scores,
+    control_false_discoveries,
+    gap_change,
+    scores_from_sums,
+)
 from surveys.selectors import compliance_by_touchpoint, sums_by_touchpoint
 from touchpoints.models import (
     Audience,
@@ -101,7 +107,9 @@ class ComplaintCount:
 
 
 def enough(scores: Scores | None) -> bool:
-    return scores is not None and scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
+    """Enough answers for the gap, which places and colours a touchpoint (surveys/scores.py
+    holds the rule, measure by measure)."""
+    return scores is not None and scores.enough_gap
 
 
 def add_sums(sums: list[dict]) -> dict:
@@ -128,12 +136,11 @@ class TouchpointRow:
 
     @property
     def trend(self) -> str:
-        """ "better", "worse" or "steady": only a significant change counts; "" when there
-        were too few answers to compare."""
-        verdict = self.change.verdict
-        if self.change.difference is None:
+        """ "better", "worse" or "steady": only a change significant among the page's rows
+        counts; "" without enough answers on both sides (or with all answers equal)."""
+        if self.change.p_value is None:
             return ""
-        return {"improved": "better", "worse": "worse"}.get(verdict, "steady")
+        return {"improved": "better", "worse": "worse"}.get(self.change.verdict, "steady")
 
 
 def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointRow]:
@@ -141,11 +148,12 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
     now, before, compliance, complaints, said, complained = cached_figures(
         "touchpoint-rows", (ids, period.since, period.until), lambda: _row_figures(ids, period)
     )
+    changes = control_false_discoveries(
+        [gap_change(before.get(tp.pk, {}), now.get(tp.pk, {})) for tp in touchpoints]
+    )
     rows = []
-    for touchpoint in touchpoints:
-        sums = now.get(touchpoint.pk, {})
-        scores = scores_from_sums(sums)
-        change = gap_change(before.get(touchpoint.pk, {}), sums)
+    for touchpoint, change in zip(touchpoints, changes, strict=True):
+        scores = change.after
         rows.append(
             TouchpointRow(
                 touchpoint,
@@ -305,10 +313,10 @@ def grouped_changes(groups, earlier: Period, later: Period, who: Who = EVERYONE)
     def total(sums, members):
         return add_sums([sums.get(pk, {}) for pk in set(members)])
 
-    return [
-        (name, gap_change(total(then, members), total(now, members)))
-        for name, members in groups.items()
-    ]
+    changes = control_false_discoveries(
+        [gap_change(total(then, members), total(now, members)) for members in groups.values()]
+    )
+    return list(zip(groups, changes, strict=True))
 
 
 # --- The live journey map ------------------------------------------------------------------
@@ -483,6 +491,9 @@ def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW
         tp = action.touchpoint_id
         change = gap_change(summed(tp, before), summed(tp, after))
         checks.append(ImprovementCheck(action, before, after, change))
+    controlled = control_false_discoveries([check.change for check in checks])
+    for check, change in zip(checks, controlled, strict=True):
+        check.change = change
     return checks
 
 

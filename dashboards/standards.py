@@ -2,7 +2,7 @@
 standard matters to customers (answers to interactions that met it against those that
 missed it). Rollups only, but for the breaches, read a page at a time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import F, Q, Sum
 
@@ -13,7 +13,7 @@ from surveys.models import (
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
 )
-from surveys.scores import GapChange, gap_change, scores_from_sums
+from surveys.scores import GapChange, control_false_discoveries, gap_change, scores_from_sums
 from touchpoints.models import Interaction, Touchpoint
 
 from .selectors import Period
@@ -115,4 +115,5 @@ def standard_effects(touchpoints, period: Period) -> list[StandardEffect]:
                     scores_from_sums(missed).csat_percent,
                 )
             )
-    return effects
+    changes = control_false_discoveries([effect.change for effect in effects])
+    return [replace(effect, change=change) for effect, change in zip(effects, changes, strict=True)]

@@ -6,6 +6,9 @@ Design: two outboxes, written in the same transaction as what they report.
 - UncountedResponse: an answer through a link, written by the statement that writes the
   answer, asks to be added. Recounting a busy day for every batch of answers would read
   the whole day again each time (tens of thousands of invitations at a campaign's peak).
+  UncountedInvitation, written by the same statement, asks for the invitation to be added
+  to its send day's count of answered invitations (the response rate's cohort), kept
+  apart so that nothing ties an anonymous answer to its invitation.
 
 A worker then, in one transaction:
 1. claims a batch of each (SELECT ... FOR UPDATE SKIP LOCKED, then DELETE),
@@ -51,8 +54,10 @@ from .models import (
     STANDARD_FIELDS,
     SUM_FIELDS,
     DirtyRollup,
+    Invitation,
     Response,
     TouchpointDailyScore,
+    UncountedInvitation,
     UncountedResponse,
     local_day,
 )
@@ -135,26 +140,35 @@ class Drained(NamedTuple):
 
 
 def rollups_drain(batch: int = CLAIM_BATCH) -> Drained:
-    """Claim up to `batch` dirty rows and as many uncounted answers; add the answers to
-    their days' sums, then recompute the dirty keys (answers just added included)."""
+    """Claim up to `batch` dirty rows and as many uncounted answers and answered
+    invitations; add those to their days' sums, then recompute the dirty keys (what was
+    just added included)."""
     with transaction.atomic():
         claimed = list(
             DirtyRollup.objects.select_for_update(skip_locked=True)
             .order_by("id")
             .values_list("id", "touchpoint_id", "day")[:batch]
         )
-        answers = list(
-            UncountedResponse.objects.select_for_update(skip_locked=True)
-            .order_by("response_id")
-            .values_list("response_id", flat=True)[:batch]
-        )
-        if not claimed and not answers:
+        answers = _claim(UncountedResponse, "response_id", batch)
+        answered = _claim(UncountedInvitation, "invitation_id", batch)
+        if not claimed and not answers and not answered:
             return Drained(0, False)
         DirtyRollup.objects.filter(id__in=[row[0] for row in claimed]).delete()
-        UncountedResponse.objects.filter(response_id__in=answers).delete()
         keys = sorted({(tp, day) for _, tp, day in claimed})
-        added = _recompute(keys, answers)
-        return Drained(len(set(keys) | added), batch in (len(claimed), len(answers)))
+        added = _recompute(keys, answers, answered)
+        full = batch in (len(claimed), len(answers), len(answered))
+        return Drained(len(set(keys) | added), full)
+
+
+def _claim(outbox, key: str, batch: int) -> list[int]:
+    """Up to `batch` rows of an outbox, taken out of it (in the caller's transaction)."""
+    ids = list(
+        outbox.objects.select_for_update(skip_locked=True)
+        .order_by(key)
+        .values_list(key, flat=True)[:batch]
+    )
+    outbox.objects.filter(**{f"{key}__in": ids}).delete()
+    return ids
 
 
 def rollups_drain_all() -> int:
@@ -196,13 +210,18 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
 
 
 # --- internals ----------------------------------------------------------------------------
-def _recompute(keys: list[tuple[int, dt.date]], answers: Sequence[int] = ()) -> set:
-    """Add these uncounted answers to their days, then recount the keys' days (answers
-    just added included), then the months of both; returns the answers' days."""
+def _recompute(
+    keys: list[tuple[int, dt.date]], answers: Sequence[int] = (), answered: Sequence[int] = ()
+) -> set:
+    """Add these uncounted answers and answered invitations to their days, then recount
+    the keys' days (what was just added included), then the months of all; returns the
+    days added to."""
     added = _keys_of_answers(answers) if answers else set()
+    added |= _send_days(answered) if answered else set()
     _lock_touchpoints({tp for tp, _ in keys} | {tp for tp, _ in added})
     _on_one_core()
     _add_answers(answers)
+    _add_answered(answered)
     _recompute_days(keys)
     _recompute_months(_months_of([*keys, *added]))
     figures_changed()
@@ -247,6 +266,22 @@ def _add_answers(response_ids: list[int]) -> None:
     _execute(sql.add_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
     select = sql.effect_added_select(response_ids)
     _execute(sql.add_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
+
+
+def _send_days(invitation_ids: list[int]) -> set[tuple[int, dt.date]]:
+    rows = Invitation.objects.filter(pk__in=invitation_ids, sent_on__isnull=False).values_list(
+        "interaction__touchpoint_id", "sent_on"
+    )
+    return set(rows)
+
+
+def _add_answered(invitation_ids: list[int]) -> None:
+    if not invitation_ids:
+        return
+    now = timezone.now()
+    for model, key, by_segment in ((sql.DAILY, "day", False), (sql.SEGMENT, sql.SEGMENT_KEY, True)):
+        select = sql.answered_added_select(invitation_ids, by_segment)
+        _execute(sql.add_from(model, key, select, now))
 
 
 def _recompute_months(months: list[tuple[int, dt.date]]) -> None:

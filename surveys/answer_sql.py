@@ -15,7 +15,15 @@ from django.db import connection
 from config.prepared import ModelColumns, PreparedStatement
 from touchpoints.models import Customer, Interaction, Touchpoint
 
-from .models import Invitation, InvitationStatus, Response, Survey, UncountedResponse, Webhook
+from .models import (
+    Invitation,
+    InvitationStatus,
+    Response,
+    Survey,
+    UncountedInvitation,
+    UncountedResponse,
+    Webhook,
+)
 
 LINK = ModelColumns(
     (Invitation, "i", ("id", "status", "expires_at", "survey_id", "interaction_id")),
@@ -99,7 +107,9 @@ def _write_sql() -> str:
         f"SELECT {_answer_values('CASE WHEN %(anonymous)s THEN NULL ELSE claimed.id END')} "
         "FROM claimed RETURNING id), "
         f"uncounted AS (INSERT INTO {_table(UncountedResponse)} (response_id) "
-        "SELECT id FROM answer) "
+        "SELECT id FROM answer), "
+        f"answered AS (INSERT INTO {_table(UncountedInvitation)} (invitation_id) "
+        "SELECT id FROM claimed) "
         f"SELECT answer.id, i.status, i.expires_at <= %(now)s FROM {_table(Invitation)} i "
         "LEFT JOIN answer ON true WHERE i.id = %(invitation)s"
     )

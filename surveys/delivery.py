@@ -80,10 +80,22 @@ def deliver(now: dt.datetime | None = None, *, max_batches: int = 50) -> Deliver
 
 
 def expire_invitations(now: dt.datetime | None = None) -> int:
+    """Close the links whose time is up; the days they were sent on count them again (the
+    response rate's invitations still open)."""
     now = now or timezone.now()
-    return Invitation.objects.filter(
-        status__in=[InvitationStatus.PENDING, InvitationStatus.SENT], expires_at__lte=now
-    ).update(status=InvitationStatus.EXPIRED, locked_until=None)
+    with transaction.atomic():
+        due = list(
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                status__in=[InvitationStatus.PENDING, InvitationStatus.SENT], expires_at__lte=now
+            )
+            .values_list("pk", "interaction__touchpoint_id", "sent_on")
+        )
+        Invitation.objects.filter(pk__in=[pk for pk, _, _ in due]).update(
+            status=InvitationStatus.EXPIRED, locked_until=None
+        )
+        rollups_mark_dirty({(tp, day) for _, tp, day in due if day is not None}, wake=False)
+    return len(due)
 
 
 UNCERTAIN = (

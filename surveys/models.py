@@ -280,7 +280,11 @@ class ScoreSums(models.Model):
     """
 
     responses = models.PositiveIntegerField(default=0)
+    # The invitations sent on the day (a cohort), and of them, by now, the ones answered
+    # and the ones whose link expired unanswered: the response rate's parts.
     invitations_sent = models.PositiveIntegerField(default=0)
+    invitations_answered = models.PositiveIntegerField(default=0)
+    invitations_expired = models.PositiveIntegerField(default=0)
     gap_answered = models.PositiveIntegerField(default=0)
     sum_expectation = models.PositiveIntegerField(default=0)
     sum_experience = models.PositiveIntegerField(default=0)
@@ -293,6 +297,7 @@ class ScoreSums(models.Model):
     detractors = models.PositiveIntegerField(default=0)
     effort_answered = models.PositiveIntegerField(default=0)
     sum_effort = models.PositiveIntegerField(default=0)
+    sum_effort_squared = models.PositiveIntegerField(default=0)
     comments = models.PositiveIntegerField(default=0)
     # Comments with a sentiment score, and the sum of their scores in thousandths (integer
     # sums add exactly; the mean is derived on read).
@@ -539,6 +544,20 @@ class UncountedResponse(models.Model):
 
     def __str__(self):
         return f"response {self.response_id}"
+
+
+class UncountedInvitation(models.Model):
+    """An invitation answered through its link and not yet added to its send day's count
+    of answered invitations: written by the statement that claims it, drained like the
+    answers. Kept apart from UncountedResponse, which would otherwise tie an anonymous
+    answer to its invitation, if only until it is drained."""
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    def __str__(self):
+        return f"invitation {self.invitation_id}"
 
 
 class FollowUpReason(models.TextChoices):

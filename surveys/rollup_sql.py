@@ -19,12 +19,14 @@ from .models import (
     STANDARD_FIELDS,
     SUM_FIELDS,
     Invitation,
+    InvitationStatus,
     Response,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
+    UncountedInvitation,
     UncountedResponse,
 )
 
@@ -33,6 +35,8 @@ _BOTH = "expectation IS NOT NULL AND experience IS NOT NULL"
 RESPONSE_TERMS = {
     "responses": "1",
     "invitations_sent": "0",
+    "invitations_answered": "0",
+    "invitations_expired": "0",
     "gap_answered": f"CASE WHEN {_BOTH} THEN 1 ELSE 0 END",
     "sum_expectation": f"CASE WHEN {_BOTH} THEN expectation ELSE 0 END",
     "sum_experience": f"CASE WHEN {_BOTH} THEN experience ELSE 0 END",
@@ -47,11 +51,22 @@ RESPONSE_TERMS = {
     "detractors": "CASE WHEN nps <= 6 THEN 1 ELSE 0 END",
     "effort_answered": "CASE WHEN effort IS NOT NULL THEN 1 ELSE 0 END",
     "sum_effort": "COALESCE(effort, 0)",
+    "sum_effort_squared": "COALESCE(effort * effort, 0)",
     "comments": "CASE WHEN comment <> '' THEN 1 ELSE 0 END",
     "sentiment_scored": "CASE WHEN sentiment IS NOT NULL THEN 1 ELSE 0 END",
     "sum_sentiment_milli": "COALESCE(CAST(ROUND(sentiment * 1000) AS INTEGER), 0)",
 }
 assert list(RESPONSE_TERMS) == SUM_FIELDS
+# Per-invitation terms, summed per (touchpoint, day it was sent); the rest are 0. An answered
+# invitation counts once it is settled: not still listed for a worker to add.
+INVITATION_TERMS = {
+    "invitations_sent": "1",
+    "invitations_answered": (
+        f"CASE WHEN i.status = '{InvitationStatus.ANSWERED}' AND NOT EXISTS (SELECT 1 FROM "
+        "{uncounted} u WHERE u.invitation_id = i.id) THEN 1 ELSE 0 END"
+    ),
+    "invitations_expired": f"CASE WHEN i.status = '{InvitationStatus.EXPIRED}' THEN 1 ELSE 0 END",
+}
 
 
 def table(model) -> str:
@@ -102,6 +117,11 @@ def segment_added_select(response_ids: list[int]) -> tuple[str, list]:
     return _sums_select(None, None, by_segment=True, response_ids=response_ids)
 
 
+def answered_added_select(invitation_ids: list[int], by_segment: bool) -> tuple[str, list]:
+    """These answered invitations, counted on their send days, to add (add_from)."""
+    return _sums_select(None, None, by_segment=by_segment, invitation_ids=invitation_ids)
+
+
 def _settled(response: str) -> str:
     """SQL true when the answer `response` (an alias) is not waiting to be added."""
     return (
@@ -110,9 +130,15 @@ def _settled(response: str) -> str:
     )
 
 
-def _sums_select(keys, touchpoint_ids, by_segment: bool, response_ids=None) -> tuple[str, list]:
+def _sums_select(
+    keys, touchpoint_ids, by_segment: bool, response_ids=None, invitation_ids=None
+) -> tuple[str, list]:
     response_filter = invitation_filter = "true"
     params: list = []
+    terms = {
+        name: term.format(uncounted=table(UncountedInvitation))
+        for name, term in INVITATION_TERMS.items()
+    }
     if touchpoint_ids is not None:
         marks = ", ".join(["%s"] * len(touchpoint_ids))
         response_filter = f"r.touchpoint_id IN ({marks})"
@@ -126,12 +152,14 @@ def _sums_select(keys, touchpoint_ids, by_segment: bool, response_ids=None) -> t
     if response_ids is not None:  # these answers' sums, nothing of the invitations
         response_filter, params = id_filter("r.id", response_ids)
         invitation_filter = "false"
+    elif invitation_ids is not None:  # these invitations, answered now: nothing else
+        response_filter = "false"
+        invitation_filter, params = id_filter("i.id", invitation_ids)
+        terms = {"invitations_answered": "1"}
     else:
         response_filter = f"{response_filter} AND {_settled('r')}"
     response_sums = ", ".join(f"SUM({term}) AS {name}" for name, term in RESPONSE_TERMS.items())
-    invitation_sums = ", ".join(
-        f"{'COUNT(*)' if name == 'invitations_sent' else '0'} AS {name}" for name in SUM_FIELDS
-    )
+    invitation_sums = ", ".join(f"SUM({terms.get(name, '0')}) AS {name}" for name in SUM_FIELDS)
     interaction, customer = table(Interaction), table(Customer)
     totals = ", ".join(f"SUM({name}) AS {name}" for name in SUM_FIELDS)
     # The segment columns and joins are there only when splitting by segment.

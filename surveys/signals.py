@@ -13,7 +13,7 @@ from touchpoints.models import Complaint, Customer, Interaction, Touchpoint
 
 from .aggregation import rollups_mark_dirty
 from .figure_cache import figures_changed
-from .models import Response
+from .models import Invitation, Response
 
 TARGETS = (
     "target_wait_seconds",
@@ -40,6 +40,15 @@ def answer_changed(sender, instance, **kwargs):
         interaction = instance.invitation.interaction
         keys.append((interaction.touchpoint_id, interaction.day))
     rollups_mark_dirty(keys, wake=False)
+
+
+@receiver(post_save, sender=Invitation)
+@receiver(post_delete, sender=Invitation)
+def invitation_changed(sender, instance, **kwargs):
+    """An invitation saved other than by delivery or its link's answer (the admin, a
+    script): the day it was sent counts its answered and expired invitations again."""
+    if instance.sent_on is not None:
+        rollups_mark_dirty([(instance.interaction.touchpoint_id, instance.sent_on)], wake=False)
 
 
 @receiver(pre_save, sender=Customer)

@@ -170,7 +170,8 @@ def test_trends_compare_two_periods(client_for, cx_manager, world):
     )
     ((name, change),) = page.context["comparison"]
     assert name == "Hotline" and change.before.gap == 0 and change.after.gap == 3
-    assert change.verdict == "worse"
+    # Answers all equal on both sides: no evidence of a change, and it says so.
+    assert change.p_value is None and change.verdict == "all answers equal: more needed"
     bad = client_for(cx_manager).get("/dashboards/trends/", {"compare_since": old.isoformat()})
     assert "Give both ends" in bad.content.decode()
 

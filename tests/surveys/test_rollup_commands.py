@@ -43,7 +43,8 @@ def test_verify_says_what_waits_for_a_worker_and_compares_what_is_counted(answer
     UncountedResponse.objects.create(response=waiting)
     call_command("verify_rollups")
     out = capsys.readouterr().out
-    assert "1 answers to add, 0 days to recount" in out and "match" in out
+    assert "1 answers and 0 answered invitations to add, 0 days to recount" in out
+    assert "match" in out
 
 
 def test_verify_reports_and_repairs_a_tampered_rollup(answered, capsys):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from surveys.aggregation import rollups_differences, rollups_recompute
-from surveys.models import DirtyRollup, UncountedResponse
+from surveys.models import DirtyRollup, UncountedInvitation, UncountedResponse
 
 
 class Command(BaseCommand):
@@ -14,11 +14,15 @@ class Command(BaseCommand):
     def handle(self, *args, repair, show, **options):
         # Compared with what a recount would count now: the answers still waiting to be
         # added, and the days waiting to be recounted, are the workers' to fold in.
-        waiting = UncountedResponse.objects.count(), DirtyRollup.objects.count()
+        waiting = (
+            UncountedResponse.objects.count(),
+            UncountedInvitation.objects.count(),
+            DirtyRollup.objects.count(),
+        )
         if any(waiting):
             self.stdout.write(
-                f"Waiting for a worker: {waiting[0]:,} answers to add, {waiting[1]:,} days "
-                "to recount."
+                f"Waiting for a worker: {waiting[0]:,} answers and {waiting[1]:,} answered "
+                f"invitations to add, {waiting[2]:,} days to recount."
             )
         differences = rollups_differences()
         if not differences:
