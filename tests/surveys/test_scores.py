@@ -70,7 +70,7 @@ def test_the_gap_and_its_interval_equal_scipys(values):
     if len(set(values)) == 1:  # all equal: no interval that would read as certainty
         assert scores.gap_all_equal and scores.gap_margin == 0
         return
-    mean, margin = t_interval(values)
+    _mean, margin = t_interval(values)
     assert scores.gap_margin == pytest.approx(margin, abs=TOLERANCE)
 
 
