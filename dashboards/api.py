@@ -21,8 +21,17 @@ LEVELS = ["touchpoint", "stage", "journey", "department"]
 
 class ScoresQuery(serializers.Serializer):
     level = serializers.ChoiceField(choices=LEVELS, default="touchpoint")
-    since = serializers.DateField(required=False)
-    until = serializers.DateField(required=False)
+    since = serializers.DateField(
+        required=False,
+        help_text="First day of the period, inclusive, a local day under the server's "
+        "TIME_ZONE (answers count on the day they were given there). Default: 89 days "
+        "before `until`.",
+    )
+    until = serializers.DateField(
+        required=False,
+        help_text="Last day of the period, inclusive, a local day under TIME_ZONE. "
+        "Default: today. At most three years after `since`.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     segment = serializers.CharField(max_length=60, required=False)
     prospect = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -41,24 +50,59 @@ class ScoresQuery(serializers.Serializer):
         return attrs
 
 
+def _figure(help_text: str):
+    return serializers.FloatField(allow_null=True, help_text=help_text)
+
+
+def _count(help_text: str):
+    return serializers.IntegerField(help_text=help_text)
+
+
 class ScoreRow(serializers.Serializer):
+    """One thing's scores over the period: every figure with its own n and its 95%
+    interval (docs/statistics.md gives each formula). A figure is null without answers;
+    `enough_*` says whether its n reaches the minimum sample the pages show it from."""
+
     level = serializers.CharField()
     id = serializers.IntegerField()
     name = serializers.CharField()
-    touchpoints = serializers.IntegerField(help_text="Touchpoints summed")
-    enough_data = serializers.BooleanField()
-    responses = serializers.IntegerField()
-    gap_answered = serializers.IntegerField()
-    gap = serializers.FloatField(allow_null=True)
-    gap_margin = serializers.FloatField(allow_null=True, help_text="95% confidence half-width")
-    mean_expectation = serializers.FloatField(allow_null=True)
-    mean_experience = serializers.FloatField(allow_null=True)
-    csat_percent = serializers.FloatField(allow_null=True)
-    nps = serializers.FloatField(allow_null=True)
-    ces = serializers.FloatField(allow_null=True)
-    response_rate = serializers.FloatField(allow_null=True)
-    comments = serializers.IntegerField()
-    sentiment = serializers.FloatField(allow_null=True)
+    touchpoints = _count("Touchpoints summed")
+    enough_data = serializers.BooleanField(help_text="Enough answers for the gap")
+    enough_gap = serializers.BooleanField()
+    enough_csat = serializers.BooleanField()
+    enough_nps = serializers.BooleanField()
+    enough_ces = serializers.BooleanField()
+    responses = _count("Answers in the period")
+    gap_answered = _count("n of the gap: answers with both expectation and experience")
+    gap = _figure("Mean of expectation - experience, on 1-7: positive is frustration")
+    gap_margin = _figure("Half-width of the gap's 95% interval (Student's t, n - 1 df)")
+    gap_all_equal = serializers.BooleanField(help_text="Every gap answer the same: no spread")
+    detectable_change = _figure(
+        "Smallest change of the gap a next period of the same n and spread could tell apart "
+        "(two-sided 5%, 80% power)"
+    )
+    mean_expectation = _figure("Mean expectation, 1-7")
+    mean_experience = _figure("Mean experience, 1-7")
+    csat_answered = _count("n of CSAT")
+    csat_percent = _figure("Share of CSAT answers 4 or 5 (of 1-5), %")
+    csat_low = _figure("CSAT's 95% interval, low end (Wilson), %")
+    csat_high = _figure("CSAT's 95% interval, high end (Wilson), %")
+    nps_answered = _count("n of NPS")
+    nps = _figure("% promoters (9-10) - % detractors (0-6)")
+    nps_low = _figure("NPS's 95% interval, low end (adjusted Wald), -100 to 100")
+    nps_high = _figure("NPS's 95% interval, high end (adjusted Wald), -100 to 100")
+    effort_answered = _count("n of CES")
+    ces = _figure("Mean effort, 1-7: lower is easier")
+    ces_margin = _figure("Half-width of the CES's 95% interval (Student's t)")
+    invitations_sent = _count("Invitations sent in the period")
+    invitations_answered = _count("Of those, answered by now")
+    invitations_open = _count("Of those, neither answered nor expired yet")
+    response_rate = _figure(
+        "invitations_answered / invitations_sent, %: of the invitations sent in the period, "
+        "the share answered by now (never above 100)"
+    )
+    comments = _count("Answers with a comment")
+    sentiment = _figure("Mean sentiment of the scored comments, -1 to 1")
 
 
 def _groups(level: str, touchpoints, journey_id) -> list[tuple[object, set[int]]]:
@@ -86,6 +130,16 @@ def _groups(level: str, touchpoints, journey_id) -> list[tuple[object, set[int]]
         by_journey.setdefault(stage.journey_id, set()).update(ids)
     journeys = Journey.objects.filter(pk__in=by_journey).order_by("name")
     return [(j, by_journey[j.pk]) for j in journeys]
+
+
+JUDGEMENTS = ("enough_gap", "enough_csat", "enough_nps", "enough_ces", "gap_all_equal",
+              "detectable_change")  # fmt: skip
+
+
+def _judged(scores) -> dict:
+    """What Scores work out beyond their fields: each measure's "enough data", whether
+    the gap's answers are all equal, the change the gap's answers could see."""
+    return {name: getattr(scores, name) for name in JUDGEMENTS}
 
 
 class ScoresViewSet(viewsets.ViewSet):
@@ -122,6 +176,7 @@ class ScoresViewSet(viewsets.ViewSet):
                     "touchpoints": len(ids),
                     "enough_data": enough(scores),
                     **asdict(scores),
+                    **_judged(scores),
                 }
             )
         return Response(ScoreRow(rows, many=True).data)

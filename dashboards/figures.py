@@ -11,6 +11,8 @@ import math
 import textwrap
 from collections import defaultdict
 
+from surveys import score_text
+
 from .themes import THEMES_SHOWN
 
 # Gap = expected - experienced: negative is delight (green), positive is frustration (red).
@@ -45,23 +47,13 @@ def _figure(traces: list[dict], layout: dict) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _fmt(value, digits=1, suffix=""):
-    return "-" if value is None else f"{value:.{digits}f}{suffix}"
-
-
 def _hover(point) -> str:
     """A map point's hover: its scores, standards, what customers say and complain of."""
     touchpoint, scores, enough_data = point.touchpoint, point.scores, point.enough_data
     compliance, complaints = point.compliance, point.complaints
     lines = [f"<b>{_escape(touchpoint.name)}</b>", _escape(touchpoint.department.name)]
     lines.append(f"n = {scores.gap_answered}" + ("" if enough_data else " (not enough data)"))
-    if scores.gap is not None:
-        margin = f" ± {scores.gap_margin:.2f}" if scores.gap_margin is not None else ""
-        lines.append(f"gap {scores.gap:.2f}{margin}")
-    lines.append(
-        f"CSAT {_fmt(scores.csat_percent, 0, '%')} · NPS {_fmt(scores.nps, 0)} "
-        f"· CES {_fmt(scores.ces)}"
-    )
+    lines += score_text.one_line(scores)  # each figure with its 95% interval and n
     if compliance is not None and compliance.measured:
         missed = compliance.breaches
         lines.append(

@@ -159,7 +159,7 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
                 touchpoint,
                 scores,
                 change,
-                enough(scores),
+                scores.enough_any,
                 compliance.get(touchpoint.pk),
                 complaints.get(touchpoint.pk),
                 said.get(touchpoint.pk, []),

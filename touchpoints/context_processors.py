@@ -16,6 +16,8 @@ def role(request):
         "user_can_edit": can_edit_maps(user),
         # The outbox page exists only in embedded mode (DEBUG, emails written to files).
         "show_outbox": settings.DEBUG and hasattr(settings, "EMAIL_FILE_PATH"),
+        # Below this many answers a measure shows no figure (the pages' legends say so).
+        "min_sample": settings.TOUCHSTONE_MIN_SAMPLE,
         # Counted only where the menu shows it (a template calls it).
         "pending_identity_changes": _pending_identity_changes,
     }

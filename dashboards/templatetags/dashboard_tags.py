@@ -5,48 +5,35 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from journeys.templatetags.board_tags import gap_tone
+from surveys import score_text
+from surveys.scores import scores_from_sums
 from touchpoints.models import short_duration
 
 register = template.Library()
 
-DASH = "\u2013"  # an en dash, as the templates show missing figures
-
-
-def _number(value, digits, suffix=""):
-    return DASH if value is None else f"{value:.{digits}f}{suffix}"
-
 
 @register.simple_tag
-def score_cells(scores, enough=True):
-    """n, gap ± CI, CSAT, NPS, CES and response rate as <td> cells."""
+def score_cells(scores):
+    """n, gap, CSAT, NPS, CES and response rate as <td> cells, each figure with its 95%
+    interval and its own n, or why there is none (dashboards/score_text.py)."""
     if scores is None:
-        return format_html('<td>0</td><td colspan="5" class="muted">Not enough data</td>')
-    if not enough:
-        return format_html(
-            '<td>{}</td><td colspan="5" class="muted">Not enough data</td>', scores.gap_answered
+        scores = scores_from_sums({})
+    gap_figure, gap_detail = score_text.gap(scores)
+    cells = [
+        format_html(
+            '<span class="score" data-tone="{}">{}</span><br><span class="muted small">{}</span>',
+            gap_tone(scores.gap) if scores.enough_gap else "none",
+            gap_figure,
+            gap_detail,
         )
-    margin = (
-        format_html(' <span class="muted">± {}</span>', _number(scores.gap_margin, 2))
-        if scores.gap_margin is not None
-        else ""
-    )
-    gap = format_html(
-        '<span class="score" data-tone="{}">{}</span>{}',
-        gap_tone(scores.gap),
-        _number(scores.gap, 2),
-        margin,
-    )
-    rest = [
-        _number(scores.csat_percent, 0, "%"),
-        _number(scores.nps, 0),
-        _number(scores.ces, 1),
-        _number(scores.response_rate, 0, "%"),
     ]
+    for text in (score_text.csat, score_text.nps, score_text.ces, score_text.response_rate):
+        figure, detail = text(scores)
+        cells.append(format_html('{}<br><span class="muted small">{}</span>', figure, detail))
     return format_html(
-        "<td>{}</td><td>{}</td>{}",
+        "<td>{}</td>{}",
         scores.gap_answered,
-        gap,
-        format_html_join("", "<td>{}</td>", ((value,) for value in rest)),
+        format_html_join("", "<td>{}</td>", ((cell,) for cell in cells)),
     )
 
 
