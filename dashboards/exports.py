@@ -35,19 +35,32 @@ def csv_response(name: str, header: list[str], rows) -> HttpResponse:
 
 # --- The scorecard's tables: (header, rows) -------------------------------------------------
 
-SCORE_HEADER = ["n", "gap", "gap 95% margin", "CSAT %", "NPS", "CES", "response rate %"]
+# Each figure with its n and its 95% interval, as the pages show them (empty: no answers).
+SCORE_COLUMNS = {
+    "n (gap)": "gap_answered",
+    "gap": "gap",
+    "gap 95% margin": "gap_margin",
+    "n (CSAT)": "csat_answered",
+    "CSAT %": "csat_percent",
+    "CSAT 95% low": "csat_low",
+    "CSAT 95% high": "csat_high",
+    "n (NPS)": "nps_answered",
+    "NPS": "nps",
+    "NPS 95% low": "nps_low",
+    "NPS 95% high": "nps_high",
+    "n (CES)": "effort_answered",
+    "CES": "ces",
+    "CES 95% margin": "ces_margin",
+    "invitations sent": "invitations_sent",
+    "answered": "invitations_answered",
+    "still open": "invitations_open",
+    "response rate %": "response_rate",
+}
+SCORE_HEADER = list(SCORE_COLUMNS)
 
 
 def score_cells(scores) -> list:
-    return [
-        scores.gap_answered,
-        scores.gap,
-        scores.gap_margin,
-        scores.csat_percent,
-        scores.nps,
-        scores.ces,
-        scores.response_rate,
-    ]
+    return [getattr(scores, name) for name in SCORE_COLUMNS.values()]
 
 
 def touchpoint_table(rows):

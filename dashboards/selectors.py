@@ -28,6 +28,7 @@ from surveys.scores import (
     Compliance,
     GapChange,
     Scores,
+    answers_needed,
     control_false_discoveries,
     gap_change,
     scores_from_sums,
@@ -447,6 +448,25 @@ class ImprovementCheck:
     before: Period | None
     after: Period | None
     change: GapChange | None
+
+    @property
+    def answers_needed(self) -> int | None:
+        """More answers since the change before its check can tell a 0.3-point change (80%
+        power); None when the answers before the change are too few for any number."""
+        if self.change is None:
+            return None
+        before, after = self.change.before, self.change.after
+        spread = _pooled_spread(before, after)
+        return answers_needed(before.gap_answered, spread, after.gap_answered)
+
+
+def _pooled_spread(before: Scores, after: Scores) -> float | None:
+    """The gap's spread of both periods together (of the one that has it, else None)."""
+    parts = [(s.gap_answered, s.gap_spread) for s in (before, after) if s.gap_spread is not None]
+    if not parts:
+        return None
+    squares = sum((n - 1) * spread**2 for n, spread in parts)
+    return (squares / sum(n - 1 for n, _ in parts)) ** 0.5
 
 
 def improvement_checks(actions, today: dt.date, window: int = IMPROVEMENT_WINDOW_DAYS):
