@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup browser run test lint format bench bench-dashboards bench-themes bench-api bench-load bench-chart-page bench-answer bench-faults worker beat clean screenshots
+.PHONY: setup browser run test lint format bench bench-dashboards bench-themes bench-api bench-load bench-coverage bench-chart-page bench-answer bench-faults worker beat clean screenshots
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench-api: setup
 
 bench-load: setup
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-coverage: setup
+	$(BIN)/python bench/interval_coverage.py $(BENCH_ARGS)
 
 bench-chart-page: setup browser
 	$(BIN)/python bench/chart_page.py $(BENCH_ARGS)
