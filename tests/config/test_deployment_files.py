@@ -1,5 +1,6 @@
-"""The Procfile and docker-compose.yml run the same processes as the README says, and
-health probes reach /healthz over plain HTTP; `make run` links where it serves."""
+"""The Procfile and docker-compose.yml run the same processes as the operations guide
+says, health probes reach /healthz over plain HTTP, and `make run` links where it
+serves."""
 
 import os
 import subprocess
@@ -24,9 +25,9 @@ def test_docker_compose_runs_what_the_procfile_runs():
     assert compose["beat"]["command"] == processes["beat"]
     assert processes["release"] in compose["web"]["command"]  # migrate before serving
     assert "/healthz" in " ".join(compose["web"]["healthcheck"]["test"])
-    readme = (ROOT / "README.md").read_text()
+    guide = (ROOT / "docs" / "operations.md").read_text()
     for command in (processes["web"], "celery -A config worker", "celery -A config beat"):
-        assert command in readme
+        assert command in guide
 
 
 def test_every_compose_service_is_started_again_when_it_exits():
