@@ -25,7 +25,7 @@ import uuid
 from django.utils import timezone
 from harness import analyze, free_port, gunicorn, integration_token, throwaway_database
 
-from surveys.intake import CustomerDetails, record_interactions
+from surveys.asking.intake import CustomerDetails, record_interactions
 from surveys.models import Survey
 from touchpoints.models import Channel, Department, Interaction, Touchpoint
 

@@ -36,9 +36,9 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from journeys.models import Journey, Stage, Step  # noqa: E402
-from surveys.importing import responses_import  # noqa: E402
+from surveys.counting.importing import responses_import  # noqa: E402
+from surveys.counting.rollup_sql import table  # noqa: E402
 from surveys.models import Response, TouchpointDailyScore, TouchpointMonthlyScore  # noqa: E402
-from surveys.rollup_sql import table  # noqa: E402
 from touchpoints.models import (  # noqa: E402
     Department,
     ImprovementAction,

@@ -71,9 +71,9 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from load import ANSWER, anonymous_session  # noqa: E402
 
-from surveys import links  # noqa: E402
-from surveys.aggregation import rollups_drain_all  # noqa: E402
-from surveys.delivery import UNCERTAIN, deliver  # noqa: E402
+from surveys.asking import links  # noqa: E402
+from surveys.asking.delivery import UNCERTAIN, deliver  # noqa: E402
+from surveys.counting.aggregation import rollups_drain_all  # noqa: E402
 from surveys.models import Invitation, InvitationStatus, Response  # noqa: E402
 from tests.worker import own_queue, test_database_url  # noqa: E402
 from touchpoints.models import Interaction, Touchpoint  # noqa: E402

@@ -2,7 +2,7 @@
 drawn like the demo's (whole numbers on the survey's 1-7, 1-5 and 0-10 scales).
 
 For each measure and each n, draws many samples from a fixed distribution of answers,
-computes the interval as the app does (surveys/scores.py, from the same sums the rollups
+computes the interval as the app does (surveys/counting/scores.py, from the same sums the rollups
 keep) and counts how often it holds the distribution's true value. A 95% interval should
 hold it about 95% of the time; below that it is too narrow for so few answers.
 
@@ -24,7 +24,7 @@ import django
 
 django.setup()
 
-from surveys.scores import scores_from_sums  # noqa: E402
+from surveys.counting.scores import scores_from_sums  # noqa: E402
 
 # Answer distributions like the demo's: a frustrating touchpoint's, skewed, with ties.
 GAP = {-1: 0.05, 0: 0.2, 1: 0.25, 2: 0.25, 3: 0.15, 4: 0.07, 5: 0.03}  # expected - experienced

@@ -39,9 +39,9 @@ from harness import (
     throwaway_database,
 )
 
-from surveys import links
-from surveys.aggregation import rollups_drain_all
-from surveys.intake import CustomerDetails, record_interactions
+from surveys.asking import links
+from surveys.asking.intake import CustomerDetails, record_interactions
+from surveys.counting.aggregation import rollups_drain_all
 from surveys.models import Invitation, InvitationStatus, Response, Survey
 from tests.worker import own_queue, start_worker
 from touchpoints.models import Channel, Department, Touchpoint

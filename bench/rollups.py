@@ -34,16 +34,16 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, Q, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from surveys.aggregation import rollups_differences  # noqa: E402
-from surveys.importing import responses_import  # noqa: E402
+from surveys.counting.aggregation import rollups_differences  # noqa: E402
+from surveys.counting.importing import responses_import  # noqa: E402
+from surveys.counting.rollup_sql import table  # noqa: E402
+from surveys.counting.selectors import scores_by_touchpoint  # noqa: E402
 from surveys.models import (  # noqa: E402
     DirtyRollup,
     Response,
     TouchpointDailyScore,
     TouchpointMonthlyScore,
 )
-from surveys.rollup_sql import table  # noqa: E402
-from surveys.selectors import scores_by_touchpoint  # noqa: E402
 from surveys.tasks import drain_rollups  # noqa: E402
 from tests.worker import own_queue, start_worker  # noqa: E402
 from touchpoints.models import Department, Touchpoint  # noqa: E402

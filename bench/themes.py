@@ -32,8 +32,8 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from surveys.models import Response, Theme  # noqa: E402
-from surveys.themes import find_themes  # noqa: E402
-from surveys.theming import refresh_themes  # noqa: E402
+from surveys.said.themes import find_themes  # noqa: E402
+from surveys.said.theming import refresh_themes  # noqa: E402
 from tests.surveys.comment_sets import comment_set  # noqa: E402
 from touchpoints.models import Channel, Department, Touchpoint, local_day  # noqa: E402
 

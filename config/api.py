@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from dashboards.api import ScoresViewSet
 from journeys.api import JourneyViewSet, StageViewSet, StepViewSet
-from surveys.api import (
+from surveys.asking.api import (
     ComplaintViewSet,
     FollowUpViewSet,
     InteractionViewSet,

@@ -5,7 +5,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from config.log_filters import redact
+from lib.log_filters import redact
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))

@@ -16,7 +16,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.embedded_postgres import embedded_database_url
+from lib.embedded_postgres import embedded_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -64,9 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.request_id.RequestIdMiddleware",
+    "lib.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.private_cache.PrivateByDefault",
+    "lib.private_cache.PrivateByDefault",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-# The customer's survey links (config/handlers.py) skip what only the staff pages use; a
+# The customer's survey links (lib/handlers.py) skip what only the staff pages use; a
 # middleware added above reaches them too unless it is listed here.
 STAFF_ONLY_MIDDLEWARE = {
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -148,8 +148,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Requests go on without the cache while Redis is down (config/cache.py).
-            "BACKEND": "config.cache.ForgivingRedisCache",
+            # Requests go on without the cache while Redis is down (lib/cache.py).
+            "BACKEND": "lib.cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             # Installs (or test runs) sharing one Redis keep their keys apart.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="touchstone"),
@@ -272,7 +272,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # Reverse proxies of our own in front of the app (each appends to X-Forwarded-For): the
-# client's address is taken that many entries from the right (config/client_address.py).
+# client's address is taken that many entries from the right (lib/client_address.py).
 TOUCHSTONE_TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 if TOUCHSTONE_TRUSTED_PROXY_HOPS:
     AXES_IPWARE_PROXY_COUNT = TOUCHSTONE_TRUSTED_PROXY_HOPS
@@ -296,7 +296,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "config.static_finders.PlotlyFinder",
+    "lib.static_finders.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -310,7 +310,7 @@ STORAGES = {
 # --- REST API -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": [
-        "config.json_parser.JSONParserWithDepthLimit",
+        "lib.json_parser.JSONParserWithDepthLimit",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -332,7 +332,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "lib.api_errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     # Swagger UI from the sidecar package's static files: no CDN.
@@ -345,7 +345,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,  # the schema's own view is not part of the API
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.openapi.document_errors",
+        "lib.openapi.document_errors",
     ],
 }
 
@@ -362,7 +362,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
+CSRF_FAILURE_VIEW = "lib.error_pages.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Touchstone -----------------------------------------------------------------------
@@ -415,13 +415,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_tokens": {"()": "config.log_filters.RedactSurveyTokens"},
-        "quiet_client_errors": {"()": "config.log_filters.QuietClientErrors"},
-        "request_id": {"()": "config.log_format.RequestIdFilter"},
+        "redact_tokens": {"()": "lib.log_filters.RedactSurveyTokens"},
+        "quiet_client_errors": {"()": "lib.log_filters.QuietClientErrors"},
+        "request_id": {"()": "lib.log_format.RequestIdFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
-        "json": {"()": "config.log_format.JsonFormatter"},
+        "json": {"()": "lib.log_format.JsonFormatter"},
     },
     "handlers": {
         "console": {
@@ -449,7 +449,7 @@ LOGGING = {
 # Errors of requests and tasks go to Sentry (or a compatible server) when a DSN is set.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from config.sentry import init_sentry
+    from lib.sentry import init_sentry
 
     init_sentry(
         SENTRY_DSN,

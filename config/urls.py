@@ -10,8 +10,8 @@ from drf_spectacular.views import (
 )
 
 from config.api import router
-from config.health import healthz
 from dashboards.views import home
+from lib.health import healthz
 
 urlpatterns = [
     path("", home, name="home"),
@@ -34,7 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler400 = "config.error_pages.bad_request"
-handler403 = "config.error_pages.permission_denied"
-handler404 = "config.error_pages.not_found"
-handler500 = "config.error_pages.server_error"
+handler400 = "lib.error_pages.bad_request"
+handler403 = "lib.error_pages.permission_denied"
+handler404 = "lib.error_pages.not_found"
+handler500 = "lib.error_pages.server_error"

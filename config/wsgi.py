@@ -1,6 +1,6 @@
 import os
 
-from config.handlers import get_wsgi_application
+from lib.handlers import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

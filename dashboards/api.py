@@ -8,13 +8,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
+from dashboards.periods import PeriodError, period_asked
+from dashboards.selectors import EVERYONE, Who, add_sums, enough, scores_from_sums, sums_in
 from journeys.models import Journey, Stage
 from touchpoints.api import MembersReadCxWrite
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Channel, Department, Touchpoint
-
-from .periods import PeriodError, period_asked
-from .selectors import EVERYONE, Who, add_sums, enough, scores_from_sums, sums_in
 
 LEVELS = ["touchpoint", "stage", "journey", "department"]
 

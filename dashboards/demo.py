@@ -15,9 +15,12 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from dashboards import demo_catalogue as catalogue
+from dashboards.demo_answers import simulate_answer
+from dashboards.demo_paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
 from journeys.models import Journey, JourneyKind, Stage, Step
-from surveys import sentiment
-from surveys.aggregation import rollups_rebuild_all
+from surveys.counting.aggregation import rollups_rebuild_all
+from surveys.counting.paths import rebuild_paths
 from surveys.models import (
     FollowUp,
     FollowUpReason,
@@ -27,10 +30,9 @@ from surveys.models import (
     Response,
     Survey,
     SurveyAudience,
-    local_day,
 )
-from surveys.paths import rebuild_paths
-from surveys.theming import refresh_themes
+from surveys.said import sentiment
+from surveys.said.theming import refresh_themes
 from touchpoints.models import (
     Audience,
     Complaint,
@@ -43,12 +45,9 @@ from touchpoints.models import (
     Interaction,
     Staff,
     Touchpoint,
+    local_day,
 )
 from touchpoints.roles import CX_MANAGERS_GROUP
-
-from . import demo_catalogue as catalogue
-from .demo_answers import simulate_answer
-from .demo_paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
 
 DEMO_PASSWORD = "touchstone-demo"
 ANSWER_RATE = {"customer": 0.4, "prospect": 0.25}

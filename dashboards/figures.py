@@ -11,9 +11,8 @@ import math
 import textwrap
 from collections import defaultdict
 
-from surveys import score_text
-
-from .themes import THEMES_SHOWN
+from dashboards.themes import THEMES_SHOWN
+from surveys.counting import score_text
 
 # Gap = expected - experienced: negative is delight (green), positive is frustration (red).
 GAP_SCALE = [

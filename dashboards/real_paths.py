@@ -5,11 +5,10 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
+from dashboards.selectors import Period
 from journeys.models import Journey, Step
 from surveys.models import PathEnd, PathTransition
 from touchpoints.models import Touchpoint
-
-from .selectors import Period
 
 PATH_LINKS_SHOWN = 60
 

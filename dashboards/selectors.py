@@ -12,8 +12,21 @@ from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from dashboards.periods import ONE_DAY, Period, moments
+from dashboards.themes import ThemeShare, comment_themes, complaint_themes
 from journeys.models import Journey, Stage, Step
-from surveys.figure_cache import cached_figures
+from surveys.counting.figure_cache import cached_figures
+from surveys.counting.rollup_sql import next_month
+from surveys.counting.scores import (
+    Compliance,
+    GapChange,
+    Scores,
+    answers_needed,
+    control_false_discoveries,
+    gap_change,
+    scores_from_sums,
+)
+from surveys.counting.selectors import compliance_by_touchpoint, sums_by_touchpoint
 from surveys.models import (
     SUM_FIELDS,
     FollowUp,
@@ -23,17 +36,6 @@ from surveys.models import (
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
 )
-from surveys.rollup_sql import next_month
-from surveys.scores import (
-    Compliance,
-    GapChange,
-    Scores,
-    answers_needed,
-    control_false_discoveries,
-    gap_change,
-    scores_from_sums,
-)
-from surveys.selectors import compliance_by_touchpoint, sums_by_touchpoint
 from touchpoints.models import (
     Audience,
     Complaint,
@@ -42,9 +44,6 @@ from touchpoints.models import (
     Touchpoint,
     supporters_of,
 )
-
-from .periods import ONE_DAY, Period, moments
-from .themes import ThemeShare, comment_themes, complaint_themes
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ class ComplaintCount:
 
 
 def enough(scores: Scores | None) -> bool:
-    """Enough answers for the gap, which places and colours a touchpoint (surveys/scores.py
+    """Enough answers for the gap, which places and colours a touchpoint (surveys/counting/scores.py
     holds the rule, measure by measure)."""
     return scores is not None and scores.enough_gap
 

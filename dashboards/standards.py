@@ -6,6 +6,13 @@ from dataclasses import dataclass, replace
 
 from django.db.models import F, Q, Sum
 
+from dashboards.selectors import Period
+from surveys.counting.scores import (
+    GapChange,
+    control_false_discoveries,
+    gap_change,
+    scores_from_sums,
+)
 from surveys.models import (
     EFFECT_FIELDS,
     DirtyRollup,
@@ -13,10 +20,7 @@ from surveys.models import (
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
 )
-from surveys.scores import GapChange, control_false_discoveries, gap_change, scores_from_sums
 from touchpoints.models import Interaction, Touchpoint
-
-from .selectors import Period
 
 BREACH_LIMIT = 20
 TARGETS = ("target_wait_seconds", "target_response_seconds", "target_resolution_seconds")

@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
+from dashboards.periods import Period, moments
 from surveys.models import ThemeDay, ThemedComplaint
-
-from .periods import Period, moments
 
 THEMES_SHOWN = 3
 

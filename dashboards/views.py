@@ -11,18 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from journeys.models import Journey
-from surveys.models import PathTransition, ThemeSource
-from surveys.selectors import readable_theme
-from touchpoints.forms import bound_data
-from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
-from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
-
-from . import exports, figures
-from .exports import csv_response
-from .forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
-from .real_paths import real_paths
-from .selectors import (
+from dashboards import exports, figures
+from dashboards.exports import csv_response
+from dashboards.forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from dashboards.real_paths import real_paths
+from dashboards.selectors import (
     comments,
     department_touchpoints,
     grouped_changes,
@@ -36,7 +29,13 @@ from .selectors import (
     trend_groups,
     weekly_scores,
 )
-from .standards import breaches, standard_effects
+from dashboards.standards import breaches, standard_effects
+from journeys.models import Journey
+from surveys.counting.selectors import readable_theme
+from surveys.models import PathTransition, ThemeSource
+from touchpoints.forms import bound_data
+from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
+from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
 
 COMMENTS_PER_PAGE = 20
 FOLLOW_UPS_SHOWN = 20

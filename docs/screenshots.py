@@ -25,7 +25,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dashboards.demo import DEMO_PASSWORD, demo_build  # noqa: E402
 from journeys.models import Journey, JourneyKind  # noqa: E402
-from surveys import links  # noqa: E402
+from surveys.asking import links  # noqa: E402
 from surveys.models import Invitation, InvitationStatus  # noqa: E402
 from tests.browser.conftest import CHROMIUM, PHONE  # noqa: E402
 from tests.production_server import (  # noqa: E402

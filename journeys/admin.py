@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Journey, Stage, Step
+from journeys.models import Journey, Stage, Step
 
 
 class StageInline(admin.TabularInline):

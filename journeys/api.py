@@ -6,10 +6,9 @@ managers edit them."""
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from journeys import editing
+from journeys.models import Journey, Stage, Step
 from touchpoints.api import ScopedViewSet
-
-from . import editing
-from .models import Journey, Stage, Step
 
 
 class PlacedTouchpointSerializer(serializers.ModelSerializer):

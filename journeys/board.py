@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from surveys.scores import Compliance, Scores
-from surveys.selectors import compliance_by_touchpoint, scores_by_touchpoint
+from journeys.models import Journey, JourneyKind, Stage, Step
+from journeys.selectors import journey_with_map
+from surveys.counting.scores import Compliance, Scores
+from surveys.counting.selectors import compliance_by_touchpoint, scores_by_touchpoint
 from touchpoints.models import Touchpoint, supporters_of
-
-from .models import Journey, JourneyKind, Stage, Step
-from .selectors import journey_with_map
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Journey, JourneyState, Stage, Step
+from journeys.models import Journey, JourneyState, Stage, Step
 
 
 @transaction.atomic

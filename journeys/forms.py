@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Journey, Stage
+from journeys.models import Journey, Stage
 
 
 class JourneyForm(forms.ModelForm):

@@ -16,10 +16,9 @@ from django.db import transaction
 from django.db.models import Prefetch
 from rest_framework import serializers
 
+from journeys.models import Journey, JourneyKind, JourneyState, Stage, Step
 from touchpoints.colours import distinct_colour
 from touchpoints.models import Audience, Channel, Department, Touchpoint
-
-from .models import Journey, JourneyKind, JourneyState, Stage, Step
 
 FORMAT = "touchstone.journey"
 VERSION = 1

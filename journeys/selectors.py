@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch
 
-from .models import Journey, Stage, Step
+from journeys.models import Journey, Stage, Step
 
 
 def journeys_for_list(user):

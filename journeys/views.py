@@ -16,12 +16,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from touchpoints.forms import NewTouchpointForm, TouchpointForm, bound_data
-from touchpoints.models import Audience, Channel, Touchpoint
-from touchpoints.roles import can_edit_maps, editor_required, member_required
-
-from .board import build_board, build_card, scores_since
-from .editing import (
+from journeys.board import build_board, build_card, scores_since
+from journeys.editing import (
     PlacementError,
     add_stage,
     delete_stage,
@@ -32,9 +28,9 @@ from .editing import (
     remove_step,
     rename_stage,
 )
-from .forms import JourneyForm, JourneyImportForm, StageForm
-from .models import Journey, JourneyKind, Stage, Step
-from .portability import (
+from journeys.forms import JourneyForm, JourneyImportForm, StageForm
+from journeys.models import Journey, JourneyKind, Stage, Step
+from journeys.portability import (
     ImportProblems,
     export_journey,
     import_document,
@@ -42,7 +38,10 @@ from .portability import (
     start_from,
     starters,
 )
-from .selectors import journeys_for_list
+from journeys.selectors import journeys_for_list
+from touchpoints.forms import NewTouchpointForm, TouchpointForm, bound_data
+from touchpoints.models import Audience, Channel, Touchpoint
+from touchpoints.roles import can_edit_maps, editor_required, member_required
 
 PICKER_LIMIT = 12
 

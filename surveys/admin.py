@@ -1,10 +1,7 @@
 from django.contrib import admin, messages
 
-from touchpoints.admin import InteractionAdmin
-from touchpoints.models import Interaction
-
-from .intake import invite
-from .models import (
+from surveys.asking.intake import invite
+from surveys.models import (
     FollowUp,
     Invitation,
     Response,
@@ -12,6 +9,8 @@ from .models import (
     Survey,
     TouchpointDailyScore,
 )
+from touchpoints.admin import InteractionAdmin
+from touchpoints.models import Interaction
 
 # The admin is one of the three doors for interactions: a new one gets its invitation in
 # the same transaction (the admin saves in one), as through the API and the CSV import.

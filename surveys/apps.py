@@ -6,4 +6,4 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys and scores"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from surveys.counting import signals  # noqa: F401  (connects the receivers)

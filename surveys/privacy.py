@@ -22,6 +22,8 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from surveys.counting.figure_cache import figures_changed
+from surveys.models import FollowUp, Invitation, Response, SuppressedAddress, WebhookDelivery
 from touchpoints.models import (
     Complaint,
     ComplaintStatus,
@@ -29,9 +31,6 @@ from touchpoints.models import (
     IdentityChange,
     Interaction,
 )
-
-from .figure_cache import figures_changed
-from .models import FollowUp, Invitation, Response, SuppressedAddress, WebhookDelivery
 
 ERASED_TEXT = "[erased]"
 ERASED_DOMAIN = "erased.invalid"

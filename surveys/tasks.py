@@ -8,10 +8,14 @@ import time
 from celery import shared_task
 from django.core.cache import cache
 
-from . import alerts, paths, privacy, pulse, sentiment, theming, webhooks
-from .aggregation import rollups_drain
-from .delivery import deliver
-from .notifications import notify_heads
+from surveys import privacy
+from surveys.asking import pulse
+from surveys.asking.delivery import deliver
+from surveys.counting import paths
+from surveys.counting.aggregation import rollups_drain
+from surveys.said import sentiment, theming
+from surveys.telling import alerts, webhooks
+from surveys.telling.notifications import notify_heads
 
 # A burst of answers wakes one drain, not one task per answer: a wake-up is sent only when
 # none was sent in the last WAKE_WINDOW seconds, and the drain starts after that window, so
@@ -187,7 +191,7 @@ def refresh_themes() -> dict:
 @shared_task
 def heartbeat() -> str:
     """Beat schedules it every minute; a worker running it shows on /healthz."""
-    from config.health import beat
+    from lib.health import beat
 
     return beat()
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import complaint_views, staff_views, views, webhook_views
+from surveys.asking import staff_views, views
+from surveys.complaints import views as complaint_views
+from surveys.telling import webhook_views
 
 app_name = "surveys"
 

@@ -1,10 +1,10 @@
 """The test client as production serves requests: survey links through the survey
-middleware stack, every other path through the staff one (config/handlers.py)."""
+middleware stack, every other path through the staff one (lib/handlers.py)."""
 
 from django.test import Client
 from django.test.client import ClientHandler
 
-from config.handlers import HandlerByPath, SurveyStack
+from lib.handlers import HandlerByPath, SurveyStack
 
 
 class SurveyClientHandler(SurveyStack, ClientHandler):

@@ -9,12 +9,11 @@ from django.contrib.auth.models import Group
 
 from config.celery_app import app
 from surveys.tasks import forget_wake_ups
+from tests.clients import ClientByPath
+from tests.factories import DepartmentFactory, UserFactory
+from tests.smtp import free_port, smtp_server, use_smtp
+from tests.worker import running_worker
 from touchpoints.roles import CX_MANAGERS_GROUP
-
-from .clients import ClientByPath
-from .factories import DepartmentFactory, UserFactory
-from .smtp import free_port, smtp_server, use_smtp
-from .worker import running_worker
 
 pytest_plugins = []
 
@@ -143,7 +142,7 @@ def redis_down(settings):
     settings.REDIS_URL = "redis://down"
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.ForgivingRedisCache",
+            "BACKEND": "lib.cache.ForgivingRedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

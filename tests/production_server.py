@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from django.conf import settings
 from django.db import connection
 
-from .smtp import free_port
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_ROOT = ROOT / "var" / "staticfiles-production"

@@ -19,8 +19,7 @@ import pytest
 from django.conf import settings
 
 from config.celery_app import app
-
-from .production_server import database_url
+from tests.production_server import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 READY_TIMEOUT = 60

@@ -10,9 +10,9 @@ managers and admins unless a viewset says otherwise.
 from django.db.models import ProtectedError
 from rest_framework import exceptions, permissions, serializers, status, viewsets
 
-from .api_tokens import IntegrationTokenLimits
-from .models import Customer, Department, ImprovementAction, Staff, Touchpoint
-from .roles import Role, can_edit_maps, role_of
+from touchpoints.api_tokens import IntegrationTokenLimits
+from touchpoints.models import Customer, Department, ImprovementAction, Staff, Touchpoint
+from touchpoints.roles import Role, can_edit_maps, role_of
 
 
 class MembersReadCxWrite(permissions.BasePermission):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 
-from .models import ApiToken, TokenScope
+from touchpoints.models import ApiToken, TokenScope
 
 KEY_BYTES = 32
 WRITE_ONLY_BASENAMES = {"interaction", "complaint"}

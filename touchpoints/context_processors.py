@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from .models import IdentityChange
-from .roles import can_edit_maps, role_of
+from touchpoints.models import IdentityChange
+from touchpoints.roles import can_edit_maps, role_of
 
 
 def role(request):

@@ -4,7 +4,7 @@ import django_filters
 from django.apps import apps
 from django.db.models import Q
 
-from .models import Audience, Channel, Department, Touchpoint
+from touchpoints.models import Audience, Channel, Department, Touchpoint
 
 
 class TouchpointFilter(django_filters.FilterSet):

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from .models import Audience, Touchpoint
+from touchpoints.models import Audience, Touchpoint
 
 
 def bound_data(request, files=False) -> tuple:

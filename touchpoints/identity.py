@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Customer, IdentityChange, IdentityField
+from touchpoints.models import Customer, IdentityChange, IdentityField
 
 
 @dataclass(frozen=True)

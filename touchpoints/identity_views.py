@@ -6,9 +6,9 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .identity import accept_change, dismiss_change
-from .models import IdentityChange
-from .roles import cx_manager_required
+from touchpoints.identity import accept_change, dismiss_change
+from touchpoints.models import IdentityChange
+from touchpoints.roles import cx_manager_required
 
 
 @require_GET

@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .api_tokens import make_token, revoke
-from .forms import bound_data
-from .models import ApiToken, TokenScope
-from .roles import can_edit_maps, member_required
+from touchpoints.api_tokens import make_token, revoke
+from touchpoints.forms import bound_data
+from touchpoints.models import ApiToken, TokenScope
+from touchpoints.roles import can_edit_maps, member_required
 
 
 class TokenForm(forms.Form):

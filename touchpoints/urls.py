@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import identity_views, token_views, views
+from touchpoints import identity_views, token_views, views
 
 app_name = "touchpoints"
 

@@ -9,10 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
-from .filters import TouchpointFilter
-from .forms import TouchpointForm, bound_data
-from .models import Touchpoint
-from .roles import can_edit_maps, editor_required, member_required
+from touchpoints.filters import TouchpointFilter
+from touchpoints.forms import TouchpointForm, bound_data
+from touchpoints.models import Touchpoint
+from touchpoints.roles import can_edit_maps, editor_required, member_required
 
 
 @member_required

@@ -5,8 +5,8 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from journeys.templatetags.board_tags import gap_tone
-from surveys import score_text
-from surveys.scores import scores_from_sums
+from surveys.counting import score_text
+from surveys.counting.scores import scores_from_sums
 from touchpoints.models import short_duration
 
 register = template.Library()
@@ -15,7 +15,7 @@ register = template.Library()
 @register.simple_tag
 def score_cells(scores):
     """n, gap, CSAT, NPS, CES and response rate as <td> cells, each figure with its 95%
-    interval and its own n, or why there is none (dashboards/score_text.py)."""
+    interval and its own n, or why there is none (surveys/counting/score_text.py)."""
     if scores is None:
         scores = scores_from_sums({})
     gap_figure, gap_detail = score_text.gap(scores)

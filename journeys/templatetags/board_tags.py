@@ -1,6 +1,6 @@
 from django import template
 
-from surveys import score_text
+from surveys.counting import score_text
 from touchpoints.models import Channel
 
 register = template.Library()
@@ -26,7 +26,7 @@ def channel_icon(channel: str) -> str:
 @register.filter
 def figures_with_intervals(scores) -> list[tuple[str, str, str]]:
     """(name, figure, detail) of every measure: the figure with its 95% interval and n, or
-    why there is none (surveys/score_text.py)."""
+    why there is none (surveys/counting/score_text.py)."""
     names = {"gap": "Gap", "CSAT": "CSAT", "NPS": "NPS", "CES": "Effort (CES)",
              "response rate": "Response rate"}  # fmt: skip
     return [(names[name], *text(scores)) for name, text in score_text.MEASURES.items()]

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from surveys.csv_import import CsvFormat, CsvImport, FileRejected, import_rows, open_rows
+from lib.csv_import import CsvFormat, CsvImport, FileRejected, import_rows, open_rows
 
 SHOWN_ERRORS = 50
 

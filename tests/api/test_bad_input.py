@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from journeys.models import Journey
+from tests.clients import ClientByPath
+from tests.factories import ResponseFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Interaction
-
-from ..clients import ClientByPath
-from ..factories import ResponseFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 MOMENT = (timezone.now() - dt.timedelta(hours=1)).isoformat()

@@ -6,9 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.aggregation import rollups_rebuild_all
-
-from ..factories import (
+from surveys.counting.aggregation import rollups_rebuild_all
+from tests.factories import (
     CustomerFactory,
     FollowUpFactory,
     JourneyFactory,

@@ -8,10 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from touchpoints.api_tokens import make_token
-from touchpoints.models import TokenScope
-
-from ..factories import (
+from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
     FollowUpFactory,
@@ -25,6 +22,8 @@ from ..factories import (
     SurveyFactory,
     TouchpointFactory,
 )
+from touchpoints.api_tokens import make_token
+from touchpoints.models import TokenScope
 
 pytestmark = pytest.mark.django_db
 

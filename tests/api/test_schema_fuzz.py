@@ -14,9 +14,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from config.wsgi import application
+from tests.factories import FollowUpFactory, JourneyFactory, StageFactory, StepFactory
 from touchpoints.api_tokens import make_token
-
-from ..factories import FollowUpFactory, JourneyFactory, StageFactory, StepFactory
 
 EXAMPLES = 25
 # No server error; every answer as the schema says (status, content type, headers, body);

@@ -16,11 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys.models import FollowUp
-from touchpoints.api_tokens import make_token
-from touchpoints.models import Complaint, Customer, Interaction, Staff, TokenScope, Touchpoint
-
-from ..clients import ClientByPath
-from ..factories import (
+from tests.clients import ClientByPath
+from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
     FollowUpFactory,
@@ -30,6 +27,8 @@ from ..factories import (
     SurveyFactory,
     TouchpointFactory,
 )
+from touchpoints.api_tokens import make_token
+from touchpoints.models import Complaint, Customer, Interaction, Staff, TokenScope, Touchpoint
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from ..production_server import collect_static, production_server
-from ..smtp import free_port, smtp_server
-from ..worker import own_queue, services_required, start_worker
+from tests.production_server import collect_static, production_server
+from tests.smtp import free_port, smtp_server
+from tests.worker import own_queue, services_required, start_worker
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 # Small enough that a browser test's handful of answers shows scores.

@@ -5,10 +5,9 @@ import pytest
 
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, Step
-
-from ..factories import JourneyFactory, TouchpointFactory
-from .board import card, drag, redrawn, search, stage_column
-from .conftest import log_in
+from tests.browser.board import card, drag, redrawn, search, stage_column
+from tests.browser.conftest import log_in
+from tests.factories import JourneyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,13 +10,12 @@ import pytest
 from django.utils import timezone
 
 from journeys.editing import add_stage, place_touchpoint
+from tests.browser.conftest import PHONE, log_in
+from tests.factories import JourneyFactory, SurveyFactory, TouchpointFactory
+from tests.smtp import body_of
+from tests.worker import wait_until
 from touchpoints.api_tokens import make_token
 from touchpoints.models import Customer, TokenScope
-
-from ..factories import JourneyFactory, SurveyFactory, TouchpointFactory
-from ..smtp import body_of
-from ..worker import wait_until
-from .conftest import PHONE, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,13 +8,12 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.browser.board import card, drag, redrawn, search, stage_column
+from tests.browser.conftest import log_in
+from tests.factories import SurveyFactory, TouchpointFactory
+from tests.smtp import body_of
+from tests.worker import wait_until
 from touchpoints.models import Touchpoint
-
-from ..factories import SurveyFactory, TouchpointFactory
-from ..smtp import body_of
-from ..worker import wait_until
-from .board import card, drag, redrawn, search, stage_column
-from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
+from tests.browser.conftest import log_in
 from touchpoints.models import Department
-
-from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

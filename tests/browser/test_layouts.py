@@ -8,11 +8,10 @@ import pytest
 
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
-from surveys import links
+from surveys.asking import links
 from surveys.models import Invitation, InvitationStatus
+from tests.browser.conftest import PHONE, log_in
 from touchpoints.models import Complaint, Department, Touchpoint
-
-from .conftest import PHONE, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

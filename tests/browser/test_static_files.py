@@ -3,7 +3,7 @@ year, so the charts' 4.8 MB script crosses the network once, as 1.5 MB."""
 
 import pytest
 
-from .conftest import log_in
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

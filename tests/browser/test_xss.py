@@ -7,7 +7,9 @@ from django.utils import timezone
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, JourneyKind
-from surveys.aggregation import rollups_rebuild_all
+from surveys.counting.aggregation import rollups_rebuild_all
+from tests.browser.conftest import log_in
+from tests.factories import InteractionFactory, ResponseFactory
 from touchpoints.models import (
     Complaint,
     Department,
@@ -16,9 +18,6 @@ from touchpoints.models import (
     Staff,
     Touchpoint,
 )
-
-from ..factories import InteractionFactory, ResponseFactory
-from .conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

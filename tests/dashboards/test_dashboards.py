@@ -16,11 +16,9 @@ from dashboards import figures
 from dashboards.exports import cell
 from dashboards.selectors import Period, grouped_weekly, journey_map, priorities, weekly_scores
 from journeys.editing import add_stage, place_touchpoint
-from surveys.aggregation import rollups_rebuild_all
-from surveys.selectors import scores_by_touchpoint
-from touchpoints.models import ComplaintStatus, ImprovementAction, ImprovementStatus
-
-from ..factories import (
+from surveys.counting.aggregation import rollups_rebuild_all
+from surveys.counting.selectors import scores_by_touchpoint
+from tests.factories import (
     ComplaintFactory,
     FollowUpFactory,
     InteractionFactory,
@@ -28,6 +26,7 @@ from ..factories import (
     ResponseFactory,
     TouchpointFactory,
 )
+from touchpoints.models import ComplaintStatus, ImprovementAction, ImprovementStatus
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -349,7 +348,7 @@ def test_the_scorecard_and_map_show_standards_met_and_breaches(
 
 def test_a_breach_shows_before_and_after_its_day_is_rolled_up(world):
     from dashboards.standards import breaches
-    from surveys.aggregation import rollups_drain_all
+    from surveys.counting.aggregation import rollups_drain_all
 
     hotline = world["hotline"]
     hotline.target_wait_seconds = 60

@@ -9,9 +9,9 @@ from django.test import RequestFactory
 
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
-from surveys.aggregation import rollups_differences
+from surveys.counting.aggregation import rollups_differences
+from surveys.counting.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint
 from surveys.models import FollowUp, Invitation, Response, Survey
-from surveys.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint
 from touchpoints.models import (
     Audience,
     Channel,

@@ -6,13 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys import figure_cache
-from surveys.aggregation import rollups_drain_all
-from surveys.complaints import update_complaint
-from surveys.figure_cache import cached_figures
+from surveys.complaints.services import update_complaint
+from surveys.counting import figure_cache
+from surveys.counting.aggregation import rollups_drain_all
+from surveys.counting.figure_cache import cached_figures
+from tests.factories import ComplaintFactory, ResponseFactory, TouchpointFactory
 from touchpoints.models import ComplaintStatus
-
-from ..factories import ComplaintFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

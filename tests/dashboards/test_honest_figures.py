@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.aggregation import rollups_rebuild_all
+from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.models import InvitationStatus
-
-from ..factories import (
+from tests.factories import (
     ImprovementActionFactory,
     InvitationFactory,
     ResponseFactory,

@@ -10,10 +10,9 @@ from dashboards import figures
 from dashboards.real_paths import real_paths
 from dashboards.selectors import Period
 from journeys.editing import add_stage, place_touchpoint
+from surveys.counting.paths import MAX_STEPS, count_transitions, rebuild_paths
 from surveys.models import PathEnd, PathTransition
-from surveys.paths import MAX_STEPS, count_transitions, rebuild_paths
-
-from ..factories import CustomerFactory, InteractionFactory, JourneyFactory, TouchpointFactory
+from tests.factories import CustomerFactory, InteractionFactory, JourneyFactory, TouchpointFactory
 
 NOW = timezone.now()
 # Noon on the first of a month at least 40 days back: the paths' first days fall in one

@@ -11,17 +11,16 @@ import pytest
 from scipy import stats
 
 from journeys.editing import add_stage, place_touchpoint
-from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.models import Invitation, InvitationStatus, Response
-from touchpoints.models import Touchpoint
-
-from ..factories import (
+from tests.factories import (
     DepartmentFactory,
     InvitationFactory,
     JourneyFactory,
     ResponseFactory,
     TouchpointFactory,
 )
+from touchpoints.models import Touchpoint
 
 pytestmark = pytest.mark.django_db
 TOLERANCE = 1e-9

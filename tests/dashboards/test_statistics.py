@@ -7,7 +7,7 @@ import random
 import pytest
 from scipy import stats
 
-from surveys.scores import control_false_discoveries, gap_change, t_two_sided_p
+from surveys.counting.scores import control_false_discoveries, gap_change, t_two_sided_p
 
 
 @pytest.mark.parametrize(

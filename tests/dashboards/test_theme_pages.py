@@ -11,9 +11,9 @@ from django.utils import timezone
 from dashboards import figures
 from dashboards.periods import Period
 from dashboards.selectors import journey_map
-from surveys.aggregation import rollups_rebuild_all
+from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.models import Theme, ThemeSource
-from surveys.theming import refresh_themes
+from surveys.said.theming import refresh_themes
 from tests.factories import (
     ComplaintFactory,
     JourneyFactory,

@@ -28,7 +28,7 @@ def _named_paths(text: str) -> set[str]:
         if any(mark in token for mark in "<>*{}$=") or "://" in token:
             continue
         if token.split("/")[0] in TOP and ("/" in token or "." in token):
-            found.add(token.split(":")[0])  # "surveys/delivery.py:200" names the file
+            found.add(token.split(":")[0])  # "surveys/asking/delivery.py:200" names the file
     return found
 
 

@@ -4,8 +4,7 @@ import pytest
 
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Step
-
-from ..factories import JourneyFactory, TouchpointFactory
+from tests.factories import JourneyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

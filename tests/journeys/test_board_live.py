@@ -7,16 +7,15 @@ from django.test.utils import CaptureQueriesContext
 
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import JourneyKind, Step
-from surveys.aggregation import rollups_rebuild
-from touchpoints.models import Audience, Channel, Touchpoint
-
-from ..factories import (
+from surveys.counting.aggregation import rollups_rebuild
+from tests.factories import (
     DepartmentFactory,
     InteractionFactory,
     JourneyFactory,
     ResponseFactory,
     TouchpointFactory,
 )
+from touchpoints.models import Audience, Channel, Touchpoint
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,9 +7,8 @@ from django.test import Client
 
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, Stage, Step
+from tests.factories import JourneyFactory, TouchpointFactory
 from touchpoints.models import Touchpoint
-
-from ..factories import JourneyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

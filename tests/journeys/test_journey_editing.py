@@ -5,9 +5,8 @@ import pytest
 from django.test import Client
 
 from journeys.models import Journey, Stage, Step
+from tests.factories import JourneyFactory, StageFactory, StepFactory
 from touchpoints.models import Touchpoint
-
-from ..factories import JourneyFactory, StageFactory, StepFactory
 
 pytestmark = pytest.mark.django_db
 

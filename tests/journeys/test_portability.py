@@ -16,10 +16,9 @@ from journeys.portability import (
     start_from,
     starters,
 )
+from tests.factories import DepartmentFactory, JourneyFactory, TouchpointFactory
 from touchpoints.colours import PALETTE, TOO_CLOSE, difference, distinct_colour
 from touchpoints.models import Department, Touchpoint
-
-from ..factories import DepartmentFactory, JourneyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,8 @@ from journeys.editing import (
     remove_step,
 )
 from journeys.models import Stage, Step
+from tests.factories import JourneyFactory, TouchpointFactory
 from touchpoints.models import Touchpoint
-
-from ..factories import JourneyFactory, TouchpointFactory
 
 
 def names(journey):

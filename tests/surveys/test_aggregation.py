@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.aggregation import (
+from surveys.counting.aggregation import (
     keys_of_responses,
     rollups_differences,
     rollups_drain_all,
@@ -14,6 +14,7 @@ from surveys.aggregation import (
     rollups_rebuild_all,
     rollups_recompute,
 )
+from surveys.counting.selectors import plan_range, scores_by_group, scores_by_touchpoint
 from surveys.models import (
     DirtyRollup,
     Response,
@@ -22,7 +23,6 @@ from surveys.models import (
     TouchpointMonthlyScore,
     UncountedResponse,
 )
-from surveys.selectors import plan_range, scores_by_group, scores_by_touchpoint
 from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,11 @@ interaction and the day only; the link still works once; nobody is followed up."
 import pytest
 from django.utils import timezone
 
-from surveys.aggregation import rollups_differences, rollups_drain_all
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all
+from surveys.counting.selectors import scores_by_touchpoint
 from surveys.models import FollowUp, InvitationStatus, Response
-from surveys.selectors import scores_by_touchpoint
-
-from ..factories import SurveyFactory
-from .test_survey_pages import GOOD, sent_invitation, url
+from tests.factories import SurveyFactory
+from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,8 @@ import threading
 import pytest
 
 from surveys.models import Invitation, InvitationStatus, Response
-
-from ..clients import ClientByPath
-from .test_survey_pages import GOOD, sent_invitation, url
+from tests.clients import ClientByPath
+from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

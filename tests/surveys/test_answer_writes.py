@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys import links
-from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
-from surveys.answer_sql import link_by_token_hash
-from surveys.answers import AlreadyAnswered, LinkExpired, record_response
+from surveys.asking import links
+from surveys.asking.answer_sql import link_by_token_hash
+from surveys.asking.answers import AlreadyAnswered, LinkExpired, record_response
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.models import (
     DirtyRollup,
     Invitation,
@@ -20,9 +20,8 @@ from surveys.models import (
     UncountedResponse,
     Webhook,
 )
-
-from ..factories import SurveyFactory
-from .test_survey_pages import sent_invitation
+from tests.factories import SurveyFactory
+from tests.surveys.test_survey_pages import sent_invitation
 
 pytestmark = pytest.mark.django_db
 

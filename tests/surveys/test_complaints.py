@@ -8,9 +8,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories import ComplaintFactory, StaffFactory, TouchpointFactory
 from touchpoints.models import Complaint, ComplaintStatus, Customer
-
-from ..factories import ComplaintFactory, StaffFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,22 +7,21 @@ import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from surveys import delivery as delivery_module
-from surveys import links
-from surveys.aggregation import rollups_differences, rollups_drain_all
-from surveys.delivery import MAX_ATTEMPTS, backoff, deliver, lease
-from surveys.intake import CustomerDetails, record_interaction
+from surveys.asking import delivery as delivery_module
+from surveys.asking import links
+from surveys.asking.delivery import MAX_ATTEMPTS, backoff, deliver, lease
+from surveys.asking.intake import CustomerDetails, record_interaction
+from surveys.asking.optout import opt_out
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all
 from surveys.models import (
     Invitation,
     InvitationStatus,
     SuppressedAddress,
     TouchpointDailyScore,
 )
-from surveys.optout import opt_out
+from tests.factories import SurveyFactory, TouchpointFactory
+from tests.smtp import body_of, free_port
 from touchpoints.models import Outcome
-
-from ..factories import SurveyFactory, TouchpointFactory
-from ..smtp import body_of, free_port
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver/s/([A-Za-z0-9_-]{43})\b")
@@ -203,7 +202,7 @@ def test_a_dead_senders_rows_are_sent_once_and_the_one_in_flight_never_twice(
         handed.append(message)
         raise Crash
 
-    monkeypatch.setattr("surveys.delivery._Mailer.send", dies_while_sending)
+    monkeypatch.setattr("surveys.asking.delivery._Mailer.send", dies_while_sending)
     now = timezone.now()
     with pytest.raises(Crash):
         deliver(now)

@@ -7,8 +7,9 @@ from functools import partial
 import pytest
 from django.core.cache import cache
 
-from surveys import aggregation, tasks
-from surveys.aggregation import rollups_mark_dirty
+from surveys import tasks
+from surveys.counting import aggregation
+from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.models import DirtyRollup, TouchpointDailyScore
 from tests.factories import ResponseFactory, TouchpointFactory
 

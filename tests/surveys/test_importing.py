@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys.aggregation import rollups_differences
-from surveys.importing import ImportRejected, responses_import
+from surveys.counting.aggregation import rollups_differences
+from surveys.counting.importing import ImportRejected, responses_import
 from surveys.models import DirtyRollup, Response, TouchpointDailyScore
 from tests.factories import TouchpointFactory
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
-from surveys import links
-from surveys.intake import CustomerDetails, record_interaction, record_interactions
+from surveys.asking import links
+from surveys.asking.intake import CustomerDetails, record_interaction, record_interactions
 from surveys.models import (
     DirtyRollup,
     Invitation,
@@ -15,9 +15,8 @@ from surveys.models import (
     SuppressedAddress,
     SurveyAudience,
 )
+from tests.factories import CustomerFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Customer, Interaction, Outcome
-
-from ..factories import CustomerFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

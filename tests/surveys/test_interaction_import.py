@@ -9,9 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from surveys.models import Invitation
+from tests.factories import CustomerFactory, StaffFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Customer, Interaction
-
-from ..factories import CustomerFactory, StaffFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 HEADER = (

@@ -8,9 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys.models import Invitation
+from tests.factories import InteractionFactory, StaffFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Customer, Interaction
-
-from ..factories import InteractionFactory, StaffFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/interactions/"

@@ -5,11 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.intake import CustomerDetails, record_interaction
+from surveys.asking.intake import CustomerDetails, record_interaction
 from surveys.models import Response
+from tests.factories import SurveyFactory, TouchpointFactory
 from touchpoints.models import Outcome
-
-from ..factories import SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

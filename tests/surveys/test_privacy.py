@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from surveys.aggregation import rollups_differences, rollups_rebuild_all
-from surveys.answers import record_response
-from surveys.delivery import deliver
-from surveys.intake import CustomerDetails, record_interaction
+from surveys.asking.answers import record_response
+from surveys.asking.delivery import deliver
+from surveys.asking.intake import CustomerDetails, record_interaction
+from surveys.counting.aggregation import rollups_differences, rollups_rebuild_all
 from surveys.models import (
     FollowUp,
     Invitation,
@@ -22,16 +22,15 @@ from surveys.models import (
     Webhook,
 )
 from surveys.privacy import Purge, erase_customer, purge_expired
-from touchpoints.models import Complaint, ComplaintStatus, Customer, IdentityChange
-
-from ..factories import (
+from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
     ResponseFactory,
     SurveyFactory,
     TouchpointFactory,
 )
-from ..production_server import database_url
+from tests.production_server import database_url
+from touchpoints.models import Complaint, ComplaintStatus, Customer, IdentityChange
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,14 @@ from django.utils import timezone
 
 from dashboards.selectors import Period, journey_map
 from journeys.editing import add_stage, place_touchpoint
-from surveys import links
-from surveys.aggregation import rollups_drain_all
-from surveys.delivery import deliver
+from surveys.asking import links
+from surveys.asking.delivery import deliver
+from surveys.asking.pulse import send_pulse
+from surveys.counting.aggregation import rollups_drain_all
+from surveys.counting.paths import rebuild_paths
 from surveys.models import Invitation, PathTransition, SurveyAudience
-from surveys.paths import rebuild_paths
-from surveys.pulse import send_pulse
+from tests.factories import JourneyFactory, StaffFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Audience
-
-from ..factories import JourneyFactory, StaffFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

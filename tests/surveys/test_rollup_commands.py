@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
 from surveys.models import (
     Response,
     TouchpointDailyScore,

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from surveys.scores import (
+from surveys.counting.scores import (
     answers_needed,
     detectable_change,
     gap_change,

@@ -4,14 +4,13 @@ number, computed after the answer arrives and rolled up with the other sums."""
 import pytest
 from django.utils import timezone
 
-from surveys.aggregation import rollups_differences, rollups_drain_all
-from surveys.answers import record_response
-from surveys.complaints import record_complaint
+from surveys.asking.answers import record_response
+from surveys.complaints.services import record_complaint
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all
+from surveys.counting.selectors import scores_by_touchpoint
 from surveys.models import Response
-from surveys.selectors import scores_by_touchpoint
-from surveys.sentiment import score, score_response, score_unscored
-
-from ..factories import InvitationFactory, ResponseFactory, TouchpointFactory
+from surveys.said.sentiment import score, score_response, score_unscored
+from tests.factories import InvitationFactory, ResponseFactory, TouchpointFactory
 
 
 @pytest.mark.parametrize(

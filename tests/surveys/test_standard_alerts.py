@@ -5,13 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.aggregation import rollups_drain_all
-from surveys.alerts import check_standards, notify_alert, window_of
+from surveys.counting.aggregation import rollups_drain_all
 from surveys.models import StandardAlert
 from surveys.tasks import check_standards as check_standards_task
-
-from ..factories import InteractionFactory, TouchpointFactory, UserFactory
-from ..smtp import body_of
+from surveys.telling.alerts import check_standards, notify_alert, window_of
+from tests.factories import InteractionFactory, TouchpointFactory, UserFactory
+from tests.smtp import body_of
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

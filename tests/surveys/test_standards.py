@@ -8,12 +8,11 @@ from django.utils import timezone
 
 from dashboards.selectors import Period
 from dashboards.standards import standard_effects
-from surveys.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
+from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
+from surveys.counting.selectors import compliance_by_touchpoint
 from surveys.models import StandardAlert, TouchpointDailyStandardEffect, TouchpointDailyStandards
-from surveys.selectors import compliance_by_touchpoint
+from tests.factories import InteractionFactory, ResponseFactory, TouchpointFactory
 from touchpoints.models import Touchpoint
-
-from ..factories import InteractionFactory, ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys import links
+from surveys.asking import links
 from surveys.models import (
     FollowUp,
     Invitation,
@@ -15,11 +15,10 @@ from surveys.models import (
     SuppressedAddress,
     UncountedResponse,
 )
-from surveys.notifications import notify_heads
+from surveys.telling.notifications import notify_heads
+from tests.clients import ClientByPath
+from tests.factories import InvitationFactory, StaffFactory, SurveyFactory, UserFactory
 from touchpoints.models import Outcome
-
-from ..clients import ClientByPath
-from ..factories import InvitationFactory, StaffFactory, SurveyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

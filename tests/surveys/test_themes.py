@@ -10,12 +10,11 @@ import pytest
 from django.utils import timezone
 
 from surveys.models import Response, Theme, ThemeDay, ThemedComplaint, ThemeFit, ThemeSource
+from surveys.said.themes import find_themes, place
+from surveys.said.theming import refresh_themes
 from surveys.tasks import refresh_themes as refresh_themes_task
-from surveys.themes import find_themes, place
-from surveys.theming import refresh_themes
-
-from ..factories import ComplaintFactory, ResponseFactory, TouchpointFactory
-from .comment_sets import TOPICS, comment, comment_set
+from tests.factories import ComplaintFactory, ResponseFactory, TouchpointFactory
+from tests.surveys.comment_sets import TOPICS, comment, comment_set
 
 MIXES = [
     {"on hold": 0.5, "call back": 0.3, "friendly installer": 0.2},

@@ -10,9 +10,9 @@ import urllib.request
 
 import pytest
 
-from ..smtp import free_port
-from ..worker import ROOT, wait_until
-from .test_survey_pages import GOOD, sent_invitation, url
+from tests.smtp import free_port
+from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
+from tests.worker import ROOT, wait_until
 
 pytestmark = pytest.mark.django_db
 

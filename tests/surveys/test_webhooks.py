@@ -13,13 +13,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.answers import record_response
+from surveys.asking.answers import record_response
 from surveys.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
-from surveys.webhooks import MAX_ATTEMPTS, deliver_due, emit, new_secret, sign
+from surveys.telling.webhooks import MAX_ATTEMPTS, deliver_due, emit, new_secret, sign
+from tests.factories import InvitationFactory, TouchpointFactory
 from tests.receiver import receiver
 from tests.worker import wait_until
-
-from ..factories import InvitationFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +102,7 @@ def test_an_unreachable_url_fails_after_the_last_attempt():
 
 
 def test_a_standard_breach_is_an_event(settings):
-    from surveys.alerts import check_standards
+    from surveys.telling.alerts import check_standards
     from tests.factories import InteractionFactory
 
     settings.TOUCHSTONE_STANDARD_ALERT_MIN_MEASURED = 2
@@ -112,7 +111,7 @@ def test_a_standard_breach_is_an_event(settings):
         InteractionFactory(touchpoint=touchpoint, wait_seconds=600)
     with receiver() as far_end:
         hook(far_end.url, events=[WebhookEvent.STANDARD_BREACHED])
-        from surveys.aggregation import rollups_drain_all
+        from surveys.counting.aggregation import rollups_drain_all
 
         rollups_drain_all()
         assert len(check_standards()) == 1

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 
 from config.celery_app import app
-from surveys.aggregation import rollups_differences, rollups_mark_dirty
+from surveys.counting.aggregation import rollups_differences, rollups_mark_dirty
 from surveys.models import (
     DirtyRollup,
     Response,

@@ -7,8 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from surveys.delivery import deliver
-from surveys.intake import CustomerDetails, record_interaction
+from surveys.asking.delivery import deliver
+from surveys.asking.intake import CustomerDetails, record_interaction
 from surveys.models import (
     FollowUp,
     Invitation,
@@ -17,11 +17,10 @@ from surveys.models import (
     TouchpointDailyScore,
 )
 from surveys.tasks import deliver_invitations
+from tests.factories import StaffFactory, SurveyFactory, TouchpointFactory, UserFactory
+from tests.smtp import body_of
+from tests.worker import running_worker, wait_until
 from touchpoints.models import Outcome
-
-from ..factories import StaffFactory, SurveyFactory, TouchpointFactory, UserFactory
-from ..smtp import body_of
-from ..worker import running_worker, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 LINK = re.compile(r"https?://[^/\s]+(/s/[A-Za-z0-9_-]{43})\b")

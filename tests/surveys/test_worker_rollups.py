@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from surveys.aggregation import keys_of_responses, rollups_differences, rollups_mark_dirty
+from surveys.counting.aggregation import keys_of_responses, rollups_differences, rollups_mark_dirty
 from surveys.models import DirtyRollup, TouchpointDailyScore
 from surveys.tasks import drain_rollups
 from tests.factories import ResponseFactory, TouchpointFactory

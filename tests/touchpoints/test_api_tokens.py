@@ -7,10 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.factories import TouchpointFactory
 from touchpoints.api_tokens import make_token
 from touchpoints.models import ApiToken, Complaint, TokenScope
-
-from ..factories import TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

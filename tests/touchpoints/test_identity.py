@@ -9,15 +9,14 @@ from django.test import Client
 from django.utils import timezone
 
 from surveys.models import Invitation
-from touchpoints.api_tokens import make_token
-from touchpoints.models import Complaint, Customer, IdentityChange, TokenScope
-
-from ..factories import (
+from tests.factories import (
     CustomerFactory,
     InteractionFactory,
     SurveyFactory,
     TouchpointFactory,
 )
+from touchpoints.api_tokens import make_token
+from touchpoints.models import Complaint, Customer, IdentityChange, TokenScope
 
 pytestmark = pytest.mark.django_db
 MOMENT = timezone.now() - dt.timedelta(minutes=5)

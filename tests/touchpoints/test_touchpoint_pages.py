@@ -5,9 +5,8 @@ import json
 import pytest
 
 from journeys.editing import add_stage, place_touchpoint
+from tests.factories import JourneyFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Audience, Channel, Touchpoint
-
-from ..factories import JourneyFactory, SurveyFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
 

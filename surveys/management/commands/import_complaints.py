@@ -1,6 +1,6 @@
-from surveys.csv_import import CsvFormat
+from lib.csv_import import CsvFormat
+from surveys.asking.serializers import ComplaintInSerializer
 from surveys.management.csv_command import CsvImportCommand
-from surveys.serializers import ComplaintInSerializer
 
 COMPLAINTS = CsvFormat(
     ComplaintInSerializer,

@@ -1,4 +1,4 @@
-from surveys.interaction_import import INTERACTIONS, KNOWN
+from surveys.asking.interaction_import import INTERACTIONS, KNOWN
 from surveys.management.csv_command import CsvImportCommand
 
 

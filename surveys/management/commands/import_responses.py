@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.importing import ImportRejected, responses_import
+from surveys.counting.importing import ImportRejected, responses_import
 
 SHOWN_ERRORS = 50
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from surveys.aggregation import rollups_rebuild
+from surveys.counting.aggregation import rollups_rebuild
 from touchpoints.models import Touchpoint
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from surveys.theming import refresh_themes
+from surveys.said.theming import refresh_themes
 
 
 class Command(BaseCommand):

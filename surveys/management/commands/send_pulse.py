@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from surveys.pulse import send_pulse
+from surveys.asking.pulse import send_pulse
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.aggregation import rollups_differences, rollups_recompute
+from surveys.counting.aggregation import rollups_differences, rollups_recompute
 from surveys.models import DirtyRollup, UncountedInvitation, UncountedResponse
 
 

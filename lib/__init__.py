@@ -1,0 +1,1 @@
+"""Shared infrastructure: what every app may use, importing no app."""

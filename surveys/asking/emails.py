@@ -1,0 +1,68 @@
+"""The survey emails: HTML and plain text in the customer's language, naming the touchpoint
+and the day, with one-click unsubscribe headers (RFC 8058)."""
+
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from surveys.asking import links
+from surveys.models import Invitation
+
+
+def header_text(text: str) -> str:
+    """Text for a header (a subject, a display name): on one line. Names come from other
+    systems, and a line break in one would end the header, or the message."""
+    return " ".join(text.split())
+
+
+def supported_language(language: str) -> str | None:
+    """The site language matching a customer's language tag (de-AT → de), if any."""
+    base = (language or "").split("-")[0].lower()
+    return base if base in dict(settings.LANGUAGES) else None
+
+
+def _recipient(customer) -> str:
+    name = header_text(customer.name)
+    return formataddr((name, customer.email)) if name else customer.email
+
+
+def survey_message(invitation: Invitation, token: str, *, reminder: bool = False):
+    interaction = invitation.interaction
+    customer = interaction.customer
+    unsubscribe_url = links.absolute_url("surveys:unsubscribe", token)
+    kind = "reminder" if reminder else "first"
+    with translation.override(supported_language(customer.language) or settings.LANGUAGE_CODE):
+        context = {
+            "customer_name": customer.name,
+            "touchpoint": interaction.touchpoint.name,
+            "occurred_on": timezone.localtime(interaction.occurred_at).date(),
+            "expires_on": timezone.localtime(invitation.expires_at).date(),
+            "survey_url": links.absolute_url("surveys:answer", token),
+            "unsubscribe_url": unsubscribe_url,
+            "company": settings.TOUCHSTONE_COMPANY_NAME,
+            "reminder": reminder,
+            "walked_away": interaction.customer_walked_away,
+        }
+        subject = (
+            _("Reminder: how was %(touchpoint)s?") if reminder else _("How was %(touchpoint)s?")
+        ) % {"touchpoint": header_text(interaction.touchpoint.name)}
+        text = render_to_string("surveys/email/invitation.txt", context)
+        html = render_to_string("surveys/email/invitation.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[_recipient(customer)],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # Stable per invitation and kind, so a resend after a crash can be de-duplicated.
+            "Message-ID": f"<invitation-{invitation.pk}-{kind}@{settings.TOUCHSTONE_MAIL_DOMAIN}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message

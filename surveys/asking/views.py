@@ -1,0 +1,194 @@
+"""The public survey pages behind the personal link.
+
+GET never changes anything: mail scanners and link previews open links, so only a POST
+records an answer or an opt-out. Unknown tokens are throttled per client address.
+
+No cookie and no CSRF token: the 256-bit token in the URL is what proves that the
+page was opened by the person it was sent to, and a forger who knew it could post the
+answer themselves. Django's CSRF check would add nothing but failures: the pages send
+no referrer (the token must not reach another site), so browsers post `Origin: null`,
+which the check refuses, and a browser that blocks cookies would be refused too. What
+a browser says about where a POST comes from (Sec-Fetch-Site) still refuses one sent
+from another site.
+"""
+
+from functools import lru_cache, wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from lib.client_address import client_address
+from surveys.asking import links
+from surveys.asking.answer_sql import link_by_token_hash
+from surveys.asking.answers import AlreadyAnswered, LinkExpired, is_expired, record_response
+from surveys.asking.emails import supported_language
+from surveys.asking.forms import AnswerForm
+from surveys.asking.optout import opt_out
+from surveys.models import Invitation, InvitationStatus
+
+MISS_WINDOW = 600  # seconds
+# Pages that read the same for everyone who reaches them about one touchpoint in one
+# language: rendered once per process (the thanks page follows every answer).
+CLOSING_PAGES = frozenset({"thanks", "answered", "expired", "unsubscribed"})
+# The unanswered scale questions, by language and wording; a handful in practice.
+_UNANSWERED_SCALES: dict[tuple, str] = {}
+UNANSWERED_SCALES_KEPT = 256
+
+
+class TooManyMisses(Exception):
+    pass
+
+
+def public_page(view):
+    """Survey pages: no referrer (the token is in the URL), never cached, not indexed,
+    posted to only from themselves."""
+
+    @csrf_exempt  # the token in the URL is the proof (see above)
+    @never_cache
+    @wraps(view)
+    def wrapped(request, token, *args, **kwargs):
+        if request.method == "POST" and _sent_from_another_site(request):
+            response = HttpResponse(_render("cross_site", {}), status=403)
+            response["Referrer-Policy"] = "no-referrer"
+            return response
+        try:
+            invitation = _invitation(request, token)
+        except TooManyMisses:
+            response = HttpResponse(_render("too_many", {}), status=429)
+            response["Retry-After"] = str(MISS_WINDOW)
+        else:
+            with translation.override(_language(request, invitation)):
+                response = view(request, invitation, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+@require_http_methods(["GET", "POST"])
+@public_page
+def answer(request, invitation):
+    if invitation.status == InvitationStatus.ANSWERED:
+        return _page(request, invitation, "answered", status=409)
+    if is_expired(invitation):
+        return _page(request, invitation, "expired", status=410)
+    interaction = invitation.interaction
+    form = AnswerForm(
+        request.POST if request.method == "POST" else None,
+        survey=invitation.survey,
+        company=settings.TOUCHSTONE_COMPANY_NAME,
+        walked_away=interaction.customer_walked_away,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_response(invitation, form.cleaned_data, translation.get_language())
+        except AlreadyAnswered:
+            return _page(request, invitation, "answered", status=409)
+        except LinkExpired:
+            return _page(request, invitation, "expired", status=410)
+        return _page(request, invitation, "thanks")
+    status = 400 if form.is_bound else 200
+    return _page(request, invitation, "answer", status=status, form=form, scales=_scales(form))
+
+
+# RFC 8058 one-click: mail providers POST from their servers, which send no Sec-Fetch-Site.
+@require_http_methods(["GET", "POST"])
+@public_page
+def unsubscribe(request, invitation):
+    if request.method == "POST":
+        opt_out(invitation.interaction.customer)
+        return _page(request, invitation, "unsubscribed")
+    return _page(request, invitation, "unsubscribe")
+
+
+def _page(request, invitation, name, status=200, **context):
+    interaction = invitation.interaction
+    if name in CLOSING_PAGES:
+        html = _closing_page(
+            name,
+            translation.get_language(),
+            interaction.touchpoint.name,
+            settings.TOUCHSTONE_COMPANY_NAME,
+        )
+    else:
+        context |= {
+            "invitation": invitation,
+            "touchpoint": interaction.touchpoint,
+            "occurred_on": timezone.localtime(interaction.occurred_at).date(),
+            "token": request.resolver_match.kwargs["token"],
+        }
+        html = _render(name, context)
+    return HttpResponse(html, status=status)
+
+
+@lru_cache(maxsize=4096)
+def _closing_page(name: str, language: str, touchpoint_name: str, company: str) -> str:
+    """All that the page shows keys it: the language active, the name, the company's."""
+    return _render(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
+
+
+def _scales(form: AnswerForm) -> str:
+    """The scale questions: as answered, or unanswered and rendered once for everyone asked
+    the same ones in one language (some fifty radio buttons: most of the page's cost)."""
+    if form.is_bound:
+        return render_to_string("surveys/public/_scales.html", {"form": form})
+    # All that the unanswered questions show: the language, each question and its wording.
+    key = (translation.get_language(), *((f.name, str(f.label)) for f in form.scale_fields()))
+    html = _UNANSWERED_SCALES.get(key)
+    if html is None:
+        if len(_UNANSWERED_SCALES) >= UNANSWERED_SCALES_KEPT:
+            _UNANSWERED_SCALES.clear()
+        html = _UNANSWERED_SCALES[key] = render_to_string(
+            "surveys/public/_scales.html", {"form": form}
+        )
+    return html
+
+
+def _render(name: str, context: dict) -> str:
+    """Without the staff pages' context processors: a customer's page shows none of it."""
+    context |= {
+        "company": settings.TOUCHSTONE_COMPANY_NAME,
+        "languages": settings.LANGUAGES,
+        "LANGUAGE_CODE": translation.get_language(),
+    }
+    return render_to_string(f"surveys/public/{name}.html", context)
+
+
+def _sent_from_another_site(request) -> bool:
+    """True when the browser says the request comes from another site's page. Browsers
+    send this header whatever the referrer policy; servers and old browsers send none."""
+    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
+
+
+def _invitation(request, token) -> Invitation:
+    """The link's invitation. Guesses are throttled, not owners: a real link always opens,
+    and only an address that has missed too often gets 429 for its next misses."""
+    invitation = None
+    if links.is_well_formed(token):
+        # Every customer's link: one statement, planned once, reading what the pages show.
+        invitation = link_by_token_hash(links.hash_token(token))
+    if invitation is not None:
+        return invitation
+    misses_key = f"survey-link-misses:{client_address(request)}"
+    if cache.get(misses_key, 0) >= settings.TOUCHSTONE_LINK_MISSES_PER_IP:
+        raise TooManyMisses
+    if not cache.add(misses_key, 1, timeout=MISS_WINDOW):
+        cache.incr(misses_key)
+    raise Http404
+
+
+def _language(request, invitation) -> str:
+    """The language picked on the page, else the customer's, else the browser's."""
+    chosen = request.GET.get("lang") or request.POST.get("lang")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    return supported_language(
+        invitation.interaction.customer.language
+    ) or translation.get_language_from_request(request)
