@@ -127,8 +127,10 @@ class Watched:
         return any(f"status of {status}" in text for status in self.allowed_statuses)
 
     def _request_failed(self, request):
-        # A download is handed to the browser's download manager, which aborts the request.
-        if request.failure != "net::ERR_ABORTED" or request.resource_type != "document":
+        # Aborted: the browser cancelled it (a navigation, a closing page, a download handed
+        # to the download manager). Server faults arrive as responses; CSP blocks as
+        # violations and ERR_BLOCKED_BY_*.
+        if request.failure != "net::ERR_ABORTED":
             self.failed.append(f"{request.method} {request.url}: {request.failure}")
 
     def _response(self, response):
