@@ -5,15 +5,15 @@ from rest_framework.routers import DefaultRouter
 from dashboards.api import ScoresViewSet
 from journeys.api import JourneyViewSet, StageViewSet, StepViewSet
 from surveys.asking.api import (
-    ComplaintViewSet,
     FollowUpViewSet,
     InteractionViewSet,
     InvitationViewSet,
     ResponseViewSet,
-    StandardAlertViewSet,
-    StandardsViewSet,
     SurveyViewSet,
 )
+from surveys.complaints.api import ComplaintViewSet
+from surveys.counting.api import StandardsViewSet
+from surveys.telling.api import StandardAlertViewSet
 from touchpoints.api import (
     CustomerViewSet,
     DepartmentViewSet,

@@ -22,6 +22,9 @@ from journeys.models import Journey, JourneyKind, Stage, Step
 from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.counting.paths import rebuild_paths
 from surveys.models import (
+    Complaint,
+    ComplaintSource,
+    ComplaintStatus,
     FollowUp,
     FollowUpReason,
     FollowUpStatus,
@@ -35,9 +38,6 @@ from surveys.said import sentiment
 from surveys.said.theming import refresh_themes
 from touchpoints.models import (
     Audience,
-    Complaint,
-    ComplaintSource,
-    ComplaintStatus,
     Customer,
     Department,
     ImprovementAction,

@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models import DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from dashboards.periods import ONE_DAY, Period, moments
 from dashboards.themes import ThemeShare, comment_themes, complaint_themes
 from journeys.models import Journey, Stage, Step
+from surveys.complaints.counts import ComplaintCount, complaint_counts
 from surveys.counting.figure_cache import cached_figures
 from surveys.counting.rollup_sql import next_month
 from surveys.counting.scores import (
@@ -36,14 +37,7 @@ from surveys.models import (
     TouchpointMonthlyScore,
     TouchpointSegmentDailyScore,
 )
-from touchpoints.models import (
-    Audience,
-    Complaint,
-    ComplaintStatus,
-    ImprovementAction,
-    Touchpoint,
-    supporters_of,
-)
+from touchpoints.models import Audience, ImprovementAction, Touchpoint, supporters_of
 
 
 @dataclass(frozen=True)
@@ -98,12 +92,6 @@ def sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
         .annotate(**{name: Sum(name) for name in SUM_FIELDS})
     )
     return {row.pop("touchpoint_id"): row for row in rows}
-
-
-@dataclass(frozen=True)
-class ComplaintCount:
-    total: int
-    unresolved: int
 
 
 def enough(scores: Scores | None) -> bool:
@@ -174,7 +162,7 @@ def _row_figures(ids: list[int], period: Period) -> tuple:
     before_period = period.previous()
     before = sums_by_touchpoint(ids, before_period.since, before_period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
-    complaints = complaint_counts(ids, period)
+    complaints = complaint_counts(ids, *moments(period))
     return now, before, compliance, complaints, *_themes(ids, now, complaints, period)
 
 
@@ -353,7 +341,7 @@ def journey_map(journey: Journey, period: Period, channel: str = "") -> list[Map
     ids |= {tp.pk for tps in supporters.values() for tp in tps}
     sums = sums_by_touchpoint(ids, period.since, period.until)
     compliance = compliance_by_touchpoint(ids, period.since, period.until)
-    complaints = complaint_counts(ids, period)
+    complaints = complaint_counts(ids, *moments(period))
     said, complained = _themes(ids, sums, complaints, period)
 
     def point(touchpoint):
@@ -532,23 +520,6 @@ def comments(touchpoints, period: Period, search: str = "", theme=None):
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
-
-
-def complaint_counts(touchpoint_ids, period: Period) -> dict[int, ComplaintCount]:
-    """Complaints received in the period per touchpoint, and how many are not resolved.
-    Complaints are few beside answers; one indexed count per page."""
-    start, stop = moments(period)
-    rows = (
-        Complaint.objects.filter(
-            touchpoint_id__in=list(touchpoint_ids), received_at__gte=start, received_at__lt=stop
-        )
-        .values("touchpoint_id")
-        .annotate(
-            total=Count("pk"), unresolved=Count("pk", filter=~Q(status=ComplaintStatus.RESOLVED))
-        )
-        .order_by()
-    )
-    return {row["touchpoint_id"]: ComplaintCount(row["total"], row["unresolved"]) for row in rows}
 
 
 def open_follow_ups(touchpoints):

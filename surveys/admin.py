@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from surveys.asking.intake import invite
 from surveys.models import (
+    Complaint,
     FollowUp,
     Invitation,
     Response,
@@ -93,3 +94,13 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ["status", "reason"]
     search_fields = ["notes", "response__comment"]
     raw_id_fields = ["response", "assigned_to"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "touchpoint", "source", "status", "owner"]
+    list_filter = ["status", "source", "touchpoint__department"]
+    search_fields = ["text", "customer__email", "touchpoint__name"]
+    list_select_related = ["touchpoint", "owner"]
+    raw_id_fields = ["customer", "owner"]
+    date_hierarchy = "received_at"

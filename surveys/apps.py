@@ -6,4 +6,7 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys and scores"
 
     def ready(self):
-        from surveys.counting import signals  # noqa: F401  (connects the receivers)
+        # The receivers connect on import; the tasks register, for surveys/enqueue.py
+        # sends them by name.
+        from surveys import tasks  # noqa: F401
+        from surveys.counting import signals  # noqa: F401

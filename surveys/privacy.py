@@ -23,14 +23,16 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from surveys.counting.figure_cache import figures_changed
-from surveys.models import FollowUp, Invitation, Response, SuppressedAddress, WebhookDelivery
-from touchpoints.models import (
+from surveys.models import (
     Complaint,
     ComplaintStatus,
-    Customer,
-    IdentityChange,
-    Interaction,
+    FollowUp,
+    Invitation,
+    Response,
+    SuppressedAddress,
+    WebhookDelivery,
 )
+from touchpoints.models import Customer, IdentityChange, Interaction
 
 ERASED_TEXT = "[erased]"
 ERASED_DOMAIN = "erased.invalid"

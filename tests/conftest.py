@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from config.celery_app import app
-from surveys.tasks import forget_wake_ups
+from surveys.enqueue import forget_wake_ups
 from tests.clients import ClientByPath
 from tests.factories import DepartmentFactory, UserFactory
 from tests.smtp import free_port, smtp_server, use_smtp

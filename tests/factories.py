@@ -9,11 +9,17 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from journeys.models import Journey, Stage, Step
-from surveys.models import FollowUp, Invitation, Response, Survey, TouchpointDailyScore
-from touchpoints.models import (
-    Channel,
+from surveys.models import (
     Complaint,
     ComplaintSource,
+    FollowUp,
+    Invitation,
+    Response,
+    Survey,
+    TouchpointDailyScore,
+)
+from touchpoints.models import (
+    Channel,
     Customer,
     Department,
     ImprovementAction,

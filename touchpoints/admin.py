@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from touchpoints.models import (
-    Complaint,
     Customer,
     Department,
     IdentityChange,
@@ -69,16 +68,6 @@ class InteractionAdmin(admin.ModelAdmin):
     list_select_related = ["touchpoint", "customer", "handled_by"]
     raw_id_fields = ["customer", "handled_by"]
     date_hierarchy = "occurred_at"
-
-
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ["received_at", "touchpoint", "source", "status", "owner"]
-    list_filter = ["status", "source", "touchpoint__department"]
-    search_fields = ["text", "customer__email", "touchpoint__name"]
-    list_select_related = ["touchpoint", "owner"]
-    raw_id_fields = ["customer", "owner"]
-    date_hierarchy = "received_at"
 
 
 @admin.register(ImprovementAction)

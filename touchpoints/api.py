@@ -24,6 +24,14 @@ class MembersReadCxWrite(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
 
 
+class MembersWriteOwnTouchpoints(permissions.BasePermission):
+    """Any role reads and writes; what they may write about is limited by the serializer to
+    the touchpoints they may read (a head: their department's)."""
+
+    def has_permission(self, request, view):
+        return role_of(request.user) != Role.NONE
+
+
 class InUse(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "in_use"

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from surveys import enqueue
 from surveys.asking import answer_sql
 from surveys.asking.answer_sql import CLOSED
-from surveys.counting.aggregation import wake_drain_on_commit
 from surveys.models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
 from surveys.telling import webhooks
 from touchpoints.models import local_day
@@ -77,9 +77,9 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
         raise AlreadyAnswered from error
     invitation.status = InvitationStatus.ANSWERED
     invitation.answered_at = response.submitted_at if anonymous else now
-    wake_drain_on_commit()
+    enqueue.wake_on_commit(enqueue.DRAIN_ROLLUPS)
     if response.comment:
-        transaction.on_commit(lambda: _score(response.pk))
+        enqueue.on_commit(enqueue.SCORE_RESPONSE_SENTIMENT, response.pk)
     return response
 
 
@@ -102,15 +102,6 @@ def local_midnight(moment):
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _score(response_id: int) -> None:
-    from surveys.tasks import score_response_sentiment  # tasks import this module
-
-    try:
-        score_response_sentiment.delay(response_id)
-    except Exception:  # the broker is down: the nightly rescoring catches up
-        log.warning("Could not queue the sentiment of response %s", response_id, exc_info=True)
-
-
 def follow_up_reason(response: Response) -> str | None:
     if response.is_detractor:
         return FollowUpReason.DETRACTOR
@@ -123,11 +114,5 @@ def open_follow_up(response: Response, reason: str, assigned_to_id: int | None) 
     follow_up = FollowUp.objects.create(
         response=response, reason=reason, assigned_to_id=assigned_to_id
     )
-    transaction.on_commit(lambda: _notify(follow_up.pk))
+    enqueue.on_commit(enqueue.NOTIFY_FOLLOW_UP, follow_up.pk)
     return follow_up
-
-
-def _notify(follow_up_id: int) -> None:
-    from surveys.tasks import notify_follow_up  # tasks import this module
-
-    notify_follow_up.delay(follow_up_id)

@@ -1,13 +1,9 @@
 """REST: interactions and complaints in (one or up to 1,000 at once, idempotent by
 external_id) and out."""
 
-import datetime as dt
-
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -15,40 +11,32 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from surveys.asking.serializers import (
-    ComplaintInSerializer,
-    ComplaintSerializer,
-    ComplianceSerializer,
     FollowUpSerializer,
     InteractionInSerializer,
     InteractionSerializer,
     InvitationSerializer,
     ResponseSerializer,
-    StandardAlertSerializer,
     SurveySerializer,
 )
-from surveys.counting.selectors import compliance_by_touchpoint
-from surveys.models import FollowUp, Invitation, InvitationStatus, StandardAlert, Survey
+from surveys.models import FollowUp, Invitation, InvitationStatus, Survey
 from surveys.models import Response as Answer
-from touchpoints.api import MembersReadCxWrite, ReadOnlyScopedViewSet, ScopedViewSet
+from touchpoints.api import (
+    MembersReadCxWrite,
+    MembersWriteOwnTouchpoints,
+    ReadOnlyScopedViewSet,
+    ScopedViewSet,
+)
 from touchpoints.api_tokens import IntegrationTokenLimits, is_integration
 from touchpoints.identity import Reporter, readable_customer_ids
-from touchpoints.models import Complaint, Interaction, Touchpoint
-from touchpoints.roles import Role, can_edit_maps, role_of
+from touchpoints.models import Interaction
+from touchpoints.roles import can_edit_maps
 
 MAX_BATCH = 1000
-
-
-class MembersWriteOwnTouchpoints(permissions.BasePermission):
-    """Any role reads and writes; what they may write about is limited by the serializer to
-    the touchpoints they may read (a head: their department's)."""
-
-    def has_permission(self, request, view):
-        return role_of(request.user) != Role.NONE
 
 
 class ReadableCustomers:
@@ -228,79 +216,6 @@ class InteractionViewSet(BatchCreate):
             .select_related("customer", "invitation")
             .order_by("-occurred_at", "-pk")
         )
-
-
-@batch_schema(
-    ComplaintInSerializer,
-    ComplaintSerializer,
-    "One complaint or a list of up to 1,000, about touchpoints the caller may read. "
-    "Re-posting an external_id is a retry (200) or, with other content, refused (409).",
-)
-class ComplaintViewSet(BatchCreate):
-    serializer_class = ComplaintSerializer
-    in_serializer = ComplaintInSerializer
-    recorded_attribute = "complaint"
-    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
-    filterset_fields = ["touchpoint", "status", "source", "external_id"]
-
-    def get_queryset(self):
-        return (
-            Complaint.objects.for_user(self.request.user)
-            .select_related("customer")
-            .order_by("-received_at", "-pk")
-        )
-
-
-class StandardsViewSet(viewsets.ViewSet):
-    """Service standards met per touchpoint over a date range (default: the last 90 days),
-    counted from the interactions' facts."""
-
-    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("since", OpenApiTypes.DATE),
-            OpenApiParameter("until", OpenApiTypes.DATE),
-            OpenApiParameter("touchpoint", OpenApiTypes.INT, many=True),
-        ],
-        responses=ComplianceSerializer(many=True),
-    )
-    def list(self, request):
-        until = _date_param(request, "until") or timezone.localdate()
-        since = _date_param(request, "since") or until - dt.timedelta(days=89)
-        if since > until:
-            raise ValidationError({"since": ["must be on or before until"]})
-        readable = Touchpoint.objects.for_user(request.user)
-        wanted = request.query_params.getlist("touchpoint")
-        if wanted:
-            if not all(value.isdigit() for value in wanted):
-                raise ValidationError({"touchpoint": ["give touchpoint ids"]})
-            readable = readable.filter(pk__in=wanted)
-        counts = compliance_by_touchpoint(readable.values_list("pk", flat=True), since, until)
-        rows = [
-            {"touchpoint": pk, **vars(c), "percent": c.percent, "breaches": c.breaches,
-             "fcr_percent": c.fcr_percent}
-            for pk, c in sorted(counts.items())
-        ]  # fmt: skip
-        return Response(ComplianceSerializer(rows, many=True).data)
-
-
-def _date_param(request, name):
-    value = request.query_params.get(name)
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as bad:
-        raise ValidationError({name: ["use YYYY-MM-DD"]}) from bad
-
-
-class StandardAlertViewSet(ReadOnlyScopedViewSet):
-    """Standard alerts as events (newest first): one per touchpoint and window."""
-
-    queryset = StandardAlert.objects.order_by("-created_at", "-pk")
-    serializer_class = StandardAlertSerializer
-    filterset_fields = ["touchpoint"]
 
 
 class SurveyViewSet(ScopedViewSet):

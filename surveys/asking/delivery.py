@@ -22,10 +22,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from surveys import enqueue
 from surveys.asking import links
 from surveys.asking.emails import survey_message
 from surveys.asking.policy import is_suppressed
-from surveys.counting.aggregation import rollups_mark_dirty, wake_drain_on_commit
+from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.models import (
     Invitation,
     InvitationStatus,
@@ -75,7 +76,7 @@ def deliver(now: dt.datetime | None = None, *, max_batches: int = 50) -> Deliver
         if not send_reminders(now, report):
             break
     if report.sent:
-        wake_drain_on_commit()  # the days that count the sent invitations
+        enqueue.wake_on_commit(enqueue.DRAIN_ROLLUPS)  # the days counting sent invitations
     return report
 
 

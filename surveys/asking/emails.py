@@ -9,14 +9,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from lib.mail_headers import header_text
 from surveys.asking import links
 from surveys.models import Invitation
-
-
-def header_text(text: str) -> str:
-    """Text for a header (a subject, a display name): on one line. Names come from other
-    systems, and a line break in one would end the header, or the message."""
-    return " ".join(text.split())
 
 
 def supported_language(language: str) -> str | None:

@@ -17,6 +17,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from lib.bulk_insert import bulk_insert
+from surveys import enqueue
 from surveys.asking import links
 from surveys.asking.policy import decide_many, lock_addresses
 from surveys.counting.aggregation import rollups_mark_dirty
@@ -271,11 +272,5 @@ def invite_many(interactions, customers) -> list[tuple[Invitation | None, str]]:
         results.append((invitation, ""))
     bulk_insert(made)
     if any(invitation.due_at <= timezone.now() for invitation in made):
-        transaction.on_commit(_wake_delivery)
+        enqueue.wake_on_commit(enqueue.DELIVER_INVITATIONS)
     return results
-
-
-def _wake_delivery() -> None:
-    from surveys.tasks import deliver_invitations_soon  # tasks import the delivery modules
-
-    deliver_invitations_soon()

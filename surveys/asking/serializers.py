@@ -1,4 +1,6 @@
-"""The one validation of an incoming interaction, shared by the API and the CSV import."""
+"""The one validation of an incoming interaction, shared by the API and the CSV import;
+the fields every incoming record shares (a customer, a lookup by id or natural key, a
+plausible moment); surveys, invitations, answers and follow-ups as the API shows them."""
 
 import datetime as dt
 
@@ -8,17 +10,15 @@ from rest_framework import serializers
 
 from lib.quick_serializers import QuickListSerializer
 from surveys.asking.intake import CustomerDetails, record_interactions
-from surveys.complaints.services import record_complaint
 from surveys.models import (
     FollowUp,
     FollowUpStatus,
     Invitation,
     Response,
-    StandardAlert,
     Survey,
 )
 from touchpoints.identity import Reporter
-from touchpoints.models import Complaint, ComplaintSource, Interaction, Outcome, Staff, Touchpoint
+from touchpoints.models import Interaction, Outcome, Staff, Touchpoint
 
 # Clocks of source systems drift; an interaction from further in the future is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
@@ -106,7 +106,7 @@ def _optional_seconds():
     )
 
 
-def _plausible_moment(value: dt.datetime) -> dt.datetime:
+def plausible_moment(value: dt.datetime) -> dt.datetime:
     """A moment a record may carry: not in the future (past some clock drift), not before
     1970; the error says which."""
     if value > timezone.now() + CLOCK_SKEW:
@@ -140,7 +140,7 @@ class InteractionInSerializer(serializers.Serializer):
         list_serializer_class = QuickListSerializer  # batches of up to 1,000
 
     def validate_occurred_at(self, value):
-        return _plausible_moment(value)
+        return plausible_moment(value)
 
     @staticmethod
     def record_all(validated: list[dict], reporter: Reporter | None = None) -> list:
@@ -154,60 +154,6 @@ class InteractionInSerializer(serializers.Serializer):
     def save(self):
         self.recorded = self.record_all([self.validated_data])[0]
         return self.recorded
-
-
-class ComplaintInSerializer(serializers.Serializer):
-    """A complaint from another system or a file. With a user in the context (the API),
-    only the touchpoints that user may read are accepted."""
-
-    external_id = serializers.CharField(
-        max_length=120, required=False, allow_blank=True, allow_null=True, default=None
-    )
-    touchpoint = LookupField("name", "touchpoint", queryset=Touchpoint.objects.all())
-    source = serializers.ChoiceField(choices=ComplaintSource.choices)
-    received_at = serializers.DateTimeField()
-    text = serializers.CharField()
-    customer = CustomerInSerializer(required=False, allow_null=True, default=None)
-    owner = LookupField(
-        "email", "staff member", queryset=Staff.objects.all(), required=False, allow_null=True
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = self.context.get("user")
-        if user is not None:
-            # Only what the caller may read can be named: anything else is "unknown", so an
-            # error never names a touchpoint or a person of another department.
-            self.fields["touchpoint"].queryset = Touchpoint.objects.for_user(user)
-            self.fields["owner"].queryset = Staff.objects.for_user(user)
-
-    class Meta:
-        list_serializer_class = QuickListSerializer
-
-    def validate_received_at(self, value):
-        return _plausible_moment(value)
-
-    def validate(self, data):
-        owner, touchpoint = data.get("owner"), data["touchpoint"]
-        if owner and owner.department_id != touchpoint.department_id:
-            # Named by neither: an integration token may name staff it cannot read.
-            raise serializers.ValidationError(
-                {"owner": "is not in the department that owns the touchpoint"}
-            )
-        return data
-
-    @staticmethod
-    def record_all(validated: list[dict], reporter: Reporter | None = None) -> list:
-        recorded = []
-        for data in validated:
-            data = dict(data)
-            customer = data.pop("customer")
-            details = CustomerDetails(**customer) if customer else None
-            recorded.append(record_complaint(customer=details, reporter=reporter, **data))
-        return recorded
-
-    def save(self):
-        return self.record_all([self.validated_data])[0]
 
 
 class InvitationBriefSerializer(serializers.Serializer):
@@ -269,59 +215,6 @@ class InteractionSerializer(ReadableCustomerMixin, serializers.ModelSerializer):
     def get_invitation(self, interaction) -> dict | None:
         invitation = getattr(interaction, "invitation", None)
         return _INVITATION_BRIEF.to_representation(invitation) if invitation else None
-
-
-class ComplaintSerializer(ReadableCustomerMixin, serializers.ModelSerializer):
-    customer = serializers.SerializerMethodField()
-
-    class Meta:
-        list_serializer_class = QuickListSerializer
-        model = Complaint
-        fields = [
-            "id",
-            "external_id",
-            "touchpoint",
-            "customer",
-            "source",
-            "received_at",
-            "text",
-            "status",
-            "owner",
-            "resolution_notes",
-            "resolved_at",
-        ]
-        read_only_fields = fields
-
-
-class ComplianceSerializer(serializers.Serializer):
-    touchpoint = serializers.IntegerField()
-    interactions = serializers.IntegerField()
-    measured = serializers.IntegerField(help_text="Interactions measured against a timed target.")
-    met = serializers.IntegerField(help_text="Of those, the ones that met every target.")
-    percent = serializers.FloatField(allow_null=True)
-    breaches = serializers.IntegerField()
-    fcr_measured = serializers.IntegerField()
-    fcr_met = serializers.IntegerField()
-    fcr_percent = serializers.FloatField(allow_null=True)
-
-
-class StandardAlertSerializer(serializers.ModelSerializer):
-    percent = serializers.FloatField()
-
-    class Meta:
-        model = StandardAlert
-        fields = [
-            "id",
-            "touchpoint",
-            "window_start",
-            "window_end",
-            "measured",
-            "met",
-            "percent",
-            "created_at",
-            "notified_at",
-        ]
-        read_only_fields = fields
 
 
 class SurveySerializer(serializers.ModelSerializer):

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from touchpoints.models import Complaint, ComplaintSource, ComplaintStatus, Staff, Touchpoint
+from surveys.models import Complaint, ComplaintSource, ComplaintStatus
+from touchpoints.models import Staff, Touchpoint
 
 
 class ComplaintForm(forms.Form):

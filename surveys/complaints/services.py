@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from surveys import enqueue
 from surveys.asking.intake import CustomerDetails, match_customer
+from surveys.models import Complaint, ComplaintStatus
 from touchpoints.identity import Reporter
-from touchpoints.models import Complaint, ComplaintStatus, Staff, Touchpoint
+from touchpoints.models import Staff, Touchpoint
 
 log = logging.getLogger(__name__)
 
@@ -74,17 +76,8 @@ def record_complaint(
         owner=owner,
         external_id=external_id or None,
     )
-    transaction.on_commit(lambda: _score(complaint.pk))
+    enqueue.on_commit(enqueue.SCORE_COMPLAINT_SENTIMENT, complaint.pk)
     return RecordedComplaint(complaint, True)
-
-
-def _score(complaint_id: int) -> None:
-    from surveys.tasks import score_complaint_sentiment  # tasks import this module
-
-    try:
-        score_complaint_sentiment.delay(complaint_id)
-    except Exception:  # the broker is down: the complaint is kept, unscored
-        log.warning("Could not queue the sentiment of complaint %s", complaint_id, exc_info=True)
 
 
 @transaction.atomic

@@ -21,10 +21,9 @@ from surveys.complaints.services import (
     update_complaint,
 )
 from surveys.counting.selectors import readable_theme
-from surveys.models import ThemeSource
+from surveys.models import Complaint, ComplaintSource, ComplaintStatus, ThemeSource
 from touchpoints.forms import bound_data
 from touchpoints.identity import Reporter, readable_customer_ids
-from touchpoints.models import Complaint, ComplaintSource, ComplaintStatus
 from touchpoints.roles import can_edit_maps, member_required
 
 PER_PAGE = 30

@@ -45,6 +45,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from surveys import enqueue
 from surveys.counting import rollup_sql as sql
 from surveys.counting.figure_cache import figures_changed
 from surveys.models import (
@@ -120,12 +121,7 @@ def rollups_mark_dirty(keys: Iterable[tuple[int, dt.date]], wake: bool = True) -
     if rows:
         DirtyRollup.objects.bulk_create(rows, batch_size=5000)
         if wake:
-            wake_drain_on_commit()
-
-
-def wake_drain_on_commit() -> None:
-    """Wake a worker to drain once the caller's transaction commits."""
-    transaction.on_commit(_wake_worker)
+            enqueue.wake_on_commit(enqueue.DRAIN_ROLLUPS)
 
 
 def keys_of_responses(responses) -> set[tuple[int, dt.date]]:
@@ -375,9 +371,3 @@ def _keyed_differences(select, model, keys: tuple[str, ...], fields=SUM_FIELDS) 
         for key in sorted(expected.keys() | stored.keys())
         if stored.get(key) != expected.get(key)
     ]
-
-
-def _wake_worker() -> None:
-    from surveys.tasks import drain_rollups_soon  # tasks import this module
-
-    drain_rollups_soon()

@@ -19,10 +19,10 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from surveys import enqueue
 from surveys.counting.aggregation import rollups_drain_all
 from surveys.counting.rollup_sql import table
 from surveys.models import DirtyRollup, Response
-from surveys.tasks import drain_rollups_soon
 from touchpoints.models import Touchpoint
 
 REQUIRED = ["touchpoint", "submitted_at"]
@@ -61,7 +61,7 @@ def responses_import(stream, *, skip_invalid=False, defer_rollups=False):
     header = _read_header(stream)
     with transaction.atomic():
         result = _import_by_copy(stream, header, skip_invalid)
-        transaction.on_commit(drain_rollups_soon)
+        enqueue.wake_on_commit(enqueue.DRAIN_ROLLUPS)
     if not defer_rollups:
         rollups_drain_all()
     return result

@@ -11,8 +11,8 @@ from django.dispatch import receiver
 
 from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.counting.figure_cache import figures_changed
-from surveys.models import Invitation, Response
-from touchpoints.models import Complaint, Customer, Interaction, Touchpoint
+from surveys.models import Complaint, Invitation, Response
+from touchpoints.models import Customer, Interaction, Touchpoint
 
 TARGETS = (
     "target_wait_seconds",

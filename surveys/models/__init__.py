@@ -17,6 +17,12 @@ from surveys.models.asking import (
     Survey,
     SurveyAudience,
 )
+from surveys.models.complaints import (
+    Complaint,
+    ComplaintQuerySet,
+    ComplaintSource,
+    ComplaintStatus,
+)
 from surveys.models.counting import (
     EFFECT_FIELDS,
     STANDARD_FIELDS,
@@ -56,6 +62,10 @@ __all__ = [
     "EFFECT_FIELDS",
     "STANDARD_FIELDS",
     "SUM_FIELDS",
+    "Complaint",
+    "ComplaintQuerySet",
+    "ComplaintSource",
+    "ComplaintStatus",
     "DeliveryStatus",
     "DirtyRollup",
     "FollowUp",

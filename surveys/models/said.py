@@ -57,11 +57,10 @@ class ThemeFit(models.Model):
 
 
 class ThemedComplaint(models.Model):
-    """A complaint's theme. Complaints live in touchpoints, which knows nothing of
-    surveys, so the link lives here."""
+    """A complaint's theme, set by the nightly theme job (surveys/said/theming.py)."""
 
     complaint = models.OneToOneField(
-        "touchpoints.Complaint", primary_key=True, on_delete=models.CASCADE, related_name="themed"
+        "surveys.Complaint", primary_key=True, on_delete=models.CASCADE, related_name="themed"
     )
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="complaints")
 

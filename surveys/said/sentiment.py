@@ -9,6 +9,9 @@ from functools import cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from surveys.counting.aggregation import rollups_mark_dirty
+from surveys.models import Complaint, Response
+
 SCORED_LANGUAGES = {"en"}
 
 # Service words and their valence on VADER's scale (-4 to 4).
@@ -62,9 +65,6 @@ def score(text: str, language: str = "en") -> float | None:
 
 def score_response(response_id: int) -> float | None:
     """Score a stored answer's comment and mark its day for the rollups."""
-    from surveys.counting.aggregation import rollups_mark_dirty
-    from surveys.models import Response
-
     response = Response.objects.filter(pk=response_id).first()
     if response is None:
         return None
@@ -76,8 +76,6 @@ def score_response(response_id: int) -> float | None:
 
 
 def score_complaint(complaint_id: int) -> float | None:
-    from touchpoints.models import Complaint
-
     complaint = Complaint.objects.select_related("customer").filter(pk=complaint_id).first()
     if complaint is None:
         return None
@@ -90,9 +88,6 @@ def score_complaint(complaint_id: int) -> float | None:
 def score_unscored(batch: int = 5000) -> int:
     """Score the English comments that have no score yet (a lost task, an import); returns
     how many were scored. Run nightly by beat."""
-    from surveys.counting.aggregation import rollups_mark_dirty
-    from surveys.models import Response
-
     done = 0
     while True:
         rows = list(

@@ -18,8 +18,15 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from surveys.counting.figure_cache import figures_changed
-from surveys.models import Response, Theme, ThemeDay, ThemedComplaint, ThemeFit, ThemeSource
-from touchpoints.models import Complaint
+from surveys.models import (
+    Complaint,
+    Response,
+    Theme,
+    ThemeDay,
+    ThemedComplaint,
+    ThemeFit,
+    ThemeSource,
+)
 
 UPDATE_BATCH = 5000
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.asking.emails import header_text
+from lib.mail_headers import header_text
 from surveys.counting.selectors import compliance_by_touchpoint
 from surveys.models import StandardAlert
 from surveys.telling import webhooks

@@ -31,6 +31,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lib.prepared import ModelColumns, PreparedStatement
+from surveys import enqueue
 from surveys.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from surveys.telling.webhook_targets import TIMEOUT_SECONDS, checked_target, post_to
 
@@ -94,7 +95,7 @@ def _queue(wanted: list[tuple[Webhook, str, dict]]) -> int:
             for hook, event, data in wanted
         ]
     )
-    transaction.on_commit(_wake)
+    enqueue.wake_on_commit(enqueue.DELIVER_WEBHOOKS)
     return len(wanted)
 
 
@@ -103,12 +104,6 @@ def _payload(event: str, data: dict, now: dt.datetime) -> dict:
     return json.loads(
         json.dumps({"event": event, "occurred_at": now, "data": data}, cls=DjangoJSONEncoder)
     )
-
-
-def _wake() -> None:
-    from surveys.tasks import deliver_webhooks_soon  # tasks import this module
-
-    deliver_webhooks_soon()
 
 
 @dataclass

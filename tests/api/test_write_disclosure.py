@@ -15,7 +15,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
 
-from surveys.models import FollowUp
+from surveys.models import Complaint, FollowUp
 from tests.clients import ClientByPath
 from tests.factories import (
     ComplaintFactory,
@@ -28,7 +28,7 @@ from tests.factories import (
     TouchpointFactory,
 )
 from touchpoints.api_tokens import make_token
-from touchpoints.models import Complaint, Customer, Interaction, Staff, TokenScope, Touchpoint
+from touchpoints.models import Customer, Interaction, Staff, TokenScope, Touchpoint
 
 pytestmark = pytest.mark.django_db
 

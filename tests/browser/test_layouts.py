@@ -9,9 +9,9 @@ import pytest
 from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.asking import links
-from surveys.models import Invitation, InvitationStatus
+from surveys.models import Complaint, Invitation, InvitationStatus
 from tests.browser.conftest import PHONE, log_in
-from touchpoints.models import Complaint, Department, Touchpoint
+from touchpoints.models import Department, Touchpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

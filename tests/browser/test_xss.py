@@ -8,16 +8,10 @@ from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, JourneyKind
 from surveys.counting.aggregation import rollups_rebuild_all
+from surveys.models import Complaint
 from tests.browser.conftest import log_in
 from tests.factories import InteractionFactory, ResponseFactory
-from touchpoints.models import (
-    Complaint,
-    Department,
-    ImprovementAction,
-    ImprovementStatus,
-    Staff,
-    Touchpoint,
-)
+from touchpoints.models import Department, ImprovementAction, ImprovementStatus, Staff, Touchpoint
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,6 +18,7 @@ from dashboards.selectors import Period, grouped_weekly, journey_map, priorities
 from journeys.editing import add_stage, place_touchpoint
 from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.counting.selectors import scores_by_touchpoint
+from surveys.models import ComplaintStatus
 from tests.factories import (
     ComplaintFactory,
     FollowUpFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
     ResponseFactory,
     TouchpointFactory,
 )
-from touchpoints.models import ComplaintStatus, ImprovementAction, ImprovementStatus
+from touchpoints.models import ImprovementAction, ImprovementStatus
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

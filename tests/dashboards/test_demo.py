@@ -11,11 +11,10 @@ from dashboards.demo import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.counting.aggregation import rollups_differences
 from surveys.counting.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint
-from surveys.models import FollowUp, Invitation, Response, Survey
+from surveys.models import Complaint, FollowUp, Invitation, Response, Survey
 from touchpoints.models import (
     Audience,
     Channel,
-    Complaint,
     Customer,
     Department,
     ImprovementAction,

@@ -10,8 +10,8 @@ from surveys.complaints.services import update_complaint
 from surveys.counting import figure_cache
 from surveys.counting.aggregation import rollups_drain_all
 from surveys.counting.figure_cache import cached_figures
+from surveys.models import ComplaintStatus
 from tests.factories import ComplaintFactory, ResponseFactory, TouchpointFactory
-from touchpoints.models import ComplaintStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,9 @@ from rest_framework import serializers
 
 from lib.quick_serializers import QuickListSerializer
 from surveys.asking.intake import CustomerDetails, Recorded, record_interactions
-from surveys.asking.serializers import (
-    ComplaintInSerializer,
-    ComplaintSerializer,
-    InteractionInSerializer,
-    InteractionSerializer,
-)
+from surveys.asking.serializers import InteractionInSerializer, InteractionSerializer
+from surveys.complaints.serializers import ComplaintInSerializer, ComplaintSerializer
+from surveys.models import ComplaintSource
 from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -22,7 +19,6 @@ from tests.factories import (
     SurveyFactory,
     TouchpointFactory,
 )
-from touchpoints.models import ComplaintSource
 
 pytestmark = pytest.mark.django_db
 

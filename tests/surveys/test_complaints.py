@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from surveys.models import Complaint, ComplaintStatus
 from tests.factories import ComplaintFactory, StaffFactory, TouchpointFactory
-from touchpoints.models import Complaint, ComplaintStatus, Customer
+from touchpoints.models import Customer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,15 @@ from functools import partial
 import pytest
 from django.core.cache import cache
 
-from surveys import tasks
+from surveys import enqueue, tasks
 from surveys.counting import aggregation
 from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.models import DirtyRollup, TouchpointDailyScore
 from tests.factories import ResponseFactory, TouchpointFactory
 
 pytestmark = pytest.mark.django_db
+
+DRAIN_KEY = enqueue.WAKE_KEYS[enqueue.DRAIN_ROLLUPS]
 
 
 class Clock:
@@ -45,40 +47,40 @@ def test_a_slow_drain_is_followed_after_a_pause_in_proportion(monkeypatch, sched
     assert scheduled == [pytest.approx(2.0 * tasks.DRAIN_DUTY)]
     # Answers during the pause find a drain scheduled, and when it starts: no wake-up of
     # their own, and no question to Redis until then.
-    assert cache.get(tasks.WAKE_KEY) == pytest.approx(time.time() + 2.0 * tasks.DRAIN_DUTY, abs=1)
-    tasks.drain_rollups_soon()
+    assert cache.get(DRAIN_KEY) == pytest.approx(time.time() + 2.0 * tasks.DRAIN_DUTY, abs=1)
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
     assert len(scheduled) == 1
-    cache.delete(tasks.WAKE_KEY)
-    tasks.drain_rollups_soon()
+    cache.delete(DRAIN_KEY)
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
     assert len(scheduled) == 1  # known to be covered until the scheduled run starts
 
 
 def test_a_wake_up_is_sent_once_a_window_and_asked_about_once_per_process(scheduled):
     for _answer in range(50):
-        tasks.drain_rollups_soon()
-    assert scheduled == [tasks.WAKE_WINDOW]
-    tasks.forget_wake_ups()  # another process: it finds the run scheduled, and when
-    tasks.drain_rollups_soon()
-    assert scheduled == [tasks.WAKE_WINDOW]
-    cache.delete(tasks.WAKE_KEY)  # had it asked Redis again, it would wake another run
+        enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
+    enqueue.forget_wake_ups()  # another process: it finds the run scheduled, and when
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
+    cache.delete(DRAIN_KEY)  # had it asked Redis again, it would wake another run
     for _answer in range(50):
-        tasks.drain_rollups_soon()
-    assert scheduled == [tasks.WAKE_WINDOW]
+        enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
 
 
 def test_past_the_scheduled_start_a_process_asks_again(monkeypatch, scheduled):
-    tasks.drain_rollups_soon()
-    assert scheduled == [tasks.WAKE_WINDOW]
-    later = time.time() + tasks.WAKE_WINDOW + 1
-    monkeypatch.setattr(tasks.time, "time", lambda: later)
-    cache.delete(tasks.WAKE_KEY)  # expired
-    tasks.drain_rollups_soon()
-    assert scheduled == [tasks.WAKE_WINDOW] * 2
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
+    later = time.time() + enqueue.WAKE_WINDOW + 1
+    monkeypatch.setattr(enqueue.time, "time", lambda: later)
+    cache.delete(DRAIN_KEY)  # expired
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW] * 2
 
 
 def test_a_run_about_to_start_is_asked_about_once_a_margin(monkeypatch, scheduled):
     now = time.time()
-    cache.set(tasks.WAKE_KEY, now + tasks.CLOCK_MARGIN / 2, timeout=1)  # another's wake-up
+    cache.set(DRAIN_KEY, now + enqueue.CLOCK_MARGIN / 2, timeout=1)  # another's wake-up
     asked = []
 
     class Counting:
@@ -88,13 +90,13 @@ def test_a_run_about_to_start_is_asked_about_once_a_margin(monkeypatch, schedule
             asked.append(key)
             return cache.get(key)
 
-    monkeypatch.setattr(tasks, "cache", Counting())
-    monkeypatch.setattr(tasks.time, "time", lambda: now)
+    monkeypatch.setattr(enqueue, "cache", Counting())
+    monkeypatch.setattr(enqueue.time, "time", lambda: now)
     for _answer in range(50):
-        tasks.drain_rollups_soon()
+        enqueue.wake(enqueue.DRAIN_ROLLUPS)
     assert len(asked) == 1 and scheduled == []
-    monkeypatch.setattr(tasks.time, "time", lambda: now + tasks.CLOCK_MARGIN)
-    tasks.drain_rollups_soon()
+    monkeypatch.setattr(enqueue.time, "time", lambda: now + enqueue.CLOCK_MARGIN)
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
     assert len(asked) == 2
 
 
@@ -102,7 +104,7 @@ def test_a_quick_drain_looks_again_after_the_wake_window(monkeypatch, scheduled)
     ResponseFactory()
     monkeypatch.setattr(tasks.time, "monotonic", Clock(seconds=0.05))
     assert tasks.drain_rollups() == 1
-    assert scheduled == [tasks.WAKE_WINDOW]
+    assert scheduled == [enqueue.WAKE_WINDOW]
 
 
 def test_an_empty_drain_schedules_nothing(monkeypatch, scheduled):

@@ -14,6 +14,8 @@ from surveys.asking.delivery import deliver
 from surveys.asking.intake import CustomerDetails, record_interaction
 from surveys.counting.aggregation import rollups_differences, rollups_rebuild_all
 from surveys.models import (
+    Complaint,
+    ComplaintStatus,
     FollowUp,
     Invitation,
     Response,
@@ -30,7 +32,7 @@ from tests.factories import (
     TouchpointFactory,
 )
 from tests.production_server import database_url
-from touchpoints.models import Complaint, ComplaintStatus, Customer, IdentityChange
+from touchpoints.models import Customer, IdentityChange
 
 pytestmark = pytest.mark.django_db
 

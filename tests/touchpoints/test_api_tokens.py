@@ -7,9 +7,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from surveys.models import Complaint
 from tests.factories import TouchpointFactory
 from touchpoints.api_tokens import make_token
-from touchpoints.models import ApiToken, Complaint, TokenScope
+from touchpoints.models import ApiToken, TokenScope
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from surveys.models import Invitation
+from surveys.models import Complaint, Invitation
 from tests.factories import (
     CustomerFactory,
     InteractionFactory,
@@ -16,7 +16,7 @@ from tests.factories import (
     TouchpointFactory,
 )
 from touchpoints.api_tokens import make_token
-from touchpoints.models import Complaint, Customer, IdentityChange, TokenScope
+from touchpoints.models import Customer, IdentityChange, TokenScope
 
 pytestmark = pytest.mark.django_db
 MOMENT = timezone.now() - dt.timedelta(minutes=5)

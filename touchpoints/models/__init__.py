@@ -5,12 +5,6 @@ upward, Touchpoint.survey, is a lazy foreign key by name, so no Python import is
 The models live by area in this package; everything is importable from here.
 """
 
-from touchpoints.models.complaints import (
-    Complaint,
-    ComplaintQuerySet,
-    ComplaintSource,
-    ComplaintStatus,
-)
 from touchpoints.models.customers import (
     Customer,
     CustomerQuerySet,
@@ -47,10 +41,6 @@ __all__ = [
     "ApiToken",
     "Audience",
     "Channel",
-    "Complaint",
-    "ComplaintQuerySet",
-    "ComplaintSource",
-    "ComplaintStatus",
     "Customer",
     "CustomerQuerySet",
     "Department",

@@ -1,5 +1,5 @@
 from lib.csv_import import CsvFormat
-from surveys.asking.serializers import ComplaintInSerializer
+from surveys.complaints.serializers import ComplaintInSerializer
 from surveys.management.csv_command import CsvImportCommand
 
 COMPLAINTS = CsvFormat(

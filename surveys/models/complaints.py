@@ -3,9 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from touchpoints.models.customers import Customer
-from touchpoints.models.organisation import Staff, Touchpoint
-from touchpoints.models.scoping import ScopedQuerySet
+from touchpoints.models import Customer, ScopedQuerySet, Staff, Touchpoint
 
 
 class ComplaintSource(models.TextChoices):
