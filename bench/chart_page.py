@@ -18,7 +18,7 @@ import statistics
 from harness import collect_static, free_port, gunicorn, throwaway_database
 from playwright.sync_api import sync_playwright
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from tests.browser.conftest import CHROMIUM
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "journeys",
     "surveys",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [

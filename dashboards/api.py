@@ -8,9 +8,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from dashboards.periods import PeriodError, period_asked
-from dashboards.selectors import EVERYONE, Who, add_sums, enough, scores_from_sums, sums_in
+from dashboards.selectors import EVERYONE, Who, add_sums, enough, sums_in
 from journeys.models import Journey, Stage
+from surveys.counting.scores import scores_from_sums
+from surveys.counting.serializers import PeriodQuery
 from touchpoints.api import MembersReadCxWrite
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Channel, Department, Touchpoint
@@ -18,19 +19,8 @@ from touchpoints.models import Channel, Department, Touchpoint
 LEVELS = ["touchpoint", "stage", "journey", "department"]
 
 
-class ScoresQuery(serializers.Serializer):
+class ScoresQuery(PeriodQuery):
     level = serializers.ChoiceField(choices=LEVELS, default="touchpoint")
-    since = serializers.DateField(
-        required=False,
-        help_text="First day of the period, inclusive, a local day under the server's "
-        "TIME_ZONE (answers count on the day they were given there). Default: 89 days "
-        "before `until`.",
-    )
-    until = serializers.DateField(
-        required=False,
-        help_text="Last day of the period, inclusive, a local day under TIME_ZONE. "
-        "Default: today. At most three years after `since`.",
-    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     segment = serializers.CharField(max_length=60, required=False)
     prospect = serializers.BooleanField(required=False, allow_null=True, default=None)
@@ -40,13 +30,6 @@ class ScoresQuery(serializers.Serializer):
         required=False,
         help_text="Only this journey's stages or touchpoints.",
     )
-
-    def validate(self, attrs):
-        try:
-            attrs["period"] = period_asked(attrs.get("since"), attrs.get("until"))
-        except PeriodError as refused:
-            raise serializers.ValidationError({"since": [str(refused)]}) from refused
-        return attrs
 
 
 def _figure(help_text: str):

@@ -11,8 +11,8 @@ import math
 import textwrap
 from collections import defaultdict
 
-from dashboards.themes import THEMES_SHOWN
 from surveys.counting import score_text
+from surveys.said.shares import THEMES_SHOWN
 
 # Gap = expected - experienced: negative is delight (green), positive is frustration (red).
 GAP_SCALE = [
@@ -357,15 +357,18 @@ def before_after(checks) -> dict:
             "type": "bar",
             "name": label,
             "x": [_escape(check.action.title) for check in measured],
-            "y": [getattr(check.change, label).gap for check in measured],
+            "y": [getattr(check.change, side).gap for check in measured],
             "marker": {"color": colour},
             "error_y": {
                 "type": "data",
-                "array": [getattr(check.change, label).gap_margin or 0 for check in measured],
+                "array": [getattr(check.change, side).gap_margin or 0 for check in measured],
                 "visible": True,
             },
         }
-        for label, colour in (("before", "#94a3b8"), ("after", "#4338ca"))
+        for label, side, colour in (
+            ("before", "reference", "#94a3b8"),
+            ("after", "compared", "#4338ca"),
+        )
     ]
     layout = {
         "barmode": "group",
@@ -488,8 +491,8 @@ def standard_effects(effects) -> dict:
             },
         }
         for name, side, colour in (
-            ("standard met", "before", "#15803d"),
-            ("standard missed", "after", "#b91c1c"),
+            ("standard met", "reference", "#15803d"),
+            ("standard missed", "compared", "#b91c1c"),
         )
     ]
     layout = {

@@ -7,9 +7,9 @@ from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from dashboards.periods import DEFAULT_DAYS, Period, PeriodError, default_period, period_asked
 from dashboards.selectors import Who
 from journeys.models import JourneyKind, Stage
+from surveys.counting.periods import DEFAULT_DAYS, Period, PeriodError, default_period, period_asked
 from touchpoints.models import Channel, ImprovementAction, Touchpoint
 
 

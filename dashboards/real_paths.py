@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
-from dashboards.selectors import Period
 from journeys.models import Journey, Step
+from surveys.counting.periods import Period
 from surveys.models import PathEnd, PathTransition
 from touchpoints.models import Touchpoint
 

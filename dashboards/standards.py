@@ -6,11 +6,11 @@ from dataclasses import dataclass, replace
 
 from django.db.models import F, Q, Sum
 
-from dashboards.selectors import Period
+from surveys.counting.periods import Period
 from surveys.counting.scores import (
-    GapChange,
+    GapComparison,
+    compare_gaps,
     control_false_discoveries,
-    gap_change,
     scores_from_sums,
 )
 from surveys.models import (
@@ -63,7 +63,9 @@ class StandardEffect:
     target_seconds: int
     met: int  # interactions measured and met in the period
     measured: int
-    change: GapChange  # the gap of answers to missed interactions against met ones
+    # The gap of answers to interactions that missed the standard (compared) against those
+    # that met it (reference).
+    change: GapComparison
     csat_met: float | None
     csat_missed: float | None
 
@@ -114,7 +116,7 @@ def standard_effects(touchpoints, period: Period) -> list[StandardEffect]:
                     target,
                     total[f"{standard}_met"],
                     total[f"{standard}_measured"],
-                    gap_change(met, missed),
+                    compare_gaps(met, missed),
                     scores_from_sums(met).csat_percent,
                     scores_from_sums(missed).csat_percent,
                 )

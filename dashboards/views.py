@@ -14,22 +14,19 @@ from django.views.decorators.http import require_http_methods
 from dashboards import exports, figures
 from dashboards.exports import csv_response
 from dashboards.forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from dashboards.improvements import improvement_checks
+from dashboards.journey_map import journey_map
+from dashboards.priorities import priorities
 from dashboards.real_paths import real_paths
 from dashboards.selectors import (
     comments,
     department_touchpoints,
-    grouped_changes,
-    grouped_weekly,
-    improvement_checks,
-    journey_map,
     open_follow_ups,
-    priorities,
     segments,
     touchpoint_rows,
-    trend_groups,
-    weekly_scores,
 )
 from dashboards.standards import breaches, standard_effects
+from dashboards.trends import grouped_changes, grouped_weekly, trend_groups, weekly_scores
 from journeys.models import Journey
 from surveys.counting.selectors import readable_theme
 from surveys.models import PathTransition, ThemeSource
@@ -300,10 +297,10 @@ def _improvement_row(check):
         return [*base, None, None, None, None, None, None, "not yet in effect"]
     return [
         *base,
-        change.before.gap,
-        change.before.gap_answered,
-        change.after.gap,
-        change.after.gap_answered,
+        change.reference.gap,
+        change.reference.gap_answered,
+        change.compared.gap,
+        change.compared.gap_answered,
         change.difference,
         change.p_value,
         change.verdict,
@@ -331,8 +328,9 @@ def standards(request):
              "CSAT % missed", "customers feel it"],
             (
                 [e.touchpoint.name, e.standard, e.target_seconds, e.measured, e.met,
-                 e.change.before.gap, e.change.after.gap, e.change.difference, e.change.margin,
-                 e.change.p_value, e.csat_met, e.csat_missed, "yes" if e.felt else "no"]
+                 e.change.reference.gap, e.change.compared.gap, e.change.difference,
+                 e.change.margin, e.change.p_value, e.csat_met, e.csat_missed,
+                 "yes" if e.felt else "no"]
                 for e in effects
             ),
         )  # fmt: skip

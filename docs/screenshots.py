@@ -23,7 +23,7 @@ django.setup()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from dashboards.demo import DEMO_PASSWORD, demo_build  # noqa: E402
+from demo.build import DEMO_PASSWORD, demo_build  # noqa: E402
 from journeys.models import Journey, JourneyKind  # noqa: E402
 from surveys.asking import links  # noqa: E402
 from surveys.models import Invitation, InvitationStatus  # noqa: E402

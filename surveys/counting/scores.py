@@ -246,14 +246,26 @@ def answers_needed(
     return max(low - after_n, 0)
 
 
-# --- Did the gap change? Welch's t-test, from the same sums --------------------------------
+def pooled_gap_spread(*samples: Scores) -> float | None:
+    """The gap's spread of the samples together (of those that have one; None if none)."""
+    parts = [(s.gap_answered, s.gap_spread) for s in samples if s.gap_spread is not None]
+    if not parts:
+        return None
+    squares = sum((n - 1) * spread**2 for n, spread in parts)
+    return (squares / sum(n - 1 for n, _ in parts)) ** 0.5
+
+
+# --- Do two gaps differ? Welch's t-test, from the same sums --------------------------------
 
 
 @dataclass(frozen=True)
-class GapChange:
-    before: Scores
-    after: Scores
-    difference: float | None  # after - before: negative means the gap closed
+class GapComparison:
+    """The gap of one sample against a reference: a later period against an earlier one,
+    or answers to interactions that missed a standard against those that met it."""
+
+    reference: Scores
+    compared: Scores
+    difference: float | None  # compared - reference: negative means the gap is smaller
     p_value: float | None
     significant: bool = False  # after the false discovery rate control of its page
     margin: float | None = None  # half-width of the 95% interval of the difference
@@ -263,6 +275,7 @@ class GapChange:
 
     @property
     def verdict(self) -> str:
+        """Read over time: the compared period against the reference one."""
         if self.p_value is None:
             return self.reason or "too few answers"
         if not self.significant:
@@ -270,19 +283,20 @@ class GapChange:
         return "improved" if self.difference < 0 else "worse"
 
 
-def gap_change(before: Mapping[str, int], after: Mapping[str, int]) -> GapChange:
-    """Welch's t-test of the mean gap after vs before, from summed rollup rows: n, Σgap
-    and Σgap² are all it needs, so no raw answer is read. Only with enough answers on
-    both sides, and never from two samples whose answers are all equal (a variance of 0
-    is no evidence). Significance is decided across a page by control_false_discoveries."""
-    a, b = scores_from_sums(before), scores_from_sums(after)
+def compare_gaps(reference: Mapping[str, int], compared: Mapping[str, int]) -> GapComparison:
+    """Welch's t-test of the compared mean gap against the reference, from summed rollup
+    rows: n, Σgap and Σgap² are all it needs, so no raw answer is read. Only with enough
+    answers on both sides, and never from two samples whose answers are all equal (a
+    variance of 0 is no evidence). Significance is decided across a page by
+    control_false_discoveries."""
+    a, b = scores_from_sums(reference), scores_from_sums(compared)
     if not (a.enough_gap and b.enough_gap):
         difference = b.gap - a.gap if a.gap is not None and b.gap is not None else None
-        return GapChange(a, b, difference, None, reason="too few answers")
+        return GapComparison(a, b, difference, None, reason="too few answers")
     difference = b.gap - a.gap
     se2 = a.gap_spread**2 / a.gap_answered + b.gap_spread**2 / b.gap_answered
     if se2 == 0:
-        return GapChange(a, b, difference, None, reason="all answers equal: more needed")
+        return GapComparison(a, b, difference, None, reason="all answers equal: more needed")
     df = se2**2 / (
         (a.gap_spread**2 / a.gap_answered) ** 2 / (a.gap_answered - 1)
         + (b.gap_spread**2 / b.gap_answered) ** 2 / (b.gap_answered - 1)
@@ -291,10 +305,12 @@ def gap_change(before: Mapping[str, int], after: Mapping[str, int]) -> GapChange
     p_value = float(2 * stats.t.sf(abs(t), df))
     margin = t_critical_95(df) * math.sqrt(se2)
     # Significant or not is decided among the page's rows (control_false_discoveries).
-    return GapChange(a, b, difference, p_value, margin=margin, df=df)
+    return GapComparison(a, b, difference, p_value, margin=margin, df=df)
 
 
-def control_false_discoveries(changes: Sequence[GapChange | None]) -> list[GapChange | None]:
+def control_false_discoveries(
+    changes: Sequence[GapComparison | None],
+) -> list[GapComparison | None]:
     """The changes of one page's rows, each significant only where its Benjamini-Hochberg
     adjusted p-value is below 5%: with 30 rows of pure noise, one in twenty pages shows a
     change at most, not one and a half arrows a page."""

@@ -1,6 +1,39 @@
-"""Counted figures as the API shows them."""
+"""Counted figures as the API shows them, and the period the API is asked for."""
 
 from rest_framework import serializers
+
+from surveys.counting.periods import PeriodError, period_asked
+
+
+class PeriodQuery(serializers.Serializer):
+    """since and until, whole local days; validated into `period` (a Period)."""
+
+    since = serializers.DateField(
+        required=False,
+        help_text="First day of the period, inclusive, a local day under the server's "
+        "TIME_ZONE (answers count on the day they were given there). Default: 89 days "
+        "before `until`.",
+    )
+    until = serializers.DateField(
+        required=False,
+        help_text="Last day of the period, inclusive, a local day under TIME_ZONE. "
+        "Default: today. At most three years after `since`.",
+    )
+
+    def validate(self, attrs):
+        try:
+            attrs["period"] = period_asked(attrs.get("since"), attrs.get("until"))
+        except PeriodError as refused:
+            raise serializers.ValidationError({"since": [str(refused)]}) from refused
+        return attrs
+
+
+class StandardsQuery(PeriodQuery):
+    touchpoint = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        help_text="Only these touchpoints (ids; repeat the parameter for several).",
+    )
 
 
 class ComplianceSerializer(serializers.Serializer):

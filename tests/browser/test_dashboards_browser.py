@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from tests.browser.conftest import log_in
 from touchpoints.models import Department

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.asking import links
 from surveys.models import Complaint, Invitation, InvitationStatus

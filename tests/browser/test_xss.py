@@ -4,7 +4,7 @@ page or chart runs it, grows a node from it, or breaks the content security poli
 import pytest
 from django.utils import timezone
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, JourneyKind
 from surveys.counting.aggregation import rollups_rebuild_all

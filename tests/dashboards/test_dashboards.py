@@ -14,9 +14,12 @@ from django.utils import timezone
 
 from dashboards import figures
 from dashboards.exports import cell
-from dashboards.selectors import Period, grouped_weekly, journey_map, priorities, weekly_scores
+from dashboards.journey_map import journey_map
+from dashboards.priorities import priorities
+from dashboards.trends import grouped_weekly, weekly_scores
 from journeys.editing import add_stage, place_touchpoint
 from surveys.counting.aggregation import rollups_rebuild_all
+from surveys.counting.periods import Period
 from surveys.counting.selectors import scores_by_touchpoint
 from surveys.models import ComplaintStatus
 from tests.factories import (
@@ -169,7 +172,7 @@ def test_trends_compare_two_periods(client_for, cx_manager, world):
         },
     )
     ((name, change),) = page.context["comparison"]
-    assert name == "Hotline" and change.before.gap == 0 and change.after.gap == 3
+    assert name == "Hotline" and change.reference.gap == 0 and change.compared.gap == 3
     # Answers all equal on both sides: no evidence of a change, and it says so.
     assert change.p_value is None and change.verdict == "all answers equal: more needed"
     bad = client_for(cx_manager).get("/dashboards/trends/", {"compare_since": old.isoformat()})
@@ -206,7 +209,7 @@ def test_improvements_are_verified_from_the_rollups(client_for, cx_manager, worl
     assert created.status_code == 302
     page = client.get("/dashboards/improvements/")
     (check,) = page.context["checks"]
-    assert check.change.verdict == "improved" and check.change.before.gap == 5
+    assert check.change.verdict == "improved" and check.change.reference.gap == 5
     refused = client.post("/dashboards/improvements/", {"title": "x", "status": "done"})
     assert refused.status_code == 400 and "needs the day" in refused.content.decode()
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from dashboards import figures
 from dashboards.real_paths import real_paths
-from dashboards.selectors import Period
 from journeys.editing import add_stage, place_touchpoint
 from surveys.counting.paths import MAX_STEPS, count_transitions, rebuild_paths
+from surveys.counting.periods import Period
 from surveys.models import PathEnd, PathTransition
 from tests.factories import CustomerFactory, InteractionFactory, JourneyFactory, TouchpointFactory
 

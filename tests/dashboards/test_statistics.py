@@ -7,7 +7,7 @@ import random
 import pytest
 from scipy import stats
 
-from surveys.counting.scores import control_false_discoveries, gap_change, t_two_sided_p
+from surveys.counting.scores import compare_gaps, control_false_discoveries, t_two_sided_p
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def on_a_page(*changes):
 def test_a_real_improvement_is_detected():
     rng = random.Random(1)
     before, after = draw(rng, 3.0, 120), draw(rng, 1.5, 120)
-    (change,) = on_a_page(gap_change(sums(before), sums(after)))
+    (change,) = on_a_page(compare_gaps(sums(before), sums(after)))
     assert change.significant and change.verdict == "improved"
     assert change.difference == pytest.approx(sum(after) / 120 - sum(before) / 120)
     assert change.p_value < 1e-4
@@ -48,18 +48,18 @@ def test_a_real_improvement_is_detected():
 def test_a_worse_gap_is_called_worse_and_too_few_answers_are_said(settings):
     settings.TOUCHSTONE_MIN_SAMPLE = 30
     rng = random.Random(3)
-    (worse,) = on_a_page(gap_change(sums(draw(rng, 1.0, 100)), sums(draw(rng, 2.5, 100))))
+    (worse,) = on_a_page(compare_gaps(sums(draw(rng, 1.0, 100)), sums(draw(rng, 2.5, 100))))
     assert worse.verdict == "worse"
     # Twenty-nine answers on one side: no p-value, whatever the difference.
-    (thin,) = on_a_page(gap_change(sums(draw(rng, 0.0, 29)), sums(draw(rng, 4.0, 200))))
+    (thin,) = on_a_page(compare_gaps(sums(draw(rng, 0.0, 29)), sums(draw(rng, 4.0, 200))))
     assert thin.p_value is None and thin.verdict == "too few answers"
-    assert gap_change({}, {}).p_value is None
+    assert compare_gaps({}, {}).p_value is None
 
 
 def test_answers_all_equal_are_never_evidence_of_a_change():
     """Two answers with gap 2, then two with gap 1, once read as p = 0; forty identical
     answers on each side are still no evidence: more answers are needed, and it says so."""
-    (change,) = on_a_page(gap_change(sums([2] * 40), sums([1] * 40)))
+    (change,) = on_a_page(compare_gaps(sums([2] * 40), sums([1] * 40)))
     assert change.p_value is None and not change.significant
     assert change.verdict == "all answers equal: more needed"
 
@@ -70,7 +70,7 @@ def test_noise_on_a_page_of_thirty_rows_shows_an_arrow_on_at_most_one_page_in_tw
     rng = random.Random(11)
     pages, with_an_arrow = 400, 0
     for _ in range(pages):
-        rows = [gap_change(sums(draw(rng, 2.0, 40)), sums(draw(rng, 2.0, 40))) for _ in range(30)]
+        rows = [compare_gaps(sums(draw(rng, 2.0, 40)), sums(draw(rng, 2.0, 40))) for _ in range(30)]
         with_an_arrow += any(change.significant for change in control_false_discoveries(rows))
     assert with_an_arrow / pages <= 0.05 + 0.02  # 5%, and two standard errors of 400 pages
 
@@ -78,7 +78,7 @@ def test_noise_on_a_page_of_thirty_rows_shows_an_arrow_on_at_most_one_page_in_tw
 def test_the_control_is_benjamini_hochbergs():
     rng = random.Random(4)
     changes = [
-        gap_change(sums(draw(rng, 2.0, 60)), sums(draw(rng, 2.0 + shift, 60)))
+        compare_gaps(sums(draw(rng, 2.0, 60)), sums(draw(rng, 2.0 + shift, 60)))
         for shift in (0, 0, 0.4, 0.8, 1.2, 0, 0.6)
     ]
     controlled = control_false_discoveries([*changes, None])

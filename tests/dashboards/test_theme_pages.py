@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboards import figures
-from dashboards.periods import Period
-from dashboards.selectors import journey_map
+from dashboards.journey_map import journey_map
 from surveys.counting.aggregation import rollups_rebuild_all
+from surveys.counting.periods import Period
 from surveys.models import Theme, ThemeSource
 from surveys.said.theming import refresh_themes
 from tests.factories import (

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from dashboards.demo import demo_build
+from demo.build import demo_build
 from surveys.models import Complaint, ThemedComplaint
 
 pytestmark = pytest.mark.django_db(transaction=True)

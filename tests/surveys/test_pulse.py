@@ -6,13 +6,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dashboards.selectors import Period, journey_map
+from dashboards.journey_map import journey_map
 from journeys.editing import add_stage, place_touchpoint
 from surveys.asking import links
 from surveys.asking.delivery import deliver
 from surveys.asking.pulse import send_pulse
 from surveys.counting.aggregation import rollups_drain_all
 from surveys.counting.paths import rebuild_paths
+from surveys.counting.periods import Period
 from surveys.models import Invitation, PathTransition, SurveyAudience
 from tests.factories import JourneyFactory, StaffFactory, SurveyFactory, TouchpointFactory
 from touchpoints.models import Audience

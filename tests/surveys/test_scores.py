@@ -13,8 +13,8 @@ from scipy import stats
 
 from surveys.counting.scores import (
     answers_needed,
+    compare_gaps,
     detectable_change,
-    gap_change,
     scores_from_sums,
     t_critical_95,
 )
@@ -126,7 +126,7 @@ def test_the_response_rate_is_the_share_of_a_cohort_and_never_above_100(statuses
 @settings(max_examples=200, deadline=None)
 @given(gaps.filter(lambda v: len(v) >= 30), gaps.filter(lambda v: len(v) >= 30))
 def test_the_welch_test_and_its_interval_equal_scipys_and_agree(before, after):
-    change = gap_change(sums_of(gaps=before), sums_of(gaps=after))
+    change = compare_gaps(sums_of(gaps=before), sums_of(gaps=after))
     if len(set(before)) == 1 and len(set(after)) == 1:
         assert change.p_value is None and "all answers equal" in change.verdict
         return

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dashboards.selectors import Period
 from dashboards.standards import standard_effects
 from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_rebuild_all
+from surveys.counting.periods import Period
 from surveys.counting.selectors import compliance_by_touchpoint
 from surveys.models import StandardAlert, TouchpointDailyStandardEffect, TouchpointDailyStandards
 from tests.factories import InteractionFactory, ResponseFactory, TouchpointFactory
@@ -113,9 +113,8 @@ def test_missing_a_standard_that_customers_feel_is_detected(client_for, cx_manag
     page = client_for(cx_manager).get("/dashboards/standards/")
     (wait,) = [e for e in page.context["effects"] if e.standard == "wait"]
     assert (wait.measured, wait.met) == (80, 40)
-    assert wait.change.before.gap == pytest.approx(0.5) and wait.change.after.gap == pytest.approx(
-        3.5
-    )
+    assert wait.change.reference.gap == pytest.approx(0.5)  # met
+    assert wait.change.compared.gap == pytest.approx(3.5)  # missed
     assert wait.change.difference == pytest.approx(3.0) and wait.felt
     assert wait.change.margin == pytest.approx(0.23, abs=0.05)
     assert (wait.csat_met, wait.csat_missed) == (100, 0)
@@ -164,7 +163,11 @@ def test_the_api_gives_standards_met_per_readable_touchpoint(
     everyone = client_for(cx_manager).get("/api/v1/standards/", {"touchpoint": [other.pk]}).json()
     assert [row["touchpoint"] for row in everyone] == [other.pk]
     bad = client_for(cx_manager).get("/api/v1/standards/", {"since": "yesterday"})
-    assert bad.status_code == 400 and bad.json() == {"since": ["use YYYY-MM-DD"]}
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["since"][0]
+    backwards = client_for(cx_manager).get(
+        "/api/v1/standards/", {"since": "2026-02-01", "until": "2026-01-01"}
+    )
+    assert backwards.json() == {"since": ["The start must be on or before the end."]}
 
 
 def test_alerts_are_listed_as_events_for_their_department_only(

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
-from dashboards.periods import Period, moments
+from surveys.counting.periods import Period, moments
 from surveys.models import ThemeDay, ThemedComplaint
 
 THEMES_SHOWN = 3

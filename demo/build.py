@@ -15,9 +15,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from dashboards import demo_catalogue as catalogue
-from dashboards.demo_answers import simulate_answer
-from dashboards.demo_paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
+from demo import catalogue
+from demo.answers import simulate_answer
+from demo.paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
 from journeys.models import Journey, JourneyKind, Stage, Step
 from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.counting.paths import rebuild_paths

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.counting.aggregation import rollups_differences
 from surveys.counting.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint

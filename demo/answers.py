@@ -2,8 +2,8 @@
 
 import random
 
-from dashboards.demo_catalogue import CUSTOMER_TOUCHPOINTS, NEGATIVE_COMMENTS, POSITIVE_COMMENTS
-from dashboards.demo_paths import SimulatedInteraction
+from demo.catalogue import CUSTOMER_TOUCHPOINTS, NEGATIVE_COMMENTS, POSITIVE_COMMENTS
+from demo.paths import SimulatedInteraction
 
 NEUTRAL_COMMENTS = ["Fine.", "OK overall.", "As expected.", "Nothing special."]
 PROSPECT_COMMENTS = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from dashboards.demo import DEMO_PASSWORD, demo_build
+from demo.build import DEMO_PASSWORD, demo_build
 
 
 class Command(BaseCommand):
