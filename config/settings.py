@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from lib.embedded_postgres import embedded_database_url
 
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "django_guid",
     "csp",
     "touchpoints",
     "journeys",
@@ -65,7 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "lib.request_id.RequestIdMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "lib.private_cache.PrivateByDefault",
     "csp.middleware.CSPMiddleware",
@@ -147,18 +150,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # Redis holds nothing a request needs to succeed: throttle and link-miss counters,
+    # wake-up markers, the workers' heartbeat, cached figures. While it is down (restarting,
+    # say) requests go on as if the cache were empty, instead of losing answers;
+    # /healthz still names the outage, and a warning is logged (at most every 10 s).
     CACHES = {
         "default": {
-            # Requests go on without the cache while Redis is down (lib/cache.py).
-            "BACKEND": "lib.cache.ForgivingRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # Installs (or test runs) sharing one Redis keep their keys apart.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="touchstone"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Longest task time limit; the broker's visibility timeout must stay above it so a slow
 # task is not handed to a second worker while the first is still running it.
@@ -409,8 +420,17 @@ TOUCHSTONE_STANDARD_ALERT_THRESHOLD = env.int("STANDARD_ALERT_THRESHOLD", defaul
 TOUCHSTONE_STANDARD_ALERT_WINDOW_DAYS = env.int("STANDARD_ALERT_WINDOW_DAYS", default=7)
 TOUCHSTONE_STANDARD_ALERT_MIN_MEASURED = env.int("STANDARD_ALERT_MIN_MEASURED", default=20)
 
-# One JSON object per line in production (LOG_FORMAT=json), plain text when developing;
-# both carry the request id, into Celery tasks too.
+# A request id on every log line (django-guid): taken from the proxy's X-Request-ID when it
+# is a UUID, else made; sent back in the response, and carried into the Celery tasks the
+# request queues, so one customer's answer can be followed from the web log into the
+# worker's.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True, log_parent=False)],
+}
+
+# One JSON object per line in production (LOG_FORMAT=json), plain text when developing.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
@@ -418,11 +438,23 @@ LOGGING = {
     "filters": {
         "redact_tokens": {"()": "lib.log_filters.RedactSurveyTokens"},
         "quiet_client_errors": {"()": "lib.log_filters.QuietClientErrors"},
-        "request_id": {"()": "lib.log_format.RequestIdFilter"},
+        "once_every_10_s": {"()": "lib.log_filters.OncePer", "seconds": 10},
+        "request_id": {
+            "()": "django_guid.log_filters.CorrelationId",
+            "correlation_id_field": "request_id",
+        },
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
-        "json": {"()": "lib.log_format.JsonFormatter"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger", "exc_info": "exception"},
+            "timestamp": "time",
+            # Other extras of a record go out as fields; a request's would carry its URL,
+            # and a survey link's token with it.
+            "reserved_attrs": [*RESERVED_ATTRS, "request", "server_time"],
+        },
     },
     "handlers": {
         "console": {
@@ -440,6 +472,10 @@ LOGGING = {
         "django.security.csrf": {"filters": ["redact_tokens"]},
         # The dev server's request lines (Django keeps them off the root by default).
         "django.server": {"filters": ["redact_tokens"], "propagate": True},
+        # A Redis outage would log every cache call it forgave.
+        "django_redis": {"filters": ["once_every_10_s"]},
+        # Each id set and sent along is logged at INFO.
+        "django_guid": {"level": "WARNING"},
         # Every start and stop of the embedded database is logged at INFO with its commands.
         "embedded_postgres": {"level": "WARNING"},
     },

@@ -1,5 +1,6 @@
-"""Keeping survey-link tokens out of every log: a token in an access log is a working
-survey link for whoever reads the logs."""
+"""Log filters: survey-link tokens kept out of every log (a token in an access log is a
+working survey link for whoever reads the logs); client errors without tracebacks; an
+outage's repeats muted."""
 
 import logging
 import re
@@ -23,6 +24,20 @@ class RedactSurveyTokens(logging.Filter):
             record.args = {key: _redacted(value) for key, value in record.args.items()}
         elif record.args:
             record.args = tuple(_redacted(value) for value in record.args)
+        return True
+
+
+class OncePer(logging.Filter):
+    """One record per `seconds` from a logger that repeats itself during an outage."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds, self.last = seconds, float("-inf")
+
+    def filter(self, record):
+        if record.created - self.last < self.seconds:
+            return False
+        self.last = record.created
         return True
 
 

@@ -2,8 +2,9 @@
 errors of web requests and Celery tasks, with the request id as a tag, no personal data,
 and survey tokens cut out of URLs before anything leaves the machine."""
 
+from django_guid import get_guid
+
 from lib.log_filters import redact
-from lib.request_id import current
 
 
 def init_sentry(dsn: str, environment: str, traces_sample_rate: float = 0.0) -> None:
@@ -29,5 +30,5 @@ def scrub(event: dict, hint: dict) -> dict:
     for crumb in (event.get("breadcrumbs") or {}).get("values", []):
         if isinstance(crumb.get("message"), str):
             crumb["message"] = redact(crumb["message"])
-    event.setdefault("tags", {})["request_id"] = current.get()
+    event.setdefault("tags", {})["request_id"] = get_guid()
     return event

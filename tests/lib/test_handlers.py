@@ -13,7 +13,7 @@ from surveys.models import InvitationStatus
 from tests.factories import InvitationFactory
 
 SHARED = [
-    "lib.request_id.RequestIdMiddleware",
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

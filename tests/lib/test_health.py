@@ -8,6 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lib.health import HEARTBEAT_KEY, beat
+from tests.worker import require_services
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,8 @@ def test_the_embedded_mode_is_healthy_with_its_database(settings):
     assert "no-cache" in page["Cache-Control"]
 
 
-def test_with_redis_a_fresh_heartbeat_is_healthy_and_a_stale_one_is_not(settings):
-    settings.REDIS_URL = "redis://configured"  # the checks read the cache Django is given
+def test_with_redis_a_fresh_heartbeat_is_healthy_and_a_stale_one_is_not():
+    require_services()
     assert Client().get("/healthz").json()["workers"] == "no heartbeat yet"
     beat()
     assert Client().get("/healthz").status_code == 200

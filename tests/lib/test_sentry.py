@@ -43,14 +43,17 @@ def _events(far_end):
     return events
 
 
+REQUEST_ID = "5f1c2b9e8d7a4c3b9a1e2f3d4c5b6a79"
+
+
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_an_error_is_reported_with_its_request_id_and_without_the_token(client, reporting):
     token = "Zx9" * 12
     with pytest.raises(RuntimeError):
-        client.get(f"/s/{token}", HTTP_X_REQUEST_ID="trace-sentry-01")
+        client.get(f"/s/{token}", HTTP_X_REQUEST_ID=REQUEST_ID)
     sentry_sdk.flush(timeout=5)
     [event] = _events(reporting)
     assert event["exception"]["values"][0]["value"] == "the view broke"
-    assert event["tags"]["request_id"] == "trace-sentry-01"
+    assert event["tags"]["request_id"] == REQUEST_ID
     assert token not in json.dumps(event)
