@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from dashboards.selectors import EVERYONE, Who, add_sums, enough, sums_in
+from dashboards.selectors import EVERYONE, Who, add_sums, sums_in
 from journeys.models import Journey, Stage
 from surveys.counting.scores import scores_from_sums
 from surveys.counting.serializers import PeriodQuery
@@ -156,7 +156,7 @@ class ScoresViewSet(viewsets.ViewSet):
                     "id": thing.pk,
                     "name": thing.name,
                     "touchpoints": len(ids),
-                    "enough_data": enough(scores),
+                    "enough_data": scores.enough_gap,
                     **asdict(scores),
                     **_judged(scores),
                 }

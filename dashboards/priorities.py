@@ -2,9 +2,6 @@
 
 from dataclasses import dataclass
 
-from dashboards.selectors import (
-    enough,
-)
 from surveys.counting.periods import Period
 from surveys.counting.scores import (
     Scores,
@@ -38,7 +35,7 @@ def priorities(touchpoints: list[Touchpoint], period: Period) -> list[Priority]:
     for touchpoint in touchpoints:
         s = sums.get(touchpoint.pk, {})
         scores = scores_from_sums(s)
-        if not enough(scores):
+        if not scores.enough_gap:
             continue
         detractor_share = (s["detractors"] / s["nps_answered"]) if s["nps_answered"] else 0
         raw.append((touchpoint, scores, max(scores.gap, 0) * scores.gap_answered * detractor_share))

@@ -19,6 +19,7 @@ from surveys.counting.scores import (
     Scores,
     compare_gaps,
     control_false_discoveries,
+    scores_from_sums,
 )
 from surveys.counting.selectors import compliance_by_touchpoint, sums_by_touchpoint
 from surveys.models import (
@@ -87,12 +88,6 @@ def sums_in(ids, period: Period, who: Who) -> dict[int, dict]:
     return {row.pop("touchpoint_id"): row for row in rows}
 
 
-def enough(scores: Scores | None) -> bool:
-    """Enough answers for the gap, which places and colours a touchpoint (surveys/counting/scores.py
-    holds the rule, measure by measure)."""
-    return scores is not None and scores.enough_gap
-
-
 def add_sums(sums: list[dict]) -> dict:
     total = dict.fromkeys(SUM_FIELDS, 0)
     for part in sums:
@@ -101,70 +96,86 @@ def add_sums(sums: list[dict]) -> dict:
     return total
 
 
-# --- Scorecard rows ----------------------------------------------------------------------
+# --- One touchpoint's figures: a scorecard row, a point of the live map --------------------
 
 
 @dataclass
-class TouchpointRow:
+class TouchpointFigures:
     touchpoint: Touchpoint
     scores: Scores
-    change: GapComparison  # against the previous period of the same length
-    enough_data: bool
     compliance: Compliance | None = None
     complaints: ComplaintCount | None = None
     themes: list[ThemeShare] = field(default_factory=list)
     complaint_themes: list[ThemeShare] = field(default_factory=list)
+    change: GapComparison | None = None  # against the previous period, where asked
+
+    @property
+    def enough_data(self) -> bool:
+        """Enough answers for the gap, which places and colours a touchpoint."""
+        return self.scores.enough_gap
 
     @property
     def trend(self) -> str:
         """ "better", "worse" or "steady": only a change significant among the page's rows
         counts; "" without enough answers on both sides (or with all answers equal)."""
-        if self.change.p_value is None:
+        if self.change is None or self.change.p_value is None:
             return ""
         return {"improved": "better", "worse": "worse"}.get(self.change.verdict, "steady")
 
 
-def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointRow]:
+@dataclass
+class PeriodFigures:
+    """What a period's pages read for a set of touchpoints, each part once."""
+
+    sums: dict[int, dict]
+    compliance: dict[int, Compliance]
+    complaints: dict[int, ComplaintCount]
+    themes: dict[int, list[ThemeShare]]
+    complaint_themes: dict[int, list[ThemeShare]]
+
+    @classmethod
+    def read(cls, ids, period: Period) -> "PeriodFigures":
+        ids = list(ids)
+        sums = sums_by_touchpoint(ids, period.since, period.until)
+        complaints = complaint_counts(ids, *moments(period))
+        comment_totals = {tp: sums.get(tp, {}).get("comments", 0) for tp in ids}
+        complaint_totals = {tp: getattr(complaints.get(tp), "total", 0) for tp in ids}
+        return cls(
+            sums,
+            compliance_by_touchpoint(ids, period.since, period.until),
+            complaints,
+            comment_themes(comment_totals, period),
+            complaint_themes(complaint_totals, period),
+        )
+
+    def of(self, touchpoint: Touchpoint, change: GapComparison | None = None):
+        pk = touchpoint.pk
+        return TouchpointFigures(
+            touchpoint,
+            change.compared if change else scores_from_sums(self.sums.get(pk, {})),
+            self.compliance.get(pk),
+            self.complaints.get(pk),
+            self.themes.get(pk, []),
+            self.complaint_themes.get(pk, []),
+            change,
+        )
+
+
+def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointFigures]:
+    """The scorecard: each touchpoint's figures and its gap against the previous period."""
     ids = [tp.pk for tp in touchpoints]
-    now, before, compliance, complaints, said, complained = cached_figures(
-        "touchpoint-rows", (ids, period.since, period.until), lambda: _row_figures(ids, period)
+    now, before = cached_figures(
+        "touchpoint-figures", (ids, period.since, period.until), lambda: _row_figures(ids, period)
     )
     changes = control_false_discoveries(
-        [compare_gaps(before.get(tp.pk, {}), now.get(tp.pk, {})) for tp in touchpoints]
+        [compare_gaps(before.get(tp.pk, {}), now.sums.get(tp.pk, {})) for tp in touchpoints]
     )
-    rows = []
-    for touchpoint, change in zip(touchpoints, changes, strict=True):
-        scores = change.compared
-        rows.append(
-            TouchpointRow(
-                touchpoint,
-                scores,
-                change,
-                scores.enough_any,
-                compliance.get(touchpoint.pk),
-                complaints.get(touchpoint.pk),
-                said.get(touchpoint.pk, []),
-                complained.get(touchpoint.pk, []),
-            )
-        )
-    return rows
+    return [now.of(tp, change) for tp, change in zip(touchpoints, changes, strict=True)]
 
 
 def _row_figures(ids: list[int], period: Period) -> tuple:
-    now = sums_by_touchpoint(ids, period.since, period.until)
-    before_period = period.previous()
-    before = sums_by_touchpoint(ids, before_period.since, before_period.until)
-    compliance = compliance_by_touchpoint(ids, period.since, period.until)
-    complaints = complaint_counts(ids, *moments(period))
-    return now, before, compliance, complaints, *themes_of(ids, now, complaints, period)
-
-
-def themes_of(ids, sums, complaints, period: Period):
-    """Comment and complaint themes per touchpoint, their shares taken of the period's
-    comments (from the score rollups) and complaints."""
-    comment_totals = {tp: sums.get(tp, {}).get("comments", 0) for tp in ids}
-    complaint_totals = {tp: getattr(complaints.get(tp), "total", 0) for tp in ids}
-    return comment_themes(comment_totals, period), complaint_themes(complaint_totals, period)
+    earlier = period.previous()
+    return PeriodFigures.read(ids, period), sums_by_touchpoint(ids, earlier.since, earlier.until)
 
 
 def department_touchpoints(department) -> list[Touchpoint]:

@@ -12,14 +12,14 @@ from dashboards.selectors import (
     sums_in,
 )
 from surveys.counting.figure_cache import cached_figures
-from surveys.counting.periods import ONE_DAY, Period
-from surveys.counting.rollup_sql import next_month
+from surveys.counting.periods import Period
 from surveys.counting.scores import (
     Scores,
     compare_gaps,
     control_false_discoveries,
     scores_from_sums,
 )
+from surveys.counting.selectors import plan_range
 from surveys.models import SUM_FIELDS, TouchpointMonthlyScore
 from touchpoints.models import Audience
 
@@ -35,50 +35,52 @@ def _bucket(period: Period):
 
 def _summed_by_bucket(touchpoint_ids, period: Period, *by: str, who: Who = EVERYONE):
     """Rows summed per week (from Monday) or month in the database: one row per bucket (and
-    per `by` column), whatever the number of days. By month, whole months come from the
-    monthly rollups and only the partial months at the edges from the daily rows."""
+    per `by` column), whatever the number of days. By month, the range is read as
+    sums_by_touchpoint reads it (plan_range): monthly rows, plus or minus the daily rows
+    of partial months, each summed into its month."""
     ids = list(touchpoint_ids)
-    totals = {name: Sum(name) for name in SUM_FIELDS}
-    by_month = period.days > WEEKLY_UP_TO_DAYS
-    first_whole = period.since if period.since.day == 1 else next_month(period.since)
-    after_whole = (
-        next_month(period.until) if _is_month_end(period.until) else period.until.replace(day=1)
-    )
-    if not by_month or who.filtered or first_whole >= after_whole:
-        daily_ranges = [(period.since, period.until)]
-        whole = []
+    if period.days <= WEEKLY_UP_TO_DAYS or who.filtered:
+        # Weekly buckets, or segments (which have no monthly rollups): the daily rows.
+        rows = _by_bucket(who.rows(), ids, [(period.since, period.until)], by, _bucket(period))
     else:
-        daily_ranges = [(period.since, first_whole - ONE_DAY), (after_whole, period.until)]
-        whole = list(
-            TouchpointMonthlyScore.objects.filter(
-                touchpoint_id__in=ids, month__gte=first_whole, month__lt=after_whole
-            )
-            .annotate(bucket=F("month"))
-            .values(*by, "bucket")
-            .annotate(**totals)
-            .order_by()
-        )
-    days = Q()
-    for since, until in daily_ranges:
-        if since <= until:
+        months, add, subtract = plan_range(period.since, period.until)
+        month = TruncMonth("day", output_field=DateField())
+        whole = TouchpointMonthlyScore.objects.filter(month__in=months) if months else None
+        rows = [
+            *(_by_bucket(whole, ids, None, by, F("month")) if months else []),
+            *_by_bucket(who.rows(), ids, add, by, month),
+            *(_negated(row) for row in _by_bucket(who.rows(), ids, subtract, by, month)),
+        ]
+    summed: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in (*by, "bucket"))
+        into = summed.setdefault(key, dict(zip((*by, "bucket"), key, strict=True)))
+        for name in SUM_FIELDS:
+            into[name] = into.get(name, 0) + row[name]
+    # A month whose days in the range had nothing nets to zeros: no bucket, as without rows.
+    return [summed[key] for key in sorted(summed) if any(summed[key][n] for n in SUM_FIELDS)]
+
+
+def _by_bucket(rows, ids, ranges, by, bucket) -> list[dict]:
+    """rows of `ids` (within `ranges` of days, if given) summed per `by` and bucket."""
+    if ranges is not None:
+        if not ranges:
+            return []
+        days = Q()
+        for since, until in ranges:
             days |= Q(day__gte=since, day__lte=until)
-    partial = (
-        list(
-            who.rows()
-            .filter(days, touchpoint_id__in=ids)
-            .annotate(bucket=_bucket(period))
-            .values(*by, "bucket")
-            .annotate(**totals)
-            .order_by()
-        )
-        if days
-        else []
+        rows = rows.filter(days)
+    return list(
+        rows.filter(touchpoint_id__in=ids)
+        .annotate(bucket=bucket)
+        .values(*by, "bucket")
+        .annotate(**{name: Sum(name) for name in SUM_FIELDS})
+        .order_by()
     )
-    return sorted(whole + partial, key=lambda row: tuple(row[name] for name in (*by, "bucket")))
 
 
-def _is_month_end(day: dt.date) -> bool:
-    return (day + ONE_DAY).day == 1
+def _negated(row: dict) -> dict:
+    return {**row, **{name: -row[name] for name in SUM_FIELDS}}
 
 
 def weekly_scores(touchpoint_ids, period: Period) -> dict[int, list[tuple[dt.date, Scores]]]:

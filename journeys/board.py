@@ -84,9 +84,7 @@ def _attach_scores(user, cards: list[Card], since: dt.date) -> None:
         card.readable = card.touchpoint.pk in readable
         card.scores = scores.get(card.touchpoint.pk)
         card.compliance = compliance.get(card.touchpoint.pk)
-        card.enough_data = bool(
-            card.scores and card.scores.gap_answered >= settings.TOUCHSTONE_MIN_SAMPLE
-        )
+        card.enough_data = bool(card.scores and card.scores.enough_gap)
 
 
 def _attach_backstage(columns: list[Column]) -> None:

@@ -19,7 +19,8 @@ from dashboards.priorities import priorities
 from dashboards.trends import grouped_weekly, weekly_scores
 from journeys.editing import add_stage, place_touchpoint
 from surveys.counting.aggregation import rollups_rebuild_all
-from surveys.counting.periods import Period
+from surveys.counting.periods import ONE_DAY, Period
+from surveys.counting.rollup_sql import next_month
 from surveys.counting.selectors import scores_by_touchpoint
 from surveys.models import ComplaintStatus
 from tests.factories import (
@@ -453,3 +454,22 @@ def test_monthly_series_use_whole_month_rollups_and_equal_the_scores_of_each_mon
         assert month.day == 1
         last = min((month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1), TODAY)
         assert scores == scores_by_touchpoint([hotline], max(month, period.since), last)[hotline]
+
+
+def test_a_mostly_covered_edge_month_is_its_month_row_minus_the_days_outside(world):
+    """plan_range reads such a month as the month row minus the days outside the period:
+    the answers outside must not count, those inside must."""
+    first = (TODAY.replace(day=1) - dt.timedelta(days=200)).replace(day=1)
+    since = first + dt.timedelta(days=2)  # 3rd: 2 days outside, the rest inside
+    hotline = world["hotline"].pk
+    inside = (since, 5), (since + dt.timedelta(days=3), 4)
+    for day, experience in ((first, 1), (since - dt.timedelta(days=1), 2), *inside):
+        answer(world["hotline"], days_ago=(TODAY - day).days, experience=experience)
+    answer(world["hotline"], days_ago=(TODAY - since).days + 10, experience=7)
+    rollups_rebuild_all()
+    series = dict(weekly_scores([hotline], Period(since, TODAY))[hotline])
+    assert series[first].gap_answered == 2
+    assert (
+        series[first]
+        == scores_by_touchpoint([hotline], since, next_month(first) - ONE_DAY)[hotline]
+    )
