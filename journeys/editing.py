@@ -1,6 +1,8 @@
 """Changes to whole journeys that touch more than one row."""
 
-from django.db import models, transaction
+import contextlib
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from journeys.models import Journey, JourneyState, Stage, Step
@@ -43,10 +45,10 @@ def duplicate_as_future_state(journey: Journey, owner) -> Journey:
 # --- Stages and steps: positions stay 0..n-1 whatever edits run at once ------------------
 #
 # Every change to a journey's order first locks the journey row (FOR UPDATE), so edits to
-# one map run one after another while other maps are untouched. Renumbering goes through
-# positions above every current one first: the unique (parent, position) constraints are
-# checked row by row, and a direct permutation would collide with itself.
-RENUMBER_OFFSET = 1_000_000
+# one map run one after another while other maps are untouched. The unique (parent,
+# position) constraints are deferred: a renumbering writes the new order directly, and the
+# constraints are checked when the edit is done (edited_order), not row by row.
+POSITION_CONSTRAINTS = "stage_position_unique_per_journey, step_position_unique_per_stage"
 
 
 class PlacementError(ValueError):
@@ -57,10 +59,24 @@ def lock_journey(journey_id: int) -> Journey:
     return Journey.objects.select_for_update().get(pk=journey_id)
 
 
+@contextlib.contextmanager
+def edited_order(journey_id: int):
+    """Lock the journey, let the block renumber freely, then check the positions: an edit
+    that left two at one place fails here, not at some later commit."""
+    with transaction.atomic():
+        lock_journey(journey_id)
+        _set_position_constraints("DEFERRED")
+        yield
+        _set_position_constraints("IMMEDIATE")
+        _touch(journey_id)
+
+
+def _set_position_constraints(mode: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {POSITION_CONSTRAINTS} {mode}")
+
+
 def _renumber(model, ordered_ids: list[int], **extra) -> None:
-    if not ordered_ids:
-        return
-    model.objects.filter(pk__in=ordered_ids).update(position=models.F("position") + RENUMBER_OFFSET)
     rows = [model(pk=pk, position=index, **extra) for index, pk in enumerate(ordered_ids)]
     model.objects.bulk_update(rows, ["position", *extra])
 
@@ -71,28 +87,19 @@ def _moved(ids: list[int], item: int, index: int) -> list[int]:
     return [*rest[:index], item, *rest[index:]]
 
 
-@transaction.atomic
 def add_stage(journey: Journey, name: str, customer_goal: str = "") -> Stage:
-    lock_journey(journey.pk)
-    position = Stage.objects.filter(journey=journey).count()
-    stage = Stage.objects.create(
-        journey=journey, name=name, customer_goal=customer_goal, position=position
-    )
-    _touch(journey.pk)
-    return stage
+    with edited_order(journey.pk):
+        position = Stage.objects.filter(journey=journey).count()
+        return Stage.objects.create(
+            journey=journey, name=name, customer_goal=customer_goal, position=position
+        )
 
 
-@transaction.atomic
 def move_stage(stage: Stage, index: int) -> None:
-    lock_journey(stage.journey_id)
-    ids = list(
-        Stage.objects.filter(journey_id=stage.journey_id)
-        .order_by("position")
-        .values_list("pk", flat=True)
-    )
-    if stage.pk in ids:
-        _renumber(Stage, _moved(ids, stage.pk, index))
-    _touch(stage.journey_id)
+    with edited_order(stage.journey_id):
+        ids = _ordered_stages(stage.journey_id)
+        if stage.pk in ids:
+            _renumber(Stage, _moved(ids, stage.pk, index))
 
 
 @transaction.atomic
@@ -101,70 +108,57 @@ def rename_stage(stage: Stage, name: str, customer_goal: str = "") -> None:
     _touch(stage.journey_id)
 
 
-@transaction.atomic
 def delete_stage(stage: Stage) -> None:
     """The stage and its placements go; the touchpoints and their data stay."""
-    lock_journey(stage.journey_id)
-    Stage.objects.filter(pk=stage.pk).delete()
-    ids = list(
-        Stage.objects.filter(journey_id=stage.journey_id)
-        .order_by("position")
-        .values_list("pk", flat=True)
-    )
-    _renumber(Stage, ids)
-    _touch(stage.journey_id)
+    with edited_order(stage.journey_id):
+        Stage.objects.filter(pk=stage.pk).delete()
+        _renumber(Stage, _ordered_stages(stage.journey_id))
 
 
-@transaction.atomic
 def place_touchpoint(stage: Stage, touchpoint_id: int) -> Step:
-    lock_journey(stage.journey_id)
-    if Step.objects.filter(stage=stage, touchpoint_id=touchpoint_id).exists():
-        raise PlacementError("This touchpoint is already on this stage.")
-    step = Step.objects.create(
-        stage=stage,
-        touchpoint_id=touchpoint_id,
-        position=Step.objects.filter(stage=stage).count(),
-    )
-    _touch(stage.journey_id)
-    return step
+    with edited_order(stage.journey_id):
+        if Step.objects.filter(stage=stage, touchpoint_id=touchpoint_id).exists():
+            raise PlacementError("This touchpoint is already on this stage.")
+        return Step.objects.create(
+            stage=stage,
+            touchpoint_id=touchpoint_id,
+            position=Step.objects.filter(stage=stage).count(),
+        )
 
 
-@transaction.atomic
 def move_step(step: Step, stage: Stage, index: int) -> None:
     """Move a card within its stage or to another stage of the same journey."""
     journey_id = Stage.objects.get(pk=step.stage_id).journey_id
     if stage.journey_id != journey_id:
         raise PlacementError("A card can only move within its own journey.")
-    lock_journey(journey_id)
-    step = Step.objects.get(pk=step.pk)  # re-read under the lock: another edit may have run
-    source = step.stage_id
-    if (
-        stage.pk != source
-        and Step.objects.filter(stage=stage, touchpoint_id=step.touchpoint_id).exists()
-    ):
-        raise PlacementError("This touchpoint is already on that stage.")
-    # The moved card is parked above every position first, then both columns renumbered.
-    Step.objects.filter(pk=step.pk).update(stage=stage, position=RENUMBER_OFFSET * 2)
-    if stage.pk != source:
-        _renumber(Step, _ordered_steps(source), stage_id=source)
-    ids = [pk for pk in _ordered_steps(stage.pk) if pk != step.pk]
-    _renumber(Step, _moved([*ids, step.pk], step.pk, index), stage_id=stage.pk)
-    _touch(journey_id)
+    with edited_order(journey_id):
+        step = Step.objects.get(pk=step.pk)  # re-read under the lock: another edit may have run
+        source = step.stage_id
+        if (
+            stage.pk != source
+            and Step.objects.filter(stage=stage, touchpoint_id=step.touchpoint_id).exists()
+        ):
+            raise PlacementError("This touchpoint is already on that stage.")
+        others = [pk for pk in _ordered_steps(stage.pk) if pk != step.pk]
+        _renumber(Step, _moved([*others, step.pk], step.pk, index), stage_id=stage.pk)
+        if stage.pk != source:
+            _renumber(Step, _ordered_steps(source), stage_id=source)
 
 
-@transaction.atomic
 def remove_step(step: Step) -> None:
     """Take the card off the map; the touchpoint and all its data stay."""
     journey_id = Stage.objects.get(pk=step.stage_id).journey_id
-    lock_journey(journey_id)
-    Step.objects.filter(pk=step.pk).delete()
-    ids = list(
-        Step.objects.filter(stage_id=step.stage_id)
+    with edited_order(journey_id):
+        Step.objects.filter(pk=step.pk).delete()
+        _renumber(Step, _ordered_steps(step.stage_id), stage_id=step.stage_id)
+
+
+def _ordered_stages(journey_id: int) -> list[int]:
+    return list(
+        Stage.objects.filter(journey_id=journey_id)
         .order_by("position")
         .values_list("pk", flat=True)
     )
-    _renumber(Step, ids, stage_id=step.stage_id)
-    _touch(journey_id)
 
 
 def _ordered_steps(stage_id: int) -> list[int]:

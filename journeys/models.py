@@ -83,8 +83,12 @@ class Stage(models.Model):
     class Meta:
         ordering = ["journey", "position"]
         constraints = [
+            # Checked when the edit ends (journeys/editing.py), so a renumbering may pass
+            # through duplicates on its way.
             models.UniqueConstraint(
-                fields=["journey", "position"], name="stage_position_unique_per_journey"
+                fields=["journey", "position"],
+                name="stage_position_unique_per_journey",
+                deferrable=models.Deferrable.DEFERRED,
             ),
         ]
 
@@ -103,7 +107,9 @@ class Step(models.Model):
         ordering = ["stage", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["stage", "position"], name="step_position_unique_per_stage"
+                fields=["stage", "position"],
+                name="step_position_unique_per_stage",
+                deferrable=models.Deferrable.DEFERRED,
             ),
             models.UniqueConstraint(
                 fields=["stage", "touchpoint"], name="step_touchpoint_once_per_stage"

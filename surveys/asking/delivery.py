@@ -1,7 +1,7 @@
 """Sending due invitations, one reminder, and expiry: what the beat job does each minute.
 
 A row is claimed before it is sent: in a short transaction it moves from PENDING to SENDING
-with a lease (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL), so two workers never send
+with a lease (lib/outbox.py: SELECT ... FOR UPDATE SKIP LOCKED), so two workers never send
 the same row. The row becomes SENT only after the SMTP server accepted the message; a
 failure puts it back to PENDING with exponential backoff. Just before a message goes to
 the SMTP server the row is stamped handed_over_at (committed). A worker that dies leaves
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lib import outbox
 from surveys import enqueue
 from surveys.asking import links
 from surveys.asking.emails import survey_message
@@ -39,18 +40,12 @@ log = logging.getLogger(__name__)
 
 BATCH = 20
 MAX_ATTEMPTS = 6
-FIRST_RETRY = dt.timedelta(minutes=1)
-LONGEST_RETRY = dt.timedelta(hours=6)
 REMINDER_RETRY = dt.timedelta(minutes=15)
 
 
 def lease() -> dt.timedelta:
     """Long enough for a whole batch to time out one message after another."""
     return dt.timedelta(seconds=max(600, 2 * BATCH * settings.EMAIL_TIMEOUT))
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 @dataclass
@@ -172,42 +167,29 @@ def _failed_alone(invitation, error, report) -> None:
 
 
 def _claim_due(now):
-    with transaction.atomic():
-        ids = list(
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=InvitationStatus.PENDING, due_at__lte=now)
-                | Q(
-                    status=InvitationStatus.SENDING,
-                    locked_until__lt=now,
-                    handed_over_at__isnull=True,
-                )
-            )
-            .order_by("due_at")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        Invitation.objects.filter(pk__in=ids).update(
-            status=InvitationStatus.SENDING,
-            locked_until=now + lease(),
-            attempts=F("attempts") + 1,
-        )
+    due = Invitation.objects.filter(
+        Q(status=InvitationStatus.PENDING, due_at__lte=now)
+        | Q(status=InvitationStatus.SENDING, locked_until__lt=now, handed_over_at__isnull=True)
+    )
+    ids = outbox.claim(
+        due,
+        ["due_at"],
+        BATCH,
+        status=InvitationStatus.SENDING,
+        locked_until=now + lease(),
+        attempts=F("attempts") + 1,
+    )
     return list(_with_recipients(Invitation.objects.filter(pk__in=ids).order_by("due_at")))
 
 
 def _claim_reminders(now):
-    with transaction.atomic():
-        ids = list(
-            Invitation.objects.select_for_update(skip_locked=True)
-            .filter(
-                status=InvitationStatus.SENT,
-                remind_at__lte=now,
-                reminded_at__isnull=True,
-                expires_at__gt=now,
-            )
-            .order_by("remind_at")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        Invitation.objects.filter(pk__in=ids).update(reminded_at=now)
+    due = Invitation.objects.filter(
+        status=InvitationStatus.SENT,
+        remind_at__lte=now,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+    )
+    ids = outbox.claim(due, ["remind_at"], BATCH, reminded_at=now)
     return list(_with_recipients(Invitation.objects.filter(pk__in=ids).order_by("remind_at")))
 
 
@@ -288,7 +270,7 @@ def _token(invitation) -> str:
 def _retry_later(invitation, error, now, report):
     message = _describe(error)
     report.errors.append(message)
-    retry_at = now + backoff(invitation.attempts)
+    retry_at = now + outbox.backoff(invitation.attempts)
     if invitation.attempts >= MAX_ATTEMPTS or retry_at >= invitation.expires_at:
         _finish(
             invitation,

@@ -26,10 +26,11 @@ import time
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from lib import outbox
 from lib.prepared import ModelColumns, PreparedStatement
 from surveys import enqueue
 from surveys.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
@@ -38,8 +39,6 @@ from surveys.telling.webhook_targets import TIMEOUT_SECONDS, checked_target, pos
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
-FIRST_RETRY = dt.timedelta(minutes=1)
-LONGEST_RETRY = dt.timedelta(hours=6)
 BATCH = 50
 # A claimed delivery is someone's for this long: a whole batch timing out, with room.
 LEASE = dt.timedelta(seconds=2 * BATCH * TIMEOUT_SECONDS)
@@ -127,21 +126,17 @@ def deliver_due(now: dt.datetime | None = None, max_batches: int = 20) -> SendRe
 
 
 def _claim(now: dt.datetime) -> list[WebhookDelivery]:
-    with transaction.atomic():
-        ids = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
-                next_attempt_at__lte=now,
-            )
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.SENDING,
-            next_attempt_at=now + LEASE,
-            attempts=F("attempts") + 1,
-        )
+    due = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], next_attempt_at__lte=now
+    )
+    ids = outbox.claim(
+        due,
+        ["next_attempt_at", "pk"],
+        BATCH,
+        status=DeliveryStatus.SENDING,
+        next_attempt_at=now + LEASE,  # the lease: due again if the sender dies
+        attempts=F("attempts") + 1,
+    )
     return list(WebhookDelivery.objects.filter(pk__in=ids).select_related("webhook").order_by("pk"))
 
 
@@ -182,17 +177,13 @@ def _send(delivery: WebhookDelivery, now: dt.datetime, report: SendReport) -> No
         status=DeliveryStatus.FAILED if last else DeliveryStatus.PENDING,
         response_status=code,
         last_error=error[:ERROR_CHARS],
-        next_attempt_at=now + backoff(delivery.attempts),
+        next_attempt_at=now + outbox.backoff(delivery.attempts),
     )
     log.warning("Webhook %s to %s: %s", delivery.event, delivery.webhook.url, error)
     if last:
         report.failed += 1
     else:
         report.retrying += 1
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 # --- The events ----------------------------------------------------------------------------

@@ -5,12 +5,13 @@ import random
 import threading
 
 import pytest
-from django.db import connections
+from django.db import IntegrityError, connections
 
 from journeys.editing import (
     PlacementError,
     add_stage,
     delete_stage,
+    edited_order,
     move_stage,
     move_step,
     place_touchpoint,
@@ -136,3 +137,12 @@ def test_two_managers_moving_cards_at_once_lose_and_duplicate_nothing(journey):
     assert set(Step.objects.values_list("touchpoint__name", flat=True)) == {
         f"T{n}" for n in range(12)
     }
+
+
+@pytest.mark.django_db
+def test_an_edit_that_leaves_two_at_one_place_fails_when_it_ends():
+    journey = JourneyFactory()
+    first = add_stage(journey, "Aware")
+    with pytest.raises(IntegrityError), edited_order(journey.pk):
+        Stage.objects.create(journey=journey, name="Twin", position=first.position)
+    assert names(journey) == ["Aware"]

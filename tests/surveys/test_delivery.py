@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from lib.outbox import backoff
 from surveys.asking import delivery as delivery_module
 from surveys.asking import links
-from surveys.asking.delivery import MAX_ATTEMPTS, backoff, deliver, lease
+from surveys.asking.delivery import MAX_ATTEMPTS, deliver, lease
 from surveys.asking.intake import CustomerDetails, record_interaction
 from surveys.asking.optout import opt_out
 from surveys.counting.aggregation import rollups_differences, rollups_drain_all
