@@ -34,7 +34,7 @@ from django.utils import timezone  # noqa: E402
 from surveys.models import Response, Theme  # noqa: E402
 from surveys.said.themes import find_themes  # noqa: E402
 from surveys.said.theming import refresh_themes  # noqa: E402
-from tests.surveys.comment_sets import comment_set  # noqa: E402
+from tests.surveys.said.comment_sets import comment_set  # noqa: E402
 from touchpoints.models import Channel, Department, Touchpoint, local_day  # noqa: E402
 
 SHARES = {"on hold": 0.5, "call back": 0.3, "friendly installer": 0.2}

@@ -22,7 +22,7 @@ from tests.factories import (
     StepFactory,
     TouchpointFactory,
 )
-from tests.surveys.comment_sets import comment, comment_set
+from tests.surveys.said.comment_sets import comment, comment_set
 
 pytestmark = pytest.mark.django_db
 

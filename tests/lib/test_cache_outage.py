@@ -13,7 +13,7 @@ from redis.exceptions import RedisError
 from lib.log_filters import OncePer
 from surveys.models import Response
 from tests.factories import TouchpointFactory
-from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
+from tests.surveys.asking.test_views import GOOD, sent_invitation, url
 from touchpoints.api_tokens import make_token
 from touchpoints.models import Interaction, TokenScope
 

@@ -8,7 +8,7 @@ from surveys.counting.aggregation import rollups_differences, rollups_drain_all
 from surveys.counting.selectors import scores_by_touchpoint
 from surveys.models import FollowUp, InvitationStatus, Response
 from tests.factories import SurveyFactory
-from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
+from tests.surveys.asking.test_views import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from surveys.said.themes import find_themes, place
 from surveys.said.theming import refresh_themes
 from surveys.tasks import refresh_themes as refresh_themes_task
 from tests.factories import ComplaintFactory, ResponseFactory, TouchpointFactory
-from tests.surveys.comment_sets import TOPICS, comment, comment_set
+from tests.surveys.said.comment_sets import TOPICS, comment, comment_set
 
 MIXES = [
     {"on hold": 0.5, "call back": 0.3, "friendly installer": 0.2},

@@ -6,7 +6,7 @@ import pytest
 
 from surveys.models import Invitation, InvitationStatus, Response
 from tests.clients import ClientByPath
-from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
+from tests.surveys.asking.test_views import GOOD, sent_invitation, url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

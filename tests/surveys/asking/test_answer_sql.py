@@ -21,7 +21,7 @@ from surveys.models import (
     Webhook,
 )
 from tests.factories import SurveyFactory
-from tests.surveys.test_survey_pages import sent_invitation
+from tests.surveys.asking.test_views import sent_invitation
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.smtp import free_port
-from tests.surveys.test_survey_pages import GOOD, sent_invitation, url
+from tests.surveys.asking.test_views import GOOD, sent_invitation, url
 from tests.worker import ROOT, wait_until
 
 pytestmark = pytest.mark.django_db

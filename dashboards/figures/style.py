@@ -1,0 +1,20 @@
+"""What every figure shares: the font, the white page, and text kept as text."""
+
+import textwrap
+
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+
+
+def figure(traces: list[dict], layout: dict) -> dict:
+    layout = {"font": FONT, "paper_bgcolor": "white", "plot_bgcolor": "white", **layout}
+    return {"data": traces, "layout": layout}
+
+
+def escape(text: str) -> str:
+    """Plotly renders a subset of HTML in hover text and labels; user text must stay text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wrapped(text: str, width: int) -> str:
+    """A label on lines of about `width` characters, so neighbours do not run into it."""
+    return "<br>".join(escape(line) for line in textwrap.wrap(text, width) or [""])
