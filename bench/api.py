@@ -10,7 +10,7 @@ with production settings (config/gunicorn.py, access log off), then prints:
   (the ids back, as an integration keeps them) and once with the full records back;
 - p50/p99 of a single-interaction POST from one client, one after another.
 
-    DATABASE_URL=postgres://... make bench-api
+    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-api
     make bench-api BENCH_ARGS="--batches 40 --clients 8 --workers 4"
 """
 
@@ -18,10 +18,12 @@ import argparse
 import http.client
 import json
 import statistics
+import sys
 import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.utils import timezone
 from harness import analyze, free_port, gunicorn, integration_token, throwaway_database
 
@@ -157,6 +159,9 @@ def main():
     parser.add_argument("--singles", type=int, default=1000)
     parser.add_argument("--history", type=int, default=50_000)
     args = parser.parse_args()
+    if not settings.REDIS_URL:
+        # Without a broker, every invitation would be delivered inside its request.
+        sys.exit("This benchmark needs REDIS_URL.")
     with throwaway_database("touchstone_bench_api"):
         run(args)
 

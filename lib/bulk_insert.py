@@ -5,7 +5,7 @@ the 1,000 interactions, customers and invitations of a big API batch that cost m
 the database's work. Values of plain types are taken as they are, the others through their
 field as Django would, and each column is sent as one array literal (psycopg2 adapting
 a list does it value by value, several times slower). Like bulk_create: no signals,
-primary keys set from RETURNING, and on another database it is bulk_create.
+primary keys set from RETURNING. Only public model APIs (_meta, _state, field methods).
 """
 
 import datetime as dt
@@ -20,7 +20,6 @@ _AS_IS = (
     models.BooleanField,
     models.FloatField,
     models.DateField,  # DateTimeField too; a naive datetime goes through the field
-    models.ForeignKey,
 )
 
 
@@ -34,8 +33,6 @@ def bulk_insert(objs: list[models.Model]) -> list[models.Model]:
     meta = model._meta
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     prepare = [_preparer(field, connection) for field in fields]
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_insert")
     # One array per column, unnested into rows (in order, as Django's bulk_create does).
     columns = [_array([value(obj) for obj in objs]) for value in prepare]
     quote = connection.ops.quote_name
@@ -59,6 +56,8 @@ def _preparer(field: models.Field, connection):
     def through_field(obj):
         return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
 
+    if isinstance(field, models.ForeignKey):
+        return _related_key(field)
     computed = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
     if computed or not isinstance(field, _AS_IS):
         return through_field  # auto_now and other computed values, JSON, ...
@@ -70,6 +69,25 @@ def _preparer(field: models.Field, connection):
         return value
 
     return as_is
+
+
+def _related_key(field: models.ForeignKey):
+    """The key of the related object, also when it was saved after being assigned (as
+    Django's save does); an unsaved one is refused."""
+    attname, name = field.attname, field.name
+
+    def key(obj):
+        value = getattr(obj, attname)
+        if value is None and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None:
+                if related.pk is None:
+                    raise ValueError(f"bulk_insert: {name} is not saved yet")
+                value = related.pk
+                setattr(obj, attname, value)
+        return value
+
+    return key
 
 
 def _array(values: list):

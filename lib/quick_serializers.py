@@ -230,7 +230,9 @@ def compile_representation(serializer: serializers.Serializer) -> Callable | Non
     """The record-to-dict function for a serializer, or None when one of its fields has no
     quick reading."""
     plan = []
-    for field in serializer._readable_fields:
+    for field in serializer.fields.values():
+        if field.write_only:
+            continue
         read = _field_reader(serializer, field)
         if read is None:
             return None

@@ -67,7 +67,7 @@ def erase_customer(email: str) -> Erasure:
         notes=ERASED_TEXT
     )
     Invitation.objects.filter(interaction__customer__in=customers).update(last_error="")
-    _erase_webhook_payloads(response_ids)
+    _erase_webhook_payloads(response_ids, list(complaints.values_list("pk", flat=True)))
     _erase_admin_log(traces)
     transaction.on_commit(lambda: _erase_outbox_files(email))
     figures_changed()  # cached figures are rebuilt without them
@@ -98,13 +98,18 @@ def _erase_admin_log(traces: dict) -> None:
     LogEntry.objects.filter(about).update(object_repr=ERASED_TEXT, change_message="")
 
 
-def _erase_webhook_payloads(response_ids: list[int]) -> None:
-    """Deliveries of their answers carried the comment, kept for resends and the log."""
-    told = WebhookDelivery.objects.filter(payload__data__response__in=response_ids)
+def _erase_webhook_payloads(response_ids: list[int], complaint_ids: list[int]) -> None:
+    """Deliveries of their answers and complaints carried their words, kept for resends
+    and the log."""
+    told = WebhookDelivery.objects.filter(
+        Q(payload__data__response__in=response_ids) | Q(payload__data__complaint__in=complaint_ids)
+    )
     for delivery in told.only("pk", "payload"):
         data = delivery.payload.get("data", {})
-        if data.get("comment"):
-            data["comment"] = ERASED_TEXT
+        said = [key for key in ("comment", "text") if data.get(key)]
+        for key in said:
+            data[key] = ERASED_TEXT
+        if said:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=delivery.payload)
 
 

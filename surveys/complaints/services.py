@@ -12,6 +12,7 @@ from django.utils import timezone
 from surveys import enqueue
 from surveys.asking.intake import CustomerDetails, match_customer
 from surveys.models import Complaint, ComplaintStatus
+from surveys.telling import webhooks
 from touchpoints.identity import Reporter
 from touchpoints.models import Staff, Touchpoint
 
@@ -77,6 +78,7 @@ def record_complaint(
         external_id=external_id or None,
     )
     enqueue.on_commit(enqueue.SCORE_COMPLAINT_SENTIMENT, complaint.pk)
+    webhooks.complaint_received(complaint)
     return RecordedComplaint(complaint, True)
 
 

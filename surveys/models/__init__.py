@@ -56,6 +56,7 @@ from surveys.models.telling import (
     Webhook,
     WebhookDelivery,
     WebhookEvent,
+    WebhookFormat,
 )
 
 __all__ = [
@@ -104,4 +105,5 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "WebhookEvent",
+    "WebhookFormat",
 ]

@@ -45,6 +45,16 @@ class WebhookEvent(models.TextChoices):
     DETRACTOR = "response.detractor", "Detractor (NPS 0-6)"
     FOLLOW_UP_OPENED = "follow_up.opened", "Follow-up opened"
     STANDARD_BREACHED = "standard.breached", "Service standard breached"
+    COMPLAINT_RECEIVED = "complaint.received", "Complaint received"
+
+
+class WebhookFormat(models.TextChoices):
+    """What a delivery's body is: Touchstone's signed JSON for programs, or a readable
+    message for a chat channel's incoming webhook."""
+
+    JSON = "json", "Signed JSON, for your own systems"
+    SLACK = "slack", "Slack incoming webhook"
+    TEAMS = "teams", "Microsoft Teams workflow webhook"
 
 
 class Webhook(models.Model):
@@ -53,6 +63,9 @@ class Webhook(models.Model):
 
     url = models.URLField(max_length=500)
     events = models.JSONField(default=list)
+    format = models.CharField(
+        max_length=8, choices=WebhookFormat.choices, default=WebhookFormat.JSON
+    )
     description = models.CharField(max_length=160, blank=True)
     secret = models.CharField(max_length=64, editable=False)
     is_active = models.BooleanField(default=True)

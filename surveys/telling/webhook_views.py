@@ -19,7 +19,8 @@ DELIVERIES_SHOWN = 50
 class WebhookForm(forms.ModelForm):
     url = forms.URLField(
         label="URL", max_length=500, assume_scheme="https",
-        help_text="https:// address that takes a POST of JSON.",
+        help_text="https:// address that takes a POST: your system's, or the incoming "
+        "webhook of a Slack or Teams channel.",
     )  # fmt: skip
     events = forms.MultipleChoiceField(
         choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
@@ -27,7 +28,7 @@ class WebhookForm(forms.ModelForm):
 
     class Meta:
         model = Webhook
-        fields = ["url", "description", "events"]
+        fields = ["url", "format", "description", "events"]
 
     def clean_url(self):
         url = self.cleaned_data["url"]

@@ -3,7 +3,8 @@
 An event writes one WebhookDelivery per subscribed hook in the transaction that made the
 event, so an event that happened is never lost and one that rolled back is never told.
 After commit a worker is woken; beat sends whatever is left every minute. Each delivery is
-a POST of JSON with:
+a POST of JSON (Touchstone's own, or a chat message for a Slack or Teams hook: chat.py)
+with:
 
     X-Touchstone-Event:      response.received
     X-Touchstone-Delivery:   a UUID, the same on every retry (receivers dedupe by it)
@@ -33,7 +34,14 @@ from django.utils import timezone
 from lib import outbox
 from lib.prepared import ModelColumns, PreparedStatement
 from surveys import enqueue
-from surveys.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+from surveys.models import (
+    DeliveryStatus,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookFormat,
+)
+from surveys.telling import chat
 from surveys.telling.webhook_targets import TIMEOUT_SECONDS, checked_target, post_to
 
 log = logging.getLogger(__name__)
@@ -144,7 +152,10 @@ def post(delivery: WebhookDelivery) -> int:
     """POST the signed payload to the hook's checked address (webhook_targets.py); returns
     the HTTP status, raises on no answer or a refused address."""
     target = checked_target(delivery.webhook.url)
-    body = json.dumps(delivery.payload, separators=(",", ":")).encode()
+    hook_format, payload = delivery.webhook.format, delivery.payload
+    if hook_format != WebhookFormat.JSON:
+        payload = chat.body(hook_format, delivery.event, payload)
+    body = json.dumps(payload, separators=(",", ":")).encode()
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -246,6 +257,21 @@ def standard_breached(alert) -> None:
                 "window_end": alert.window_end,
                 "measured": alert.measured,
                 "met": alert.met,
+            },
+        )
+    )
+
+
+def complaint_received(complaint) -> None:
+    emit(
+        (
+            WebhookEvent.COMPLAINT_RECEIVED,
+            {
+                "complaint": complaint.pk,
+                "touchpoint": complaint.touchpoint_id,
+                "source": complaint.source,
+                "received_at": complaint.received_at,
+                "text": complaint.text,
             },
         )
     )

@@ -84,3 +84,30 @@ def test_nothing_to_insert_is_no_query():
     with CaptureQueriesContext(connection) as queries:
         assert bulk_insert([]) == []
     assert not queries
+
+
+def test_a_related_object_saved_after_it_was_assigned_gives_its_key(department_a):
+    touchpoint = TouchpointFactory(department=department_a)
+    person = Customer(email="late@example.com")
+    interaction = Interaction(
+        touchpoint=touchpoint,
+        customer=person,
+        occurred_at=timezone.now(),
+        day=timezone.now().date(),
+    )
+    bulk_insert([person])
+    bulk_insert([interaction])
+    assert Interaction.objects.get(pk=interaction.pk).customer_id == person.pk
+
+
+def test_an_unsaved_related_object_is_refused_and_nothing_is_written(department_a):
+    touchpoint = TouchpointFactory(department=department_a)
+    interaction = Interaction(
+        touchpoint=touchpoint,
+        customer=Customer(email="never@example.com"),
+        occurred_at=timezone.now(),
+        day=timezone.now().date(),
+    )
+    with pytest.raises(ValueError, match="customer is not saved"):
+        bulk_insert([interaction])
+    assert not Interaction.objects.exists()

@@ -147,7 +147,9 @@ def test_a_cx_manager_adds_tests_pauses_and_removes_a_hook(client_for, cx_manage
     bad = client.post("/webhooks/", {"url": "not a url", "events": ["nope"]})
     assert bad.status_code == 400 and {"url", "events"} <= set(bad.context["form"].errors)
     with receiver() as far_end:
-        made = client.post("/webhooks/", {"url": far_end.url, "events": ["response.received"]})
+        made = client.post(
+            "/webhooks/", {"url": far_end.url, "format": "json", "events": ["response.received"]}
+        )
         target = Webhook.objects.get()
         assert made.status_code == 302 and target.created_by == cx_manager
         page = client.get(f"/webhooks/{target.pk}/")
