@@ -5,6 +5,8 @@ With nothing set but DEBUG=1, the app runs on the embedded default: a PostgreSQL
 started by the project under var/, Celery in eager mode, local-memory cache, emails
 written to var/outbox/.
 Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS.
+One file, longer than most modules, so that every setting is found by reading it top to
+bottom, each beside the environment variable it comes from.
 """
 
 from datetime import timedelta

@@ -3,6 +3,8 @@ of interactions, survey answers, complaints and follow-ups, then the rollups.
 
 Deterministic (one seeded generator) and idempotent: it does nothing when the demo
 journey already exists. Everything is written in one transaction.
+One builder, longer than most modules: its steps run in order and share one generator,
+so the story they tell reads in one place.
 """
 
 import datetime as dt
