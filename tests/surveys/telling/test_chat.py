@@ -11,6 +11,7 @@ from surveys.asking.answers import record_response
 from surveys.complaints.services import record_complaint
 from surveys.models import ComplaintSource, DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 from surveys.privacy import erase_customer
+from surveys.telling.chat import message_for
 from surveys.telling.webhooks import deliver_due, new_secret, send_test
 from tests.factories import InteractionFactory, InvitationFactory, StaffFactory, TouchpointFactory
 from tests.receiver import receiver
@@ -157,3 +158,24 @@ def test_a_cx_manager_chooses_the_format_on_the_page(client_for, cx_manager):
     assert "Microsoft Teams workflow webhook" in page
     bad = client.post("/webhooks/", {"url": far_end.url, "format": "irc", "events": ["ping"]})
     assert bad.status_code == 400 and {"format", "events"} <= set(bad.context["form"].errors)
+
+
+def test_a_standard_breach_reads_as_the_share_met_in_its_window():
+    touchpoint = TouchpointFactory(name="Hotline")
+    data = {
+        "touchpoint": touchpoint.pk,
+        "window_start": "2026-12-01T00:00:00Z",
+        "window_end": "2026-12-07T23:59:59Z",
+        "measured": 8,
+        "met": 6,
+    }
+    message = message_for(WebhookEvent.STANDARD_BREACHED, data)
+    assert message.title == "Service standard breached at Hotline"
+    assert message.lines == ["Met 6 of 8 measured (75%), 2026-12-01 to 2026-12-07."]
+    assert message.link[1].startswith("https://touchstone.example/departments/")
+
+
+def test_an_event_of_a_removed_touchpoint_still_reads_and_links_nowhere():
+    message = message_for(WebhookEvent.DETRACTOR, {"touchpoint": 999_999, "nps": 0})
+    assert message.title == "Detractor at a removed touchpoint"
+    assert message.lines == ["NPS 0/10."] and message.link is None
