@@ -36,8 +36,9 @@ def emptying_tables_outlasts_a_deadlock():
             try:
                 return original(self)
             except (OperationalError, CommandError) as error:
-                # flush reports the database's error inside a CommandError of its own.
-                if "deadlock detected" not in str(error) or attempt == DEADLOCK_RETRIES - 1:
+                # flush raises a CommandError of its own, caused by the database's error.
+                reported = f"{error} {error.__cause__}"
+                if "deadlock detected" not in reported or attempt == DEADLOCK_RETRIES - 1:
                     raise
                 time.sleep(0.5)
 
