@@ -1,29 +1,16 @@
 """Improvement checks: a touchpoint's gap before and after an action, with intervals."""
 
-from dashboards.figures.style import escape, figure
+from dashboards.figures.style import escape, figure, gap_bars
 
 
 def before_after(checks) -> dict:
     """Each action in effect: gap before and after with 95% intervals."""
     measured = [check for check in checks if check.change is not None]
-    traces = [
-        {
-            "type": "bar",
-            "name": label,
-            "x": [escape(check.action.title) for check in measured],
-            "y": [getattr(check.change, side).gap for check in measured],
-            "marker": {"color": colour},
-            "error_y": {
-                "type": "data",
-                "array": [getattr(check.change, side).gap_margin or 0 for check in measured],
-                "visible": True,
-            },
-        }
-        for label, side, colour in (
-            ("before", "reference", "#94a3b8"),
-            ("after", "compared", "#4338ca"),
-        )
-    ]
+    traces = gap_bars(
+        [escape(check.action.title) for check in measured],
+        [check.change for check in measured],
+        (("before", "reference", "#94a3b8"), ("after", "compared", "#4338ca")),
+    )
     layout = {
         "barmode": "group",
         "height": 360,

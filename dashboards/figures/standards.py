@@ -1,30 +1,17 @@
 """Does a standard matter: the gap when it was met against when it was missed."""
 
-from dashboards.figures.style import escape, figure
+from dashboards.figures.style import escape, figure, gap_bars
 
 
 def standard_effects(effects) -> dict:
     """For each standard: the gap of answers when it was met against when it was missed,
     with 95% intervals."""
     labels = [f"{escape(e.touchpoint.name)} · {e.standard}" for e in effects]
-    traces = [
-        {
-            "type": "bar",
-            "name": name,
-            "x": labels,
-            "y": [getattr(e.change, side).gap for e in effects],
-            "marker": {"color": colour},
-            "error_y": {
-                "type": "data",
-                "array": [getattr(e.change, side).gap_margin or 0 for e in effects],
-                "visible": True,
-            },
-        }
-        for name, side, colour in (
-            ("standard met", "reference", "#15803d"),
-            ("standard missed", "compared", "#b91c1c"),
-        )
-    ]
+    traces = gap_bars(
+        labels,
+        [e.change for e in effects],
+        (("standard met", "reference", "#15803d"), ("standard missed", "compared", "#b91c1c")),
+    )
     layout = {
         "barmode": "group",
         "height": 380,
