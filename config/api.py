@@ -5,7 +5,6 @@ from rest_framework.routers import DefaultRouter
 from dashboards.api import ScoresViewSet
 from journeys.api import JourneyViewSet, StageViewSet, StepViewSet
 from surveys.asking.api import (
-    FollowUpViewSet,
     InteractionViewSet,
     InvitationViewSet,
     ResponseViewSet,
@@ -13,6 +12,7 @@ from surveys.asking.api import (
 )
 from surveys.complaints.api import ComplaintViewSet
 from surveys.counting.api import StandardsViewSet
+from surveys.follow_ups.api import FollowUpViewSet
 from surveys.telling.api import StandardAlertViewSet
 from touchpoints.api import (
     CustomerViewSet,

@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.heartbeat",
         "schedule": timedelta(minutes=1).total_seconds(),
     },
+    "escalate-overdue-follow-ups": {
+        "task": "surveys.tasks.escalate_overdue_follow_ups",
+        "schedule": timedelta(minutes=5).total_seconds(),
+    },
     "check-standards": {
         "task": "surveys.tasks.check_standards",
         "schedule": timedelta(hours=1).total_seconds(),

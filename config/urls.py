@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from drf_spectacular.views import (
@@ -20,6 +20,22 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The link of a staff invitation: set a password, then sign in.
+    path(
+        "account/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html",
+            success_url=reverse_lazy("password_set"),
+        ),
+        name="set_password",
+    ),
+    path(
+        "account/password-set/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_set.html"
+        ),
+        name="password_set",
+    ),
     path("journeys/", include("journeys.urls")),
     path("touchpoints/", include("touchpoints.urls")),
     path("", include("dashboards.urls")),

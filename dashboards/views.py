@@ -47,6 +47,8 @@ def home(request):
         return redirect("dashboards:department", pk=department.pk)
     if role in (Role.ADMIN, Role.CX_MANAGER):
         return redirect("journeys:list")
+    if role == Role.STAFF:
+        return redirect("surveys:my_work")
     return render(request, "dashboards/no_role.html", status=403)
 
 

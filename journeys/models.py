@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from touchpoints.models import Touchpoint
-from touchpoints.roles import Role, role_of
+from touchpoints.roles import is_member
 
 
 class JourneyKind(models.TextChoices):
@@ -26,7 +26,7 @@ class JourneyState(models.TextChoices):
 class JourneyQuerySet(models.QuerySet):
     def for_user(self, user):
         """Maps are shared: every signed-in role may read every journey."""
-        if role_of(user) == Role.NONE:
+        if not is_member(user):
             return self.none()
         return self
 

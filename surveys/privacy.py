@@ -27,6 +27,7 @@ from surveys.models import (
     Complaint,
     ComplaintStatus,
     FollowUp,
+    FollowUpEvent,
     Invitation,
     Response,
     SuppressedAddress,
@@ -65,6 +66,10 @@ def erase_customer(email: str) -> Erasure:
     IdentityChange.objects.filter(Q(customer__in=customers) | Q(value__iexact=email)).delete()
     FollowUp.objects.filter(response_id__in=response_ids).exclude(notes="").update(
         notes=ERASED_TEXT
+    )
+    # What staff wrote of their calls names the person too; the steps themselves stay.
+    FollowUpEvent.objects.filter(follow_up__response_id__in=response_ids).exclude(note="").update(
+        note=ERASED_TEXT
     )
     Invitation.objects.filter(interaction__customer__in=customers).update(last_error="")
     _erase_webhook_payloads(response_ids, list(complaints.values_list("pk", flat=True)))

@@ -14,9 +14,9 @@ from surveys.asking import pulse
 from surveys.asking.delivery import deliver
 from surveys.counting import paths
 from surveys.counting.aggregation import rollups_drain
+from surveys.follow_ups import services as follow_up_services
 from surveys.said import sentiment, theming
-from surveys.telling import alerts, webhooks
-from surveys.telling.notifications import notify_heads
+from surveys.telling import alerts, notifications, webhooks
 
 # A day's recount grows with the day (answers are added, but invitations sent and other
 # changes recount it): with changes every second, drains back to back would take a core.
@@ -49,7 +49,19 @@ def deliver_invitations() -> dict:
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def notify_follow_up(follow_up_id: int) -> bool:
     """Email the department's heads about a new follow-up (once)."""
-    return notify_heads(follow_up_id)
+    return notifications.notify_heads(follow_up_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def notify_assignee(follow_up_id: int) -> bool:
+    """Email the person a follow-up was assigned to."""
+    return notifications.notify_assignee(follow_up_id)
+
+
+@shared_task(acks_late=True)
+def escalate_overdue_follow_ups() -> int:
+    """Tell the heads of follow-ups nobody contacted in time (beat, every five minutes)."""
+    return follow_up_services.escalate_overdue()
 
 
 @shared_task(acks_late=True)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from surveys.asking import staff_views, views
 from surveys.complaints import views as complaint_views
+from surveys.follow_ups import views as follow_up_views
 from surveys.telling import webhook_views
 
 app_name = "surveys"
@@ -15,6 +16,13 @@ urlpatterns = [
     path("complaints/", complaint_views.complaint_list, name="complaints"),
     path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),
+    path("my-work/", follow_up_views.my_work, name="my_work"),
+    path("follow-ups/", follow_up_views.follow_up_list, name="follow_ups"),
+    path("follow-ups/<int:pk>/", follow_up_views.follow_up_detail, name="follow_up"),
+    path("follow-ups/<int:pk>/contact", follow_up_views.log_contact, name="follow_up_contact"),
+    path("follow-ups/<int:pk>/resolve", follow_up_views.resolve, name="follow_up_resolve"),
+    path("follow-ups/<int:pk>/reopen", follow_up_views.reopen, name="follow_up_reopen"),
+    path("follow-ups/<int:pk>/assign", follow_up_views.assign, name="follow_up_assign"),
     path("webhooks/", webhook_views.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
 ]

@@ -14,7 +14,7 @@ from django.test import TransactionTestCase
 from config.celery_app import app
 from surveys.enqueue import forget_wake_ups
 from tests.clients import ClientByPath
-from tests.factories import DepartmentFactory, UserFactory
+from tests.factories import DepartmentFactory, StaffFactory, UserFactory
 from tests.smtp import free_port, smtp_server, use_smtp
 from tests.worker import running_worker
 from touchpoints.roles import CX_MANAGERS_GROUP
@@ -76,6 +76,14 @@ def head_a(department_a):
 def head_b(department_b):
     user = UserFactory(username="head-b")
     department_b.heads.add(user)
+    return user
+
+
+@pytest.fixture
+def staff_a(department_a):
+    """A front-line staff member of department A, signed in through their Staff record."""
+    user = UserFactory(username="staff-a")
+    StaffFactory(name="Sam Agent", department=department_a, user=user, email="sam@example.com")
     return user
 
 

@@ -182,3 +182,4 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
 
     response = factory.SubFactory(ResponseFactory)
     reason = "detractor"
+    due_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(hours=24))

@@ -12,24 +12,41 @@ from rest_framework import exceptions, permissions, serializers, status, viewset
 
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Customer, Department, ImprovementAction, Staff, Touchpoint
-from touchpoints.roles import Role, can_edit_maps, role_of
+from touchpoints.roles import Role, can_edit_maps, is_member, role_of
 
 
 class MembersReadCxWrite(permissions.BasePermission):
-    """Reading: any role (rows are scoped by for_user). Writing: CX managers and admins."""
+    """Reading: members (rows are scoped by for_user). Writing: CX managers and admins."""
 
     def has_permission(self, request, view):
-        if role_of(request.user) == Role.NONE:
+        if not is_member(request.user):
             return False
         return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
 
 
 class MembersWriteOwnTouchpoints(permissions.BasePermission):
-    """Any role reads and writes; what they may write about is limited by the serializer to
+    """Members read and write; what they may write about is limited by the serializer to
     the touchpoints they may read (a head: their department's)."""
 
     def has_permission(self, request, view):
-        return role_of(request.user) != Role.NONE
+        return is_member(request.user)
+
+
+class StaffAndMembersRead(permissions.BasePermission):
+    """Reading: members and front-line staff (whose rows for_user limits to their own).
+    Writing: CX managers and admins."""
+
+    def has_permission(self, request, view):
+        if not (is_member(request.user) or role_of(request.user) == Role.STAFF):
+            return False
+        return request.method in permissions.SAFE_METHODS or can_edit_maps(request.user)
+
+
+class StaffAndMembersWriteOwn(permissions.BasePermission):
+    """Members and front-line staff read and write the rows for_user gives them."""
+
+    def has_permission(self, request, view):
+        return is_member(request.user) or role_of(request.user) == Role.STAFF
 
 
 class InUse(exceptions.APIException):

@@ -1,5 +1,8 @@
 """The touchpoint form, used on the touchpoints page and in the map's card panel."""
 
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -89,6 +92,17 @@ class TouchpointForm(UniqueNameInDepartment, forms.ModelForm):
         ):
             self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
             self.fields[name].widget.attrs.update(min=low, max=high)
+        self.fields["follow_up_hours"] = forms.DecimalField(
+            label="Call back within (hours)",
+            required=False,
+            help_text="A customer who needs a call back is first contacted within this time, "
+            "or the follow-up is overdue and the department's heads are told.",
+            min_value=Decimal("0.25"),
+            max_value=30 * 24,
+            max_digits=6,
+            decimal_places=2,
+            initial=round(Decimal(self.instance.follow_up_within.total_seconds()) / 3600, 2),
+        )
         self.fields["supports"].queryset = Touchpoint.objects.filter(
             audience=Audience.CUSTOMER
         ).select_related("department")
@@ -96,7 +110,14 @@ class TouchpointForm(UniqueNameInDepartment, forms.ModelForm):
             "For an employee-side touchpoint: the customer touchpoints it supports "
             "(shown in the map's backstage lane)."
         )
-        self.order_fields([*self.Meta.fields[:6], *self._minute_fields(), *self.Meta.fields[6:]])
+        self.order_fields(
+            [
+                *self.Meta.fields[:6],
+                *self._minute_fields(),
+                *self.Meta.fields[6:],
+                "follow_up_hours",
+            ]
+        )
 
     @staticmethod
     def _minute_fields():
@@ -118,4 +139,7 @@ class TouchpointForm(UniqueNameInDepartment, forms.ModelForm):
         for name in TIME_TARGETS:
             minutes = self.cleaned_data.get(name.replace("_seconds", "_minutes"))
             setattr(self.instance, name, None if minutes is None else round(minutes * 60))
+        hours = self.cleaned_data.get("follow_up_hours")
+        if hours is not None:  # left empty: the policy stays as it was
+            self.instance.follow_up_within = dt.timedelta(seconds=round(hours * 3600))
         return super().save(commit)

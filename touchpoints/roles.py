@@ -3,6 +3,11 @@
 - admin: a superuser.
 - CX manager: a member of the "CX managers" group; edits everything.
 - department head: listed as a head of one or more departments; reads what they own.
+- staff: a front-line staff member signed in through their Staff record; sees only their
+  own follow-ups, their own interactions' answers and their own scores.
+
+Deny by default: the pages and API of the first three ("members") are closed to staff
+unless a view says staff may come (staff_or_member_required).
 """
 
 from functools import wraps
@@ -19,6 +24,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     CX_MANAGER = "cx_manager", "CX manager"
     DEPARTMENT_HEAD = "department_head", "Department head"
+    STAFF = "staff", "Staff"
     NONE = "none", "No role"
 
 
@@ -39,24 +45,48 @@ def _lookup_role(user):
         return Role.CX_MANAGER
     if user.headed_departments.exists():
         return Role.DEPARTMENT_HEAD
+    # The reverse one-to-one raises (an AttributeError) when the user has no Staff record.
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and profile.is_active:
+        return Role.STAFF
     return Role.NONE
+
+
+MEMBER_ROLES = (Role.ADMIN, Role.CX_MANAGER, Role.DEPARTMENT_HEAD)
+
+
+def is_member(user) -> bool:
+    """Admins, CX managers and heads: the people who read maps and scores."""
+    return role_of(user) in MEMBER_ROLES
+
+
+def staff_of(user):
+    """The Staff record of a signed-in staff member, else None."""
+    return user.staff_profile if role_of(user) == Role.STAFF else None
 
 
 def can_edit_maps(user):
     return role_of(user) in (Role.ADMIN, Role.CX_MANAGER)
 
 
-def member_required(view):
-    """Signed in and holding a role; others are sent to log in, or told they have no role."""
+def _requiring(admitted):
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if role_of(request.user) not in admitted:
+                return render(request, "dashboards/no_role.html", status=403)
+            return view(request, *args, **kwargs)
 
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if role_of(request.user) == Role.NONE:
-            return render(request, "dashboards/no_role.html", status=403)
-        return view(request, *args, **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorator
+
+
+# Signed in as a member; others are sent to log in, or told the page is not theirs.
+member_required = _requiring(MEMBER_ROLES)
+# The pages front-line staff use too; what each sees is scoped by for_user.
+staff_or_member_required = _requiring((*MEMBER_ROLES, Role.STAFF))
 
 
 def cx_manager_required(view):

@@ -16,6 +16,8 @@ from contextlib import nullcontext
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from surveys import enqueue
@@ -23,7 +25,7 @@ from surveys.asking import answer_sql
 from surveys.asking.answer_sql import CLOSED
 from surveys.models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
 from surveys.telling import webhooks
-from touchpoints.models import local_day
+from touchpoints.models import Touchpoint, local_day
 
 SCORES = ("expectation", "experience", "csat", "nps", "effort")
 
@@ -111,8 +113,16 @@ def follow_up_reason(response: Response) -> str | None:
 
 
 def open_follow_up(response: Response, reason: str, assigned_to_id: int | None) -> FollowUp:
+    """Open it for the person who handled the interaction, due by the touchpoint's policy
+    (read inside the INSERT: no query of its own on the answer's path)."""
+    within = Touchpoint.objects.filter(pk=response.touchpoint_id).values("follow_up_within")
     follow_up = FollowUp.objects.create(
-        response=response, reason=reason, assigned_to_id=assigned_to_id
+        response=response,
+        reason=reason,
+        assigned_to_id=assigned_to_id,
+        due_at=Now() + Subquery(within),
     )
+    # The instance holds the expression, not its value: read it from the row if asked.
+    del follow_up.due_at
     enqueue.on_commit(enqueue.NOTIFY_FOLLOW_UP, follow_up.pk)
     return follow_up

@@ -16,20 +16,19 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from surveys.asking.serializers import (
-    FollowUpSerializer,
     InteractionInSerializer,
     InteractionSerializer,
     InvitationSerializer,
     ResponseSerializer,
     SurveySerializer,
 )
-from surveys.models import FollowUp, Invitation, InvitationStatus, Survey
+from surveys.models import Invitation, InvitationStatus, Survey
 from surveys.models import Response as Answer
 from touchpoints.api import (
     MembersReadCxWrite,
-    MembersWriteOwnTouchpoints,
     ReadOnlyScopedViewSet,
     ScopedViewSet,
+    StaffAndMembersRead,
 )
 from touchpoints.api_tokens import IntegrationTokenLimits, is_integration
 from touchpoints.identity import Reporter, readable_customer_ids
@@ -251,6 +250,8 @@ class InvitationViewSet(ReadOnlyScopedViewSet):
 
 
 class ResponseViewSet(ReadOnlyScopedViewSet):
+    # Front-line staff read the answers to their own interactions (see for_user).
+    permission_classes = [IntegrationTokenLimits, StaffAndMembersRead]
     queryset = Answer.objects.order_by("-submitted_at", "-pk")
     serializer_class = ResponseSerializer
     filterset_fields = {
@@ -261,13 +262,3 @@ class ResponseViewSet(ReadOnlyScopedViewSet):
     }
     search_fields = ["comment"]
     ordering_fields = ["submitted_at", "id"]
-
-
-class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
-    queryset = FollowUp.objects.select_related("response__touchpoint").order_by("created_at", "pk")
-    serializer_class = FollowUpSerializer
-    # Any role works the follow-ups it can read (a head: their department's).
-    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
-    http_method_names = ["get", "patch", "put", "head", "options"]
-    filterset_fields = ["status", "reason", "assigned_to", "response__touchpoint"]
-    ordering_fields = ["created_at", "id"]

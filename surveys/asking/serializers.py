@@ -1,6 +1,6 @@
 """The one validation of an incoming interaction, shared by the API and the CSV import;
 the fields every incoming record shares (a customer, a lookup by id or natural key, a
-plausible moment); surveys, invitations, answers and follow-ups as the API shows them."""
+plausible moment); surveys, invitations and answers as the API shows them."""
 
 import datetime as dt
 
@@ -11,8 +11,6 @@ from rest_framework import serializers
 from lib.quick_serializers import QuickListSerializer
 from surveys.asking.intake import CustomerDetails, record_interactions
 from surveys.models import (
-    FollowUp,
-    FollowUpStatus,
     Invitation,
     Response,
     Survey,
@@ -309,36 +307,3 @@ class ResponseSerializer(serializers.ModelSerializer):
             "theme",
         ]
         read_only_fields = fields
-
-
-class FollowUpSerializer(serializers.ModelSerializer):
-    touchpoint = serializers.IntegerField(source="response.touchpoint_id", read_only=True)
-
-    class Meta:
-        model = FollowUp
-        fields = [
-            "id",
-            "response",
-            "touchpoint",
-            "reason",
-            "assigned_to",
-            "status",
-            "notes",
-            "created_at",
-            "closed_at",
-        ]
-        read_only_fields = ["response", "touchpoint", "reason", "created_at", "closed_at"]
-
-    def validate_assigned_to(self, staff):
-        follow_up = self.instance
-        if staff is not None and staff.department_id != follow_up.response.touchpoint.department_id:
-            raise serializers.ValidationError("assign someone of the touchpoint's department")
-        return staff
-
-    def update(self, instance, validated_data):
-        status = validated_data.get("status", instance.status)
-        if status == FollowUpStatus.DONE and instance.closed_at is None:
-            validated_data["closed_at"] = timezone.now()
-        elif status != FollowUpStatus.DONE:
-            validated_data["closed_at"] = None
-        return super().update(instance, validated_data)

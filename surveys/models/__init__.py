@@ -1,12 +1,8 @@
-"""Surveys and what comes of them, by area: asking (surveys, invitations, answers,
-follow-ups), counting (rollups and their outboxes, paths), what customers say (themes)
-and telling others (alerts, webhooks). Everything is importable from here."""
+"""Surveys and what comes of them, by area: asking (surveys, invitations, answers),
+follow-ups (closing the loop), counting (rollups and their outboxes, paths), what customers
+say (themes) and telling others (alerts, webhooks). Everything is importable from here."""
 
 from surveys.models.asking import (
-    FollowUp,
-    FollowUpQuerySet,
-    FollowUpReason,
-    FollowUpStatus,
     Invitation,
     InvitationQuerySet,
     InvitationStatus,
@@ -42,6 +38,16 @@ from surveys.models.counting import (
     UncountedInvitation,
     UncountedResponse,
 )
+from surveys.models.follow_ups import (
+    ContactChannel,
+    ContactOutcome,
+    FollowUp,
+    FollowUpAction,
+    FollowUpEvent,
+    FollowUpQuerySet,
+    FollowUpReason,
+    FollowUpStatus,
+)
 from surveys.models.said import (
     Theme,
     ThemeDay,
@@ -67,9 +73,13 @@ __all__ = [
     "ComplaintQuerySet",
     "ComplaintSource",
     "ComplaintStatus",
+    "ContactChannel",
+    "ContactOutcome",
     "DeliveryStatus",
     "DirtyRollup",
     "FollowUp",
+    "FollowUpAction",
+    "FollowUpEvent",
     "FollowUpQuerySet",
     "FollowUpReason",
     "FollowUpStatus",

@@ -1,10 +1,10 @@
-"""Asking: surveys, the invitations that carry them, the answers, and the follow-ups
-an answer opens."""
+"""Asking: surveys, the invitations that carry them, and the answers."""
 
 from django.db import models
 from django.db.models import Q
 
-from touchpoints.models import Interaction, ScopedQuerySet, Staff, Touchpoint, local_day
+from touchpoints.models import Interaction, ScopedQuerySet, Touchpoint, local_day
+from touchpoints.roles import Role, role_of
 
 
 class SurveyAudience(models.TextChoices):
@@ -183,6 +183,12 @@ class SuppressedAddress(models.Model):
 class ResponseQuerySet(ScopedQuerySet):
     department_path = "touchpoint__department"
 
+    def for_user(self, user):
+        # Front-line staff read the answers to their own interactions.
+        if role_of(user) == Role.STAFF:
+            return self.filter(invitation__interaction__handled_by__user=user)
+        return super().for_user(user)
+
 
 class Response(models.Model):
     """One customer's answers to one invitation. Score ranges are enforced by the database."""
@@ -264,52 +270,3 @@ class Response(models.Model):
     @property
     def is_detractor(self) -> bool:
         return self.nps is not None and self.nps <= 6
-
-
-class FollowUpReason(models.TextChoices):
-    DETRACTOR = "detractor", "Detractor"
-    LARGE_GAP = "large_gap", "Large gap"
-
-
-class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-
-
-class FollowUpQuerySet(ScopedQuerySet):
-    department_path = "response__touchpoint__department"
-
-
-class FollowUp(models.Model):
-    """A customer to call back, assigned to the person they already know."""
-
-    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="follow_up")
-    reason = models.CharField(max_length=10, choices=FollowUpReason.choices)
-    assigned_to = models.ForeignKey(
-        Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
-    )
-    status = models.CharField(
-        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
-    )
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    # When the department's heads were emailed; claimed before sending, so a task run
-    # twice sends one email.
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    objects = FollowUpQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(status=FollowUpStatus.DONE) & Q(closed_at__isnull=False))
-                | (~Q(status=FollowUpStatus.DONE) & Q(closed_at__isnull=True)),
-                name="follow_up_closed_at_iff_done",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Follow-up ({self.get_reason_display()}) on {self.response.touchpoint}"

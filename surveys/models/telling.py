@@ -44,6 +44,10 @@ class WebhookEvent(models.TextChoices):
     RESPONSE_RECEIVED = "response.received", "Response received"
     DETRACTOR = "response.detractor", "Detractor (NPS 0-6)"
     FOLLOW_UP_OPENED = "follow_up.opened", "Follow-up opened"
+    FOLLOW_UP_OVERDUE = (
+        "follow_up.overdue",
+        "Follow-up overdue (nobody contacted the customer in time)",
+    )
     STANDARD_BREACHED = "standard.breached", "Service standard breached"
     COMPLAINT_RECEIVED = "complaint.received", "Complaint received"
 

@@ -6,10 +6,13 @@ comment is never posted and names are today's. The same outbox signs, retries an
 it as any other delivery (webhooks.py).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from surveys.models import ComplaintSource, FollowUpReason, WebhookEvent, WebhookFormat
 from touchpoints.models import Staff, Touchpoint
@@ -56,6 +59,16 @@ def message_for(event: str, data: dict) -> Message:
         staff = Staff.objects.filter(pk=data.get("assigned_to")).first()
         who = f"assigned to {staff.name}" if staff else "not assigned to anyone yet"
         return Message(f"Follow-up opened at {where}", [f"{reason}, {who}."], scorecard)
+    if event == WebhookEvent.FOLLOW_UP_OVERDUE:
+        staff = Staff.objects.filter(pk=data.get("assigned_to")).first()
+        who = f"Assigned to {staff.name}" if staff else "Assigned to nobody"
+        link = (
+            "Open the follow-up",
+            _absolute(reverse("surveys:follow_up", args=[data["follow_up"]])),
+        )
+        due = f", due {_moment(data.get('due_at'))}" if data.get("due_at") else ""
+        lines = [f"{who}; nobody has contacted the customer yet{due}."]
+        return Message(f"Overdue follow-up at {where}", lines, link)
     if event in (WebhookEvent.RESPONSE_RECEIVED, WebhookEvent.DETRACTOR):
         title = "Detractor" if event == WebhookEvent.DETRACTOR else "New answer"
         return Message(f"{title} at {where}", _answer_lines(data), scorecard)
@@ -105,6 +118,14 @@ def _quoted(text: str) -> str:
 
 def _day(value) -> str:
     return str(value or "")[:10]
+
+
+def _moment(value) -> str:
+    """An instant as local time, e.g. 2026-12-05 14:30 CET."""
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if moment is None:
+        return str(value)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _absolute(path: str) -> str:

@@ -246,6 +246,22 @@ def answer_events(response, follow_up=None, hooks: list[Webhook] | None = None) 
     emit(*events, hooks=hooks)
 
 
+def follow_up_overdue(follow_up) -> None:
+    emit(
+        (
+            WebhookEvent.FOLLOW_UP_OVERDUE,
+            {
+                "follow_up": follow_up.pk,
+                "response": follow_up.response_id,
+                "touchpoint": follow_up.response.touchpoint_id,
+                "reason": follow_up.reason,
+                "assigned_to": follow_up.assigned_to_id,
+                "due_at": follow_up.due_at,
+            },
+        )
+    )
+
+
 def standard_breached(alert) -> None:
     emit(
         (

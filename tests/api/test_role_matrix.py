@@ -1,5 +1,6 @@
 """Every API endpoint by every role: anonymous, no role, integration token, head A, head B,
-CX manager. Lists never hold another department's rows; another department's record is a
+CX manager, and a front-line staff member of A (their own follow-ups and answers, nothing
+else). Lists never hold another department's rows; another department's record is a
 404; writes are for whom they are meant, and a refused write changes nothing."""
 
 import datetime as dt
@@ -27,7 +28,9 @@ from touchpoints.models import TokenScope
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "no_role", "integration", "head_a", "head_b", "cx_manager"]
+ROLES = ["anonymous", "no_role", "integration", "head_a", "head_b", "cx_manager", "staff_a"]
+# What front-line staff may read: the rows that are theirs.
+STAFF_READS = {"follow-ups", "responses"}
 
 
 @pytest.fixture
@@ -66,8 +69,15 @@ def world(department_a, department_b):
 
 
 @pytest.fixture
-def as_role(request, client, cx_manager):
+def as_role(request, client, cx_manager, world):
     def login(role):
+        if role == "staff_a":
+            # Department A's answer is to Sam's interaction, and its follow-up is Sam's.
+            sam = request.getfixturevalue("staff_a").staff_profile
+            world["a"]["interactions"].handled_by = sam
+            world["a"]["interactions"].save(update_fields=["handled_by"])
+            world["a"]["follow-ups"].assigned_to = sam
+            world["a"]["follow-ups"].save(update_fields=["assigned_to"])
         if role == "anonymous":
             return Client()
         if role == "integration":
@@ -109,6 +119,8 @@ def test_reading_each_resource(as_role, world, resource, role):
     mine, theirs = world["a"][resource], world["b"][resource]
     detail_of_b = api.get(f"/api/v1/{resource}/{theirs.pk}/")
     expected = {"anonymous": 401, "no_role": 403, "integration": 403}.get(role, 200)
+    if role == "staff_a" and resource not in STAFF_READS:
+        expected = 403
     assert listed.status_code == expected, listed.content
     if expected != 200:
         assert detail_of_b.status_code == expected
@@ -118,7 +130,7 @@ def test_reading_each_resource(as_role, world, resource, role):
         assert {mine.pk, theirs.pk} <= ids
         assert detail_of_b.status_code == 200
     else:
-        own, other = (mine, theirs) if role == "head_a" else (theirs, mine)
+        own, other = (theirs, mine) if role == "head_b" else (mine, theirs)
         assert own.pk in ids and other.pk not in ids, "a list leaks another department's row"
         other_detail = api.get(f"/api/v1/{resource}/{other.pk}/")
         assert other_detail.status_code == 404
@@ -181,14 +193,15 @@ def test_changing_is_for_cx_managers_and_heads_work_their_follow_ups(
     changed = api.patch(url.format(mine.pk), CHANGE[resource], content_type="application/json")
     if role == "anonymous":
         assert changed.status_code == 401
-    elif role in ("no_role", "integration"):
+    elif role in ("no_role", "integration") or (role == "staff_a" and resource != "follow-ups"):
         assert changed.status_code == 403
     elif role == "cx_manager":
         assert changed.status_code == 200, changed.content
     elif resource == "follow-ups":
-        # A head works their own department's follow-ups, and cannot see the others'.
-        assert changed.status_code == (200 if role == "head_a" else 404)
-        other = theirs if role == "head_a" else mine
+        # A head works their own department's follow-ups (staff their own), and cannot see
+        # the others'.
+        assert changed.status_code == (404 if role == "head_b" else 200)
+        other = mine if role == "head_b" else theirs
         refused = api.patch(url.format(other.pk), CHANGE[resource], content_type="application/json")
         assert refused.status_code == 404
     else:
@@ -203,7 +216,7 @@ def test_changing_is_for_cx_managers_and_heads_work_their_follow_ups(
 
 
 @pytest.mark.parametrize("resource", ["departments", "touchpoints", "improvements", "journeys"])
-@pytest.mark.parametrize("role", ["head_a", "head_b", "integration", "cx_manager"])
+@pytest.mark.parametrize("role", ["head_a", "head_b", "integration", "cx_manager", "staff_a"])
 def test_deleting(as_role, world, resource, role):
     api = as_role(role)
     target = world["a"][resource]
@@ -224,7 +237,7 @@ def test_deleting(as_role, world, resource, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_scores_for_whom_may_read_them(as_role, world, role):
     response = as_role(role).get("/api/v1/scores/", {"level": "department"})
-    expected = {"anonymous": 401, "no_role": 403, "integration": 403}.get(role, 200)
+    expected = {"anonymous": 401, "no_role": 403, "integration": 403, "staff_a": 403}.get(role, 200)
     assert response.status_code == expected
     if expected == 200:
         names = {row["name"] for row in response.json()}
@@ -240,9 +253,8 @@ def test_scores_for_whom_may_read_them(as_role, world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_standards_endpoints_for_whom_may_read_them(as_role, world, role, path):
     response = as_role(role).get(f"/api/v1/{path}/")
-    assert response.status_code == {"anonymous": 401, "no_role": 403, "integration": 403}.get(
-        role, 200
-    )
+    expected = {"anonymous": 401, "no_role": 403, "integration": 403, "staff_a": 403}
+    assert response.status_code == expected.get(role, 200)
 
 
 def test_a_write_ignores_fields_it_does_not_take(as_role, world, cx_manager):

@@ -41,7 +41,7 @@ def integration_key(cx_manager):
     return make_token(cx_manager, "Shop till", TokenScope.INTEGRATION)[1]
 
 
-def record_interaction(page, key, touchpoint, email, language="en", number=1):
+def record_interaction(page, key, touchpoint, email, language="en", number=1, **fields):
     """What a shop till does: POST the interaction to the API with its token."""
     response = page.request.post(
         "/api/v1/interactions/",
@@ -52,6 +52,7 @@ def record_interaction(page, key, touchpoint, email, language="en", number=1):
             "customer": {"email": email, "name": "Ann Example", "language": language},
             "occurred_at": (timezone.now() - dt.timedelta(minutes=10)).isoformat(),
             "outcome": "resolved",
+            **fields,
         },
     )
     assert response.status == 201, response.text()

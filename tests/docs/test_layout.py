@@ -25,6 +25,10 @@ TESTED_THROUGH = {
     "lib/static_finders.py": ("tests/browser/test_static_files.py",),
     "touchpoints/api.py": API_WRITES,
     "touchpoints/colours.py": ("tests/journeys/test_portability.py",),
+    "touchpoints/staff_views.py": ("tests/touchpoints/test_staff_accounts.py",),
+    "surveys/counting/by_staff.py": ("tests/surveys/follow_ups/test_views.py",),  # my work
+    "surveys/follow_ups/forms.py": ("tests/surveys/follow_ups/test_views.py",),
+    "surveys/models/follow_ups.py": ("tests/surveys/follow_ups/test_services.py",),
     "touchpoints/context_processors.py": ("tests/dashboards/test_pages.py",),
     "touchpoints/filters.py": ("tests/touchpoints/test_views.py",),
     "touchpoints/forms.py": ("tests/touchpoints/test_views.py",),

@@ -13,6 +13,7 @@ from surveys.asking.answers import record_response
 from surveys.asking.delivery import deliver
 from surveys.asking.intake import CustomerDetails, record_interaction
 from surveys.counting.aggregation import rollups_differences, rollups_rebuild_all
+from surveys.follow_ups.services import log_contact
 from surveys.models import (
     Complaint,
     ComplaintStatus,
@@ -144,6 +145,7 @@ def test_after_erasure_a_dump_of_the_database_holds_nothing_of_the_person(
     record_response(invitation, {"expectation": 6, "experience": 1, "nps": 2, "comment": said},
                     "en")  # fmt: skip
     FollowUp.objects.update(notes=f"Called {name}, no answer")
+    log_contact(FollowUp.objects.get(), admin_user, "phone", "reached", f"{name} is upset")
     Invitation.objects.update(last_error=f"SMTPRecipientsRefused: {email}")
     ComplaintFactory(customer=Customer.objects.get(email=email), text=f"{name}: {said}")
     customer = Customer.objects.get(email=email)

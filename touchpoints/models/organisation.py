@@ -1,6 +1,8 @@
 """The organisation: departments, their staff and their touchpoints (the real points
 where customers meet the company, with their channel, owner, standards and survey policy)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -127,6 +129,10 @@ class Touchpoint(models.Model):
     )
     survey_cap_days = models.PositiveSmallIntegerField(
         default=30, help_text="At most one invitation per customer per this many days."
+    )
+    follow_up_within = models.DurationField(
+        default=dt.timedelta(hours=24),
+        help_text="A customer who needs a call back is first contacted within this time.",
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

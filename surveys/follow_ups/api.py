@@ -1,0 +1,112 @@
+"""REST: follow-ups, read and worked through the same services as the pages."""
+
+from django.db import transaction
+from rest_framework import mixins, serializers
+
+from surveys.follow_ups import services
+from surveys.models import FollowUp, FollowUpEvent
+from touchpoints.api import ReadOnlyScopedViewSet, StaffAndMembersWriteOwn
+from touchpoints.api_tokens import IntegrationTokenLimits
+from touchpoints.models import Staff
+from touchpoints.roles import Role, role_of
+
+
+class FollowUpEventSerializer(serializers.ModelSerializer):
+    by = serializers.CharField(source="by.username", default=None, read_only=True)
+
+    class Meta:
+        model = FollowUpEvent
+        fields = ["action", "at", "by", "channel", "outcome", "assigned_to", "note"]
+        read_only_fields = fields
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    touchpoint = serializers.IntegerField(source="response.touchpoint_id", read_only=True)
+    overdue = serializers.SerializerMethodField()
+    events = FollowUpEventSerializer(many=True, read_only=True)
+    # Looked up among the touchpoint's department's active staff only, so an id outside
+    # it gets the same answer whether or not it exists.
+    assigned_to = serializers.IntegerField(source="assigned_to_id", allow_null=True, required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "response",
+            "touchpoint",
+            "reason",
+            "assigned_to",
+            "status",
+            "notes",
+            "created_at",
+            "due_at",
+            "first_contact_at",
+            "overdue",
+            "closed_at",
+            "events",
+        ]
+        read_only_fields = [
+            "response",
+            "touchpoint",
+            "reason",
+            "created_at",
+            "due_at",
+            "first_contact_at",
+            "closed_at",
+        ]
+
+    def get_overdue(self, follow_up) -> bool:
+        return follow_up.is_overdue()
+
+    def _assignee(self, follow_up, staff_id):
+        if staff_id is None:
+            return None
+        staff = Staff.objects.filter(
+            pk=staff_id, department_id=follow_up.response.touchpoint.department_id, is_active=True
+        ).first()
+        if staff is None:
+            raise services.Refused(services.ASSIGN_WITHIN)
+        return staff
+
+    def update(self, instance, validated_data):
+        user = self.context["request"].user
+        with transaction.atomic():
+            if "notes" in validated_data:
+                FollowUp.objects.filter(pk=instance.pk).update(notes=validated_data["notes"])
+                instance.notes = validated_data["notes"]
+            if "assigned_to_id" in validated_data:
+                wanted = validated_data["assigned_to_id"]
+                if wanted != instance.assigned_to_id:
+                    instance = self._refused_as("assigned_to", self._reassign, instance, wanted)
+            if "status" in validated_data:
+                wanted = validated_data["status"]
+                instance = self._refused_as("status", services.set_status, instance, wanted, user)
+        return instance
+
+    def _reassign(self, follow_up, staff_id):
+        user = self.context["request"].user
+        if role_of(user) == Role.STAFF:
+            raise services.Refused("Only the department's heads and CX managers reassign.")
+        return services.assign(follow_up, self._assignee(follow_up, staff_id), user)
+
+    @staticmethod
+    def _refused_as(field, change, *args):
+        try:
+            return change(*args)
+        except services.Refused as refused:
+            raise serializers.ValidationError({field: [str(refused)]}) from refused
+
+
+class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
+    queryset = (
+        FollowUp.objects.select_related("response__touchpoint")
+        .prefetch_related("events__by")
+        .order_by("created_at", "pk")
+    )
+    serializer_class = FollowUpSerializer
+    # Members work the follow-ups they can read (a head: their department's), staff
+    # their own.
+    permission_classes = [IntegrationTokenLimits, StaffAndMembersWriteOwn]
+    http_method_names = ["get", "patch", "put", "head", "options"]
+    filterset_fields = ["status", "reason", "assigned_to", "response__touchpoint"]
+    ordering_fields = ["created_at", "due_at", "id"]
