@@ -360,6 +360,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Customer journey maps measured touchpoint by touchpoint.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,  # the schema's own view is not part of the API
+    # Two choice sets share a field name ("outcome"): each gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "InteractionOutcomeEnum": "touchpoints.models.Outcome",
+        "ContactOutcomeEnum": "surveys.models.ContactOutcome",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "lib.openapi.document_errors",

@@ -12,6 +12,7 @@ from django.db.models import Q, Sum
 
 from surveys.complaints.counts import ComplaintCount, complaint_counts
 from surveys.counting.figure_cache import cached_figures
+from surveys.counting.loops import LoopFigures, loop_figures
 from surveys.counting.periods import Period, moments
 from surveys.counting.scores import (
     Compliance,
@@ -31,7 +32,7 @@ from surveys.models import (
     TouchpointSegmentDailyScore,
 )
 from surveys.said.shares import ThemeShare, comment_themes, complaint_themes
-from touchpoints.models import Touchpoint
+from touchpoints.models import Staff, Touchpoint
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,24 @@ def comments(touchpoints, period: Period, search: str = "", theme=None):
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
+
+
+def loop_rows(touchpoints, department, period: Period) -> list[tuple[str, str, LoopFigures]]:
+    """Closing the loop on the scorecard, as (kind, name, figures): the department, each
+    touchpoint with follow-ups, each staff member with follow-ups (and nobody's)."""
+    ids = [tp.pk for tp in touchpoints]
+    by_touchpoint = loop_figures(ids, period)
+    by_staff = loop_figures(ids, period, by="staff")
+    names = {s.pk: s.name for s in Staff.objects.filter(pk__in=by_staff)}
+    whole = loop_figures(ids, period, by="all").get(None, LoopFigures())
+    rows = [("Department", department.name, whole)]
+    rows += [
+        ("Touchpoint", tp.name, by_touchpoint[tp.pk])
+        for tp in touchpoints
+        if tp.pk in by_touchpoint
+    ]
+    staff = [("Staff", names.get(pk, "Assigned to nobody"), f) for pk, f in by_staff.items()]
+    return rows + sorted(staff, key=lambda row: row[1])
 
 
 def open_follow_ups(touchpoints):

@@ -21,6 +21,7 @@ from dashboards.real_paths import real_paths
 from dashboards.selectors import (
     comments,
     department_touchpoints,
+    loop_rows,
     open_follow_ups,
     segments,
     touchpoint_rows,
@@ -103,6 +104,7 @@ def department_detail(request, pk):
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
         "breaches": breaches(touchpoints, period),
         "follow_ups_count": follow_ups.count(),
+        "loop_rows": loop_rows(touchpoints, department, period),
         "query_without_page": _query_without(request, "page", "export"),
         "query_without_theme": _query_without(request, "page", "export", "theme"),
     }

@@ -27,7 +27,11 @@ from surveys.models import (
     Complaint,
     ComplaintSource,
     ComplaintStatus,
+    ContactChannel,
+    ContactOutcome,
     FollowUp,
+    FollowUpAction,
+    FollowUpEvent,
     FollowUpReason,
     FollowUpStatus,
     Invitation,
@@ -378,21 +382,67 @@ class _DemoBuilder:
         return 1
 
     def create_follow_ups(self, responses):
-        follow_ups = []
+        """Detractors' call-backs, worked at each salesperson's pace: two in Sales call back
+        within hours, most within a day or two, and Logistics lets them go overdue."""
+        follow_ups, contacts = [], []
         for response in responses:
             if response.nps is None or response.nps > 6:
                 continue
-            done = (self.now - response.submitted_at).days > 14 and self.rng.random() < 0.7
-            follow_ups.append(
-                FollowUp(
-                    response=response,
-                    reason=FollowUpReason.DETRACTOR,
-                    assigned_to=response.invitation.interaction.handled_by,
-                    status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN,
-                    closed_at=response.submitted_at + dt.timedelta(days=2) if done else None,
-                )
+            staff = response.invitation.interaction.handled_by
+            opened = response.submitted_at
+            due = opened + response.touchpoint.follow_up_within
+            first = opened + self.callback_delay(staff)
+            first = first if first < self.now else None
+            done = first is not None and (self.now - first).days > 3 and self.rng.random() < 0.8
+            # The sweep tells the heads a few minutes after the due time passes uncalled.
+            escalated = due + dt.timedelta(minutes=5)
+            late = (first is None or first > due) and escalated < self.now
+            follow_up = FollowUp(
+                response=response,
+                touchpoint=response.touchpoint,
+                day=response.day,
+                reason=FollowUpReason.DETRACTOR,
+                assigned_to=staff,
+                created_at=opened,
+                due_at=due,
+                first_contact_at=first,
+                escalated_at=escalated if late else None,
+                status=FollowUpStatus.DONE
+                if done
+                else (FollowUpStatus.IN_PROGRESS if first else FollowUpStatus.OPEN),
+                closed_at=first + dt.timedelta(days=self.rng.randrange(1, 3)) if done else None,
+                notes="Called, apologised and put it right." if done else "",
             )
+            follow_ups.append(follow_up)
+            if first is not None:
+                contacts.append((follow_up, first))
         FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
+        FollowUpEvent.objects.bulk_create(
+            [
+                FollowUpEvent(
+                    follow_up=follow_up,
+                    action=FollowUpAction.CONTACT,
+                    at=at,
+                    channel=ContactChannel.PHONE,
+                    outcome=ContactOutcome.REACHED,
+                )
+                for follow_up, at in contacts
+            ],
+            batch_size=2000,
+        )
+
+    def callback_delay(self, staff) -> dt.timedelta:
+        if staff is None:
+            return dt.timedelta(hours=self.rng.uniform(20, 90))
+        department = staff.department.name
+        if department == "Logistics":
+            # Often nobody calls at all.
+            hours = self.rng.uniform(30, 120) if self.rng.random() < 0.6 else 24 * 365
+        elif department == "Sales" and staff in self.staff["Sales"][:2]:
+            hours = self.rng.uniform(0.5, 5)
+        else:
+            hours = self.rng.uniform(4, 40)
+        return dt.timedelta(hours=hours)
 
     def create_complaints(self, facts, rows) -> int:
         rng = self.rng

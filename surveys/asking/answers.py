@@ -116,12 +116,18 @@ def open_follow_up(response: Response, reason: str, assigned_to_id: int | None) 
     """Open it for the person who handled the interaction, due by the touchpoint's policy
     (read inside the INSERT: no query of its own on the answer's path)."""
     within = Touchpoint.objects.filter(pk=response.touchpoint_id).values("follow_up_within")
-    follow_up = FollowUp.objects.create(
+    follow_up = FollowUp(
         response=response,
+        touchpoint_id=response.touchpoint_id,
+        day=response.day,
         reason=reason,
         assigned_to_id=assigned_to_id,
         due_at=Now() + Subquery(within),
     )
+    # Its day's loop figures are recounted with the answer (aggregation.py): no mark of
+    # its own on the answer's path.
+    follow_up.counted_with_answer = True
+    follow_up.save(force_insert=True)
     # The instance holds the expression, not its value: read it from the row if asked.
     del follow_up.due_at
     enqueue.on_commit(enqueue.NOTIFY_FOLLOW_UP, follow_up.pk)

@@ -50,9 +50,11 @@ from surveys.counting import rollup_sql as sql
 from surveys.counting.figure_cache import figures_changed
 from surveys.models import (
     EFFECT_FIELDS,
+    LOOP_FIELDS,
     STANDARD_FIELDS,
     SUM_FIELDS,
     DirtyRollup,
+    FollowUp,
     Invitation,
     Response,
     TouchpointDailyScore,
@@ -97,6 +99,9 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
         sql.EFFECTS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
         select = sql.effect_sums_select(None, touchpoint_ids)
         _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
+        sql.LOOPS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        select = sql.loop_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.LOOPS, sql.LOOP_KEY, select, now, LOOP_FIELDS))
         days = list(
             TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
                 "touchpoint_id", "day"
@@ -200,6 +205,9 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         + _keyed_differences(
             sql.effect_sums_select(None), sql.EFFECTS, ("day", "standard", "met"), EFFECT_FIELDS
         )
+        + _keyed_differences(
+            sql.loop_sums_select(None), sql.LOOPS, ("day", "staff_id"), LOOP_FIELDS
+        )
     )
 
 
@@ -217,6 +225,11 @@ def _recompute(
     _add_answers(answers)
     _add_answered(answered)
     _recompute_days(keys)
+    # An answer is added, not recounted; the day of one that opened a follow-up has its
+    # loop figures recounted (from the follow-ups alone: cheap).
+    if answers:
+        opened = FollowUp.objects.filter(response_id__in=answers)
+        _recompute_loops(sorted(set(opened.values_list("touchpoint_id", "day")) - set(keys)))
     _recompute_months(_months_of([*keys, *added]))
     figures_changed()
     return added
@@ -237,6 +250,16 @@ def _recompute_days(keys: list[tuple[int, dt.date]]) -> None:
         _execute(sql.delete_keys(sql.EFFECTS, "day", chunk))
         select = sql.effect_sums_select(chunk)
         _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
+    _recompute_loops(keys)
+
+
+def _recompute_loops(keys: list[tuple[int, dt.date]]) -> None:
+    """The days' follow-up rows, every staff member's, from the follow-ups as they are."""
+    now = timezone.now()
+    for chunk in _chunks(keys):
+        _execute(sql.delete_keys(sql.LOOPS, "day", chunk))
+        select = sql.loop_sums_select(chunk)
+        _execute(sql.insert_from(sql.LOOPS, sql.LOOP_KEY, select, now, LOOP_FIELDS))
 
 
 def _keys_of_answers(response_ids: list[int]) -> set[tuple[int, dt.date]]:
@@ -361,7 +384,8 @@ def _keyed_differences(select, model, keys: tuple[str, ...], fields=SUM_FIELDS) 
     width = len(columns)
     expected = {}
     for row in rows:
-        expected[tuple(row[:width])] = dict(zip(fields, map(int, row[width:]), strict=True))
+        values = [value if isinstance(value, list) else int(value) for value in row[width:]]
+        expected[tuple(row[:width])] = dict(zip(fields, values, strict=True))
     stored = {
         tuple(row.pop(name) for name in columns): row
         for row in model.objects.values(*columns, *fields)

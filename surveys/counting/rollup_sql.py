@@ -14,11 +14,15 @@ from django.db import connection
 
 from surveys.models import (
     EFFECT_FIELDS,
+    LOOP_FIELDS,
     STANDARD_FIELDS,
     SUM_FIELDS,
+    FollowUp,
+    FollowUpStatus,
     Invitation,
     InvitationStatus,
     Response,
+    TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
@@ -292,6 +296,54 @@ def _effects_select(where: str, values: list) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
+def _seconds(since: str, until: str) -> str:
+    """The sorted whole seconds from one column to another, of the rows where both are set."""
+    span = f"FLOOR(EXTRACT(EPOCH FROM f.{until} - f.{since}))::int"
+    return (
+        f"COALESCE(array_agg({span} ORDER BY {span}) FILTER (WHERE f.{until} IS NOT NULL), '{{}}')"
+    )
+
+
+LOOP_TERMS = {
+    "opened": "COUNT(*)",
+    "decided": (
+        "COUNT(*) FILTER (WHERE f.first_contact_at IS NOT NULL OR f.escalated_at IS NOT NULL "
+        f"OR f.status = '{FollowUpStatus.DONE}')"
+    ),
+    "contacted": "COUNT(f.first_contact_at)",
+    "contacted_in_time": "COUNT(*) FILTER (WHERE f.first_contact_at <= f.due_at)",
+    "resolved": f"COUNT(*) FILTER (WHERE f.status = '{FollowUpStatus.DONE}')",
+    "overdue": (
+        "COUNT(*) FILTER (WHERE f.escalated_at IS NOT NULL AND f.first_contact_at IS NULL "
+        f"AND f.status <> '{FollowUpStatus.DONE}')"
+    ),
+    "contact_seconds": _seconds("created_at", "first_contact_at"),
+    "resolve_seconds": _seconds("created_at", "closed_at"),
+}
+assert list(LOOP_TERMS) == LOOP_FIELDS
+
+
+def loop_sums_select(
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """SELECT touchpoint_id, day, staff_id, <loop terms> of the follow-ups opened by the
+    answers of these keys, or of every day of these touchpoints, or (both None) all."""
+    where, params = "true", []
+    if keys is not None:
+        relation, params = key_relation(keys, ("tp", "day"))
+        where = f"(f.touchpoint_id, f.day) IN (SELECT tp, day FROM ({relation}) k)"
+    elif touchpoint_ids is not None:
+        where, params = id_filter("f.touchpoint_id", touchpoint_ids)
+    terms = ", ".join(f"{term} AS {name}" for name, term in LOOP_TERMS.items())
+    sql = f"""
+        SELECT f.touchpoint_id, f.day, COALESCE(f.assigned_to_id, 0) AS staff_id, {terms}
+        FROM {table(FollowUp)} f
+        WHERE {where}
+        GROUP BY f.touchpoint_id, f.day, COALESCE(f.assigned_to_id, 0)
+    """
+    return sql, params
+
+
 def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
     """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month).
 
@@ -357,5 +409,7 @@ DAILY = TouchpointDailyScore
 SEGMENT = TouchpointSegmentDailyScore
 STANDARDS = TouchpointDailyStandards
 EFFECTS = TouchpointDailyStandardEffect
+LOOPS = TouchpointDailyLoop
+LOOP_KEY = "day, staff_id"
 EFFECT_KEY = "day, standard, met"
 SEGMENT_KEY = "day, segment, is_prospect"

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 
 from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.counting.figure_cache import figures_changed
-from surveys.models import Complaint, Invitation, Response
+from surveys.models import Complaint, FollowUp, Invitation, Response
 from touchpoints.models import Customer, Interaction, Touchpoint
 
 TARGETS = (
@@ -39,6 +39,14 @@ def answer_changed(sender, instance, **kwargs):
         interaction = instance.invitation.interaction
         keys.append((interaction.touchpoint_id, interaction.day))
     rollups_mark_dirty(keys, wake=False)
+
+
+@receiver(post_save, sender=FollowUp)
+@receiver(post_delete, sender=FollowUp)
+def follow_up_changed(sender, instance, **kwargs):
+    """Worked, assigned or removed: the day of its answer counts its loop again."""
+    if not getattr(instance, "counted_with_answer", False):
+        rollups_mark_dirty([(instance.touchpoint_id, instance.day)], wake=True)
 
 
 @receiver(post_save, sender=Invitation)

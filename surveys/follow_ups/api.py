@@ -1,13 +1,17 @@
 """REST: follow-ups, read and worked through the same services as the pages."""
 
 from django.db import transaction
-from rest_framework import mixins, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.response import Response
 
+from surveys.counting.loops import loop_figures
+from surveys.counting.serializers import PeriodQuery
 from surveys.follow_ups import services
 from surveys.models import FollowUp, FollowUpEvent
-from touchpoints.api import ReadOnlyScopedViewSet, StaffAndMembersWriteOwn
+from touchpoints.api import MembersReadCxWrite, ReadOnlyScopedViewSet, StaffAndMembersWriteOwn
 from touchpoints.api_tokens import IntegrationTokenLimits
-from touchpoints.models import Staff
+from touchpoints.models import Staff, Touchpoint
 from touchpoints.roles import Role, role_of
 
 
@@ -110,3 +114,73 @@ class FollowUpViewSet(mixins.UpdateModelMixin, ReadOnlyScopedViewSet):
     http_method_names = ["get", "patch", "put", "head", "options"]
     filterset_fields = ["status", "reason", "assigned_to", "response__touchpoint"]
     ordering_fields = ["created_at", "due_at", "id"]
+
+
+# --- Loop figures --------------------------------------------------------------------------
+
+
+class LoopQuery(PeriodQuery):
+    level = serializers.ChoiceField(
+        choices=["touchpoint", "staff", "department"], default="touchpoint"
+    )
+
+
+class LoopRow(serializers.Serializer):
+    """How the follow-ups the period's answers opened were worked (docs/statistics.md)."""
+
+    level = serializers.CharField()
+    id = serializers.IntegerField(allow_null=True, help_text="Null: assigned to nobody")
+    name = serializers.CharField()
+    opened = serializers.IntegerField()
+    open = serializers.IntegerField(help_text="Not resolved")
+    overdue = serializers.IntegerField(help_text="Not contacted by the due time, nor resolved")
+    resolved = serializers.IntegerField()
+    decided = serializers.IntegerField(
+        help_text="n of the in-time share: contacted, escalated as overdue, or resolved"
+    )
+    contacted_in_time = serializers.IntegerField()
+    in_time_percent = serializers.FloatField(
+        allow_null=True, help_text="Null below the minimum sample"
+    )
+    in_time_low = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval")
+    in_time_high = serializers.FloatField(allow_null=True)
+    median_hours_to_first_contact = serializers.FloatField(allow_null=True)
+    median_hours_to_resolution = serializers.FloatField(allow_null=True)
+
+
+class LoopFiguresViewSet(viewsets.ViewSet):
+    """Closing the loop per touchpoint, staff member or department, from the loop rollups:
+    follow-ups opened, first contact in time (%, with its interval), median hours to first
+    contact and to resolution, open and overdue counts. Over the touchpoints one may read."""
+
+    permission_classes = [IntegrationTokenLimits, MembersReadCxWrite]
+
+    @extend_schema(parameters=[LoopQuery], responses=LoopRow(many=True))
+    def list(self, request):
+        query = LoopQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        level, period = query.validated_data["level"], query.validated_data["period"]
+        touchpoints = list(Touchpoint.objects.for_user(request.user).select_related("department"))
+        ids = [tp.pk for tp in touchpoints]
+        rows = []
+        if level == "touchpoint":
+            figures = loop_figures(ids, period)
+            rows = [(tp.pk, tp.name, figures[tp.pk]) for tp in touchpoints if tp.pk in figures]
+        elif level == "staff":
+            figures = loop_figures(ids, period, by="staff")
+            names = dict(Staff.objects.filter(pk__in=figures).values_list("pk", "name"))
+            rows = [
+                (pk or None, names.get(pk, "Assigned to nobody"), f) for pk, f in figures.items()
+            ]
+        else:
+            departments = {tp.department for tp in touchpoints}
+            for department in sorted(departments, key=lambda d: d.name):
+                own = [tp.pk for tp in touchpoints if tp.department_id == department.pk]
+                whole = loop_figures(own, period, by="all").get(None)
+                if whole is not None:
+                    rows.append((department.pk, department.name, whole))
+        data = [
+            {"level": level, "id": pk, "name": name, **figures.as_dict()}
+            for pk, name, figures in rows
+        ]
+        return Response(LoopRow(data, many=True).data)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from surveys import enqueue
+from surveys.counting.aggregation import rollups_mark_dirty
 from surveys.models import (
     FollowUp,
     FollowUpAction,
@@ -169,6 +170,8 @@ def _escalate(pk: int, now) -> bool:
             "response__invitation__interaction__customer",
         ).get(pk=pk)
         FollowUpEvent.objects.create(follow_up=follow_up, action=FollowUpAction.ESCALATED, at=now)
+        # Claimed by an UPDATE, which tells no signal: its day counts one more overdue.
+        rollups_mark_dirty([(follow_up.touchpoint_id, follow_up.day)])
         webhooks.follow_up_overdue(follow_up)
         message = notifications.overdue_message(follow_up)
         if message is not None:

@@ -21,6 +21,7 @@ from surveys.models.complaints import (
 )
 from surveys.models.counting import (
     EFFECT_FIELDS,
+    LOOP_FIELDS,
     STANDARD_FIELDS,
     SUM_FIELDS,
     DirtyRollup,
@@ -30,6 +31,7 @@ from surveys.models.counting import (
     ScoreSums,
     StandardSums,
     TimedStandard,
+    TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
     TouchpointDailyStandards,
@@ -67,6 +69,7 @@ from surveys.models.telling import (
 
 __all__ = [
     "EFFECT_FIELDS",
+    "LOOP_FIELDS",
     "STANDARD_FIELDS",
     "SUM_FIELDS",
     "Complaint",
@@ -105,6 +108,7 @@ __all__ = [
     "ThemeSource",
     "ThemedComplaint",
     "TimedStandard",
+    "TouchpointDailyLoop",
     "TouchpointDailyScore",
     "TouchpointDailyStandardEffect",
     "TouchpointDailyStandards",

@@ -1,6 +1,7 @@
 """Counting: the rollups the answers and facts are folded into, the outboxes that feed
 them, and the real paths counted from interactions."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
@@ -307,3 +308,61 @@ class PathTransition(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} step {self.step}: {self.source_id} → {self.target_id}"
+
+
+class TouchpointDailyLoop(models.Model):
+    """Closing the loop: the follow-ups one touchpoint's answers of one local day opened,
+    per staff member assigned (0: nobody), and what became of them. Recomputed with the
+    day's scores; the waits are kept whole (sorted seconds) so that medians over any
+    period are exact."""
+
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    # A plain id, not a key: "nobody" must be a value of the unique key, and a row names
+    # who had the follow-ups when it was counted.
+    staff_id = models.IntegerField(default=0)
+    opened = models.PositiveIntegerField(default=0)
+    # Contacted, escalated as overdue, or resolved: whether first contact came in time is
+    # known (the rest are still within their due time).
+    decided = models.PositiveIntegerField(default=0)
+    contacted = models.PositiveIntegerField(default=0)
+    contacted_in_time = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    # Not contacted, not resolved, and escalated as overdue.
+    overdue = models.PositiveIntegerField(default=0)
+    contact_seconds = ArrayField(models.IntegerField(), default=list)
+    resolve_seconds = ArrayField(models.IntegerField(), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["touchpoint", "day", "staff_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["touchpoint", "day", "staff_id"], name="daily_loop_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(contacted_in_time__lte=models.F("contacted"))
+                & Q(contacted__lte=models.F("decided"))
+                & Q(decided__lte=models.F("opened"))
+                & Q(resolved__lte=models.F("opened")),
+                name="daily_loop_counts_within_opened",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "touchpoint"], name="daily_loop_day_tp")]
+
+    def __str__(self):
+        return f"{self.touchpoint} follow-ups of {self.day}"
+
+
+LOOP_FIELDS = [
+    "opened",
+    "decided",
+    "contacted",
+    "contacted_in_time",
+    "resolved",
+    "overdue",
+    "contact_seconds",
+    "resolve_seconds",
+]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys.models.asking import Response
-from touchpoints.models import ScopedQuerySet, Staff
+from touchpoints.models import ScopedQuerySet, Staff, Touchpoint
 from touchpoints.roles import Role, role_of
 
 
@@ -44,6 +44,10 @@ class FollowUp(models.Model):
     """A customer to call back, assigned to the person they already know."""
 
     response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="follow_up")
+    # The answer's touchpoint and day, kept here so that a day's loop figures are counted
+    # from this table alone (TouchpointDailyLoop); filled from the answer on save.
+    touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
     reason = models.CharField(max_length=10, choices=FollowUpReason.choices)
     assigned_to = models.ForeignKey(
         Staff, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
@@ -52,7 +56,7 @@ class FollowUp(models.Model):
         max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
     notes = models.TextField(blank=True, help_text="How it was resolved.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     # First contact is due by then (the touchpoint's follow_up_within after opening).
     due_at = models.DateTimeField(null=True, blank=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
@@ -68,6 +72,7 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            models.Index(fields=["touchpoint", "day"], name="follow_up_tp_day"),
             # The escalation sweep: open, not yet contacted, by due time.
             models.Index(
                 fields=["due_at"],
@@ -86,6 +91,11 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"Follow-up ({self.get_reason_display()}) on {self.response.touchpoint}"
+
+    def save(self, *args, **kwargs):
+        if self.day is None:
+            self.touchpoint_id, self.day = self.response.touchpoint_id, self.response.day
+        super().save(*args, **kwargs)
 
     def is_overdue(self, now=None) -> bool:
         return (
