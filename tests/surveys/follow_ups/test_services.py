@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from surveys.follow_ups import services
 from surveys.models import FollowUpAction, FollowUpStatus, Webhook, WebhookDelivery, WebhookEvent
+from surveys.telling import notifications
 from surveys.telling.webhooks import new_secret
 from tests.factories import FollowUpFactory, StaffFactory, UserFactory
 
@@ -70,8 +71,9 @@ def test_assigning_stays_inside_the_touchpoints_department(
     for refused in (stranger, gone):
         with pytest.raises(services.Refused, match="active in the touchpoint's department"):
             services.assign(follow_up, refused, worker)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         services.assign(follow_up, colleague, worker, "Noor knows them")
+    assert callbacks  # the assignee's email is queued once the assignment commits
     follow_up.refresh_from_db()
     assert follow_up.assigned_to == colleague
     with pytest.raises(services.Refused, match="already"):
@@ -82,7 +84,8 @@ def test_assigning_stays_inside_the_touchpoints_department(
         colleague,
         "Noor knows them",
     )
-    # The new assignee is emailed a link to it (the task ran eagerly on commit).
+    # The new assignee is emailed a link to it.
+    assert notifications.notify_assignee(follow_up.pk) is True
     (email,) = smtp.messages
     assert email["To"] == "noor@example.com"
     assert f"/follow-ups/{follow_up.pk}/" in email.get_content()
