@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 
 from surveys.complaints.counts import ComplaintCount, complaint_counts
 from surveys.counting.figure_cache import cached_figures
-from surveys.counting.loops import LoopFigures, loop_figures
+from surveys.counting.loops import LoopFigures, loop_figures_by
 from surveys.counting.periods import Period, moments
 from surveys.counting.scores import (
     Compliance,
@@ -209,11 +209,9 @@ def loop_rows(touchpoints, department, period: Period) -> list[tuple[str, str, L
     """Closing the loop on the scorecard, as (kind, name, figures): the department, each
     touchpoint with follow-ups, each staff member with follow-ups (and nobody's)."""
     ids = [tp.pk for tp in touchpoints]
-    by_touchpoint = loop_figures(ids, period)
-    by_staff = loop_figures(ids, period, by="staff")
+    by_touchpoint, by_staff, whole = loop_figures_by(ids, period, "touchpoint", "staff", "all")
     names = {s.pk: s.name for s in Staff.objects.filter(pk__in=by_staff)}
-    whole = loop_figures(ids, period, by="all").get(None, LoopFigures())
-    rows = [("Department", department.name, whole)]
+    rows = [("Department", department.name, whole.get(None, LoopFigures()))]
     rows += [
         ("Touchpoint", tp.name, by_touchpoint[tp.pk])
         for tp in touchpoints

@@ -60,29 +60,48 @@ class LoopFigures:
         }
 
 
-def loop_figures(touchpoint_ids, period: Period, by: str = "touchpoint") -> dict:
+def loop_figures(touchpoint_ids, period: Period, by="touchpoint") -> dict:
     """LoopFigures of these touchpoints over the follow-ups their answers of `period`
-    opened, keyed by touchpoint id, or by staff id (`by="staff"`, 0: nobody) or all
-    together (`by="all"`, key None)."""
+    opened, keyed by touchpoint id, or by staff id (`by="staff"`, 0: nobody), or all
+    together (`by="all"`, key None), or by a mapping of touchpoint id to a key."""
+    return loop_figures_by(touchpoint_ids, period, by)[0]
+
+
+def loop_figures_by(touchpoint_ids, period: Period, *groupings) -> list[dict]:
+    """loop_figures for each of these groupings, from one read of the rollups."""
     rows = TouchpointDailyLoop.objects.filter(
         touchpoint_id__in=list(touchpoint_ids), day__range=(period.since, period.until)
     ).values("touchpoint_id", "staff_id", *LOOP_FIELDS)
-    counts = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-    waits = defaultdict(lambda: ([], []))
+    counts = [defaultdict(lambda: dict.fromkeys(COUNTS, 0)) for _ in groupings]
+    waits = [defaultdict(lambda: ([], [])) for _ in groupings]
     for row in rows:
-        key = {"touchpoint": row["touchpoint_id"], "staff": row["staff_id"]}.get(by)
-        for name in COUNTS:
-            counts[key][name] += row[name]
-        waits[key][0].extend(row["contact_seconds"])
-        waits[key][1].extend(row["resolve_seconds"])
-    return {
-        key: LoopFigures(
-            **summed,
-            median_contact_hours=_median_hours(waits[key][0]),
-            median_resolve_hours=_median_hours(waits[key][1]),
-        )
-        for key, summed in counts.items()
-    }
+        for index, by in enumerate(groupings):
+            key = _key(by, row)
+            for name in COUNTS:
+                counts[index][key][name] += row[name]
+            waits[index][key][0].extend(row["contact_seconds"])
+            waits[index][key][1].extend(row["resolve_seconds"])
+    return [
+        {
+            key: LoopFigures(
+                **summed,
+                median_contact_hours=_median_hours(grouped_waits[key][0]),
+                median_resolve_hours=_median_hours(grouped_waits[key][1]),
+            )
+            for key, summed in grouped.items()
+        }
+        for grouped, grouped_waits in zip(counts, waits, strict=True)
+    ]
+
+
+def _key(by, row):
+    if by == "touchpoint":
+        return row["touchpoint_id"]
+    if by == "staff":
+        return row["staff_id"]
+    if by == "all":
+        return None
+    return by[row["touchpoint_id"]]
 
 
 def _median_hours(seconds: list[int]) -> float | None:

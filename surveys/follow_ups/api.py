@@ -162,7 +162,6 @@ class LoopFiguresViewSet(viewsets.ViewSet):
         level, period = query.validated_data["level"], query.validated_data["period"]
         touchpoints = list(Touchpoint.objects.for_user(request.user).select_related("department"))
         ids = [tp.pk for tp in touchpoints]
-        rows = []
         if level == "touchpoint":
             figures = loop_figures(ids, period)
             rows = [(tp.pk, tp.name, figures[tp.pk]) for tp in touchpoints if tp.pk in figures]
@@ -173,14 +172,11 @@ class LoopFiguresViewSet(viewsets.ViewSet):
                 (pk or None, names.get(pk, "Assigned to nobody"), f) for pk, f in figures.items()
             ]
         else:
-            departments = {tp.department for tp in touchpoints}
-            for department in sorted(departments, key=lambda d: d.name):
-                own = [tp.pk for tp in touchpoints if tp.department_id == department.pk]
-                whole = loop_figures(own, period, by="all").get(None)
-                if whole is not None:
-                    rows.append((department.pk, department.name, whole))
+            figures = loop_figures(ids, period, by={tp.pk: tp.department for tp in touchpoints})
+            ordered = sorted(figures, key=lambda department: department.name)
+            rows = [(department.pk, department.name, figures[department]) for department in ordered]
         data = [
-            {"level": level, "id": pk, "name": name, **figures.as_dict()}
-            for pk, name, figures in rows
+            {"level": level, "id": pk, "name": name, **loop.as_dict()}
+            for pk, name, loop in rows
         ]
         return Response(LoopRow(data, many=True).data)
