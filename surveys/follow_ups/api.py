@@ -176,7 +176,6 @@ class LoopFiguresViewSet(viewsets.ViewSet):
             ordered = sorted(figures, key=lambda department: department.name)
             rows = [(department.pk, department.name, figures[department]) for department in ordered]
         data = [
-            {"level": level, "id": pk, "name": name, **loop.as_dict()}
-            for pk, name, loop in rows
+            {"level": level, "id": pk, "name": name, **loop.as_dict()} for pk, name, loop in rows
         ]
         return Response(LoopRow(data, many=True).data)

@@ -8,7 +8,19 @@ from touchpoints.models import Staff
 NOTE = forms.Textarea(attrs={"rows": 3})
 
 
-class ContactForm(forms.Form):
+class ActionForm(forms.Form):
+    """One of the several forms on a follow-up's page: its fields' ids carry its action, so
+    no two fields on the page share an id (the posted names stay plain)."""
+
+    action = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.action}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class ContactForm(ActionForm):
+    action = "contact"
     channel = forms.ChoiceField(choices=ContactChannel.choices, initial=ContactChannel.PHONE)
     outcome = forms.ChoiceField(choices=ContactOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(
@@ -16,15 +28,18 @@ class ContactForm(forms.Form):
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ActionForm):
+    action = "resolve"
     note = forms.CharField(label="How it was resolved", widget=NOTE, max_length=4000, strip=True)
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(ActionForm):
+    action = "reopen"
     note = forms.CharField(label="Why reopen it", required=False, widget=NOTE, max_length=4000)
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
+    action = "assign"
     assigned_to = forms.ModelChoiceField(
         queryset=Staff.objects.none(), label="Assign to", empty_label="Nobody"
     )
