@@ -390,6 +390,9 @@ X_FRAME_OPTIONS = "DENY"
 # --- Touchstone -----------------------------------------------------------------------
 # Below this many answers a touchpoint's scores are shown as "not enough data".
 TOUCHSTONE_MIN_SAMPLE = env.int("TOUCHSTONE_MIN_SAMPLE", default=30)
+# Recovery counts a customer as back when they meet a touchpoint again within this many
+# days of their follow-up opening.
+RECOVERY_WINDOW_DAYS = env.int("RECOVERY_WINDOW_DAYS", default=90)
 # The live gap and n on the map's cards cover this many days up to today.
 TOUCHSTONE_BOARD_DAYS = env.int("BOARD_SCORE_DAYS", default=90)
 # Named in survey emails and on the survey page.

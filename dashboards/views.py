@@ -29,6 +29,7 @@ from dashboards.selectors import (
 from dashboards.standards import breaches, standard_effects
 from dashboards.trends import grouped_changes, grouped_weekly, trend_groups, weekly_scores
 from journeys.models import Journey
+from surveys.counting.recovery import recovery
 from surveys.counting.selectors import readable_theme
 from surveys.models import PathTransition, ThemeSource
 from touchpoints.forms import bound_data
@@ -287,6 +288,7 @@ def improvement_list(request):
     context = {
         "checks": checks,
         "figure": figures.before_after(checks),
+        "recovery": recovery(request.user),
         "form": form,
         "can_edit": can_edit,
     }

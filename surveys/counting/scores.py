@@ -294,18 +294,36 @@ def compare_gaps(reference: Mapping[str, int], compared: Mapping[str, int]) -> G
         difference = b.gap - a.gap if a.gap is not None and b.gap is not None else None
         return GapComparison(a, b, difference, None, reason="too few answers")
     difference = b.gap - a.gap
-    se2 = a.gap_spread**2 / a.gap_answered + b.gap_spread**2 / b.gap_answered
-    if se2 == 0:
-        return GapComparison(a, b, difference, None, reason="all answers equal: more needed")
-    df = se2**2 / (
-        (a.gap_spread**2 / a.gap_answered) ** 2 / (a.gap_answered - 1)
-        + (b.gap_spread**2 / b.gap_answered) ** 2 / (b.gap_answered - 1)
+    test = welch(
+        Mean(a.gap_answered, a.gap, None, a.gap_spread),
+        Mean(b.gap_answered, b.gap, None, b.gap_spread),
     )
-    t = difference / math.sqrt(se2)
-    p_value = float(2 * stats.t.sf(abs(t), df))
-    margin = t_critical_95(df) * math.sqrt(se2)
+    if test is None:
+        return GapComparison(a, b, difference, None, reason="all answers equal: more needed")
     # Significant or not is decided among the page's rows (control_false_discoveries).
-    return GapComparison(a, b, difference, p_value, margin=margin, df=df)
+    return GapComparison(a, b, difference, test.p_value, margin=test.margin, df=test.df)
+
+
+@dataclass(frozen=True)
+class MeanDifference:
+    """b's mean minus a's, with the 95% interval's half-width and Welch's p-value."""
+
+    difference: float
+    margin: float
+    p_value: float
+    df: float  # Welch-Satterthwaite, unrounded: interval and p agree
+
+
+def welch(a: Mean, b: Mean) -> MeanDifference | None:
+    """Welch's t-test of two means of two answers or more each; None when every answer of
+    both is the same (a variance of 0 is no evidence)."""
+    se2 = a.spread**2 / a.n + b.spread**2 / b.n
+    if se2 == 0:
+        return None
+    df = se2**2 / ((a.spread**2 / a.n) ** 2 / (a.n - 1) + (b.spread**2 / b.n) ** 2 / (b.n - 1))
+    difference = b.mean - a.mean
+    p_value = t_two_sided_p(difference / math.sqrt(se2), df)
+    return MeanDifference(difference, t_critical_95(df) * math.sqrt(se2), p_value, df)
 
 
 def control_false_discoveries(
@@ -358,3 +376,28 @@ def compliance_from_sums(sums: Mapping[str, int | None]) -> Compliance:
     return Compliance(
         s["interactions"], s["timed_measured"], s["timed_met"], s["fcr_measured"], s["fcr_met"]
     )
+
+
+# --- Do two shares differ? -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareDifference:
+    """b's share minus a's in percentage points, with Newcombe's 95% interval (from the two
+    Wilson intervals) and the two-sided p-value of Fisher's exact test."""
+
+    difference: float
+    low: float
+    high: float
+    p_value: float
+
+
+def compare_shares(a_successes: int, a_n: int, b_successes: int, b_n: int) -> ShareDifference:
+    a_share, b_share = 100 * a_successes / a_n, 100 * b_successes / b_n
+    (a_low, a_high), (b_low, b_high) = wilson(a_successes, a_n), wilson(b_successes, b_n)
+    difference = b_share - a_share
+    low = difference - math.hypot(b_share - b_low, a_high - a_share)
+    high = difference + math.hypot(b_high - b_share, a_share - a_low)
+    table = [[a_successes, a_n - a_successes], [b_successes, b_n - b_successes]]
+    p_value = float(stats.fisher_exact(table).pvalue)
+    return ShareDifference(difference, low, high, p_value)

@@ -3,9 +3,11 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from surveys.counting.loops import loop_figures
+from surveys.counting.recovery import recovery
 from surveys.counting.serializers import PeriodQuery
 from surveys.follow_ups import services
 from surveys.models import FollowUp, FollowUpEvent
@@ -148,6 +150,77 @@ class LoopRow(serializers.Serializer):
     median_hours_to_resolution = serializers.FloatField(allow_null=True)
 
 
+class RecoveryGroupSerializer(serializers.Serializer):
+    follow_ups = serializers.IntegerField(help_text="Whose window has passed")
+    came_back = serializers.IntegerField(help_text="Met a touchpoint again within the window")
+    came_back_percent = serializers.FloatField(
+        allow_null=True, help_text="Null below the minimum sample"
+    )
+    came_back_low = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval")
+    came_back_high = serializers.FloatField(allow_null=True)
+    answered_again = serializers.IntegerField(help_text="n of the gap change")
+    gap_change = serializers.FloatField(
+        allow_null=True,
+        help_text="Next answer's gap minus the opening answer's (negative: better); "
+        "null below the minimum sample",
+    )
+    gap_change_margin = serializers.FloatField(allow_null=True, help_text="95% half-width")
+
+    def to_representation(self, group):
+        interval, change = group.came_back_interval, group.change_shown
+        return super().to_representation(
+            {
+                "follow_ups": group.follow_ups,
+                "came_back": group.came_back,
+                "came_back_percent": group.came_back_percent,
+                "came_back_low": interval[0] if interval else None,
+                "came_back_high": interval[1] if interval else None,
+                "answered_again": group.change.n,
+                "gap_change": change.mean if change else None,
+                "gap_change_margin": change.margin if change else None,
+            }
+        )
+
+
+class RecoverySerializer(serializers.Serializer):
+    """Does closing the loop keep customers? In time against late or never
+    (docs/statistics.md, "Recovery")."""
+
+    window_days = serializers.IntegerField()
+    waiting = serializers.IntegerField(help_text="Follow-ups whose window has not passed")
+    in_time = RecoveryGroupSerializer()
+    late = RecoveryGroupSerializer(help_text="Contacted after the due time, or never")
+    came_back_difference = serializers.FloatField(
+        allow_null=True, help_text="In time minus late, percentage points"
+    )
+    came_back_difference_low = serializers.FloatField(
+        allow_null=True, help_text="Newcombe 95% interval"
+    )
+    came_back_difference_high = serializers.FloatField(allow_null=True)
+    came_back_p_value = serializers.FloatField(allow_null=True, help_text="Fisher's exact test")
+    gap_change_difference = serializers.FloatField(allow_null=True, help_text="In time minus late")
+    gap_change_difference_margin = serializers.FloatField(allow_null=True)
+    gap_change_p_value = serializers.FloatField(allow_null=True, help_text="Welch's t-test")
+
+    def to_representation(self, figures):
+        shares, changes = figures.came_back_difference, figures.change_difference
+        return super().to_representation(
+            {
+                "window_days": figures.window_days,
+                "waiting": figures.waiting,
+                "in_time": figures.in_time,
+                "late": figures.late,
+                "came_back_difference": shares.difference if shares else None,
+                "came_back_difference_low": shares.low if shares else None,
+                "came_back_difference_high": shares.high if shares else None,
+                "came_back_p_value": shares.p_value if shares else None,
+                "gap_change_difference": changes.difference if changes else None,
+                "gap_change_difference_margin": changes.margin if changes else None,
+                "gap_change_p_value": changes.p_value if changes else None,
+            }
+        )
+
+
 class LoopFiguresViewSet(viewsets.ViewSet):
     """Closing the loop per touchpoint, staff member or department, from the loop rollups:
     follow-ups opened, first contact in time (%, with its interval), median hours to first
@@ -179,3 +252,11 @@ class LoopFiguresViewSet(viewsets.ViewSet):
             {"level": level, "id": pk, "name": name, **loop.as_dict()} for pk, name, loop in rows
         ]
         return Response(LoopRow(data, many=True).data)
+
+    @extend_schema(responses=RecoverySerializer)
+    @action(detail=False)
+    def recovery(self, request):
+        """Of the follow-ups one may read whose window has passed: the share of customers
+        back within RECOVERY_WINDOW_DAYS and their next answer's gap change, contacted in
+        time against late or never, with intervals and tests."""
+        return Response(RecoverySerializer(recovery(request.user)).data)
