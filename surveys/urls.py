@@ -2,6 +2,7 @@ from django.urls import path
 
 from surveys.asking import staff_views, views
 from surveys.complaints import views as complaint_views
+from surveys.customers import views as customer_views
 from surveys.follow_ups import views as follow_up_views
 from surveys.telling import webhook_views
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("complaints/", complaint_views.complaint_list, name="complaints"),
     path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),
+    path("customers/", customer_views.customer_search, name="customers"),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer"),
+    path("customers/<int:pk>/erase", customer_views.customer_erase, name="customer_erase"),
     path("my-work/", follow_up_views.my_work, name="my_work"),
     path("follow-ups/", follow_up_views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/", follow_up_views.follow_up_detail, name="follow_up"),

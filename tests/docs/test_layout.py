@@ -27,6 +27,8 @@ TESTED_THROUGH = {
     "touchpoints/colours.py": ("tests/journeys/test_portability.py",),
     "touchpoints/staff_views.py": ("tests/touchpoints/test_staff_accounts.py",),
     "surveys/counting/by_staff.py": ("tests/surveys/follow_ups/test_views.py",),  # my work
+    "surveys/customers/forms.py": ("tests/surveys/customers/test_views.py",),
+    "surveys/customers/timeline.py": ("tests/surveys/customers/test_views.py",),
     "surveys/follow_ups/forms.py": ("tests/surveys/follow_ups/test_views.py",),
     "surveys/models/follow_ups.py": ("tests/surveys/follow_ups/test_services.py",),
     "touchpoints/context_processors.py": ("tests/dashboards/test_pages.py",),
