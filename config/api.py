@@ -13,6 +13,7 @@ from surveys.asking.api import (
 from surveys.complaints.api import ComplaintViewSet
 from surveys.counting.api import StandardsViewSet
 from surveys.follow_ups.api import FollowUpViewSet, LoopFiguresViewSet
+from surveys.outreach.api import OutreachViewSet
 from surveys.telling.api import StandardAlertViewSet
 from touchpoints.api import (
     CustomerViewSet,
@@ -39,5 +40,6 @@ router.register("responses", ResponseViewSet, basename="response")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 router.register("scores", ScoresViewSet, basename="scores")
 router.register("follow-up-figures", LoopFiguresViewSet, basename="follow-up-figures")
+router.register("action-lists", OutreachViewSet, basename="action-lists")
 router.register("standards", StandardsViewSet, basename="standards")
 router.register("standard-alerts", StandardAlertViewSet, basename="standard-alert")

@@ -390,6 +390,10 @@ X_FRAME_OPTIONS = "DENY"
 # --- Touchstone -----------------------------------------------------------------------
 # Below this many answers a touchpoint's scores are shown as "not enough data".
 TOUCHSTONE_MIN_SAMPLE = env.int("TOUCHSTONE_MIN_SAMPLE", default=30)
+# The action lists: promoters not asked for a referral within this many days, and customers
+# at risk for a detractor answer, an open complaint or walking away within this many.
+OUTREACH_REFERRAL_DAYS = env.int("OUTREACH_REFERRAL_DAYS", default=180)
+OUTREACH_RISK_DAYS = env.int("OUTREACH_RISK_DAYS", default=30)
 # Recovery counts a customer as back when they meet a touchpoint again within this many
 # days of their follow-up opening.
 RECOVERY_WINDOW_DAYS = env.int("RECOVERY_WINDOW_DAYS", default=90)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from dashboards import exports, figures
-from dashboards.exports import csv_response
 from dashboards.forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
 from dashboards.improvements import improvement_checks
 from dashboards.journey_map import journey_map
@@ -29,6 +28,7 @@ from dashboards.selectors import (
 from dashboards.standards import breaches, standard_effects
 from dashboards.trends import grouped_changes, grouped_weekly, trend_groups, weekly_scores
 from journeys.models import Journey
+from lib.csv_export import csv_response
 from surveys.counting.recovery import recovery
 from surveys.counting.selectors import readable_theme
 from surveys.models import PathTransition, ThemeSource

@@ -4,7 +4,7 @@ The customer record is kept, as an anonymous one (no email, name or reference), 
 interactions, invitations and answers still count: the rollups do not change. What they
 wrote (comments, complaints) is replaced by a marker, its sentiment kept. The erasure
 reaches every other place that can hold the person: the suppression list, identity
-changes reported about them, staff's notes on their follow-ups, the errors an email to
+changes reported about them, staff's notes on their follow-ups and outreach, the errors an email to
 them left, the admin's log, the payloads of webhook deliveries, and the emails written to
 the outbox folder in embedded mode. After it, a dump of the database holds none of it.
 """
@@ -29,6 +29,7 @@ from surveys.models import (
     FollowUp,
     FollowUpEvent,
     Invitation,
+    Outreach,
     Response,
     SuppressedAddress,
     WebhookDelivery,
@@ -71,6 +72,7 @@ def erase_customer(email: str) -> Erasure:
     FollowUpEvent.objects.filter(follow_up__response_id__in=response_ids).exclude(note="").update(
         note=ERASED_TEXT
     )
+    Outreach.objects.filter(customer__in=customers).exclude(note="").update(note=ERASED_TEXT)
     Invitation.objects.filter(interaction__customer__in=customers).update(last_error="")
     _erase_webhook_payloads(response_ids, list(complaints.values_list("pk", flat=True)))
     _erase_admin_log(traces)

@@ -4,6 +4,7 @@ from surveys.asking import staff_views, views
 from surveys.complaints import views as complaint_views
 from surveys.customers import views as customer_views
 from surveys.follow_ups import views as follow_up_views
+from surveys.outreach import views as outreach_views
 from surveys.telling import webhook_views
 
 app_name = "surveys"
@@ -27,6 +28,13 @@ urlpatterns = [
     path("follow-ups/<int:pk>/resolve", follow_up_views.resolve, name="follow_up_resolve"),
     path("follow-ups/<int:pk>/reopen", follow_up_views.reopen, name="follow_up_reopen"),
     path("follow-ups/<int:pk>/assign", follow_up_views.assign, name="follow_up_assign"),
+    path("action-lists/", outreach_views.outreach_list, name="outreach_default"),
+    path("action-lists/<str:name>/", outreach_views.outreach_list, name="outreach"),
+    path(
+        "action-lists/<str:name>/<int:customer_id>/done",
+        outreach_views.outreach_done,
+        name="outreach_done",
+    ),
     path("webhooks/", webhook_views.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
 ]

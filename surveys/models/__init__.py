@@ -50,6 +50,7 @@ from surveys.models.follow_ups import (
     FollowUpReason,
     FollowUpStatus,
 )
+from surveys.models.outreach import Outreach, OutreachKind
 from surveys.models.said import (
     Theme,
     ThemeDay,
@@ -89,6 +90,8 @@ __all__ = [
     "Invitation",
     "InvitationQuerySet",
     "InvitationStatus",
+    "Outreach",
+    "OutreachKind",
     "PathEnd",
     "PathTransition",
     "Response",

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from surveys.models import Outreach
 from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -273,3 +274,28 @@ def test_a_write_ignores_fields_it_does_not_take(as_role, world, cx_manager):
     body = response.json()
     assert body["created_by"] == cx_manager.pk and body["id"] != 5
     assert body["created_at"] > (timezone.now() - dt.timedelta(minutes=1)).isoformat()[:10]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_action_lists_and_marking_done_by_role(as_role, world, role):
+    """Both departments' customers have an open complaint: each is at risk, for whom may
+    read it. Marking B's customer done works only for whom the list shows them."""
+    api = as_role(role)
+    listed = api.get("/api/v1/action-lists/", {"list": "at_risk"})
+    a, b = world["a"]["customers"].pk, world["b"]["customers"].pk
+    done = api.post(
+        "/api/v1/action-lists/", {"list": "at_risk", "customer": b}, content_type="application/json"
+    )
+    expected = {"anonymous": 401, "no_role": 403, "integration": 403}.get(role, 200)
+    assert listed.status_code == expected
+    if expected != 200:
+        assert done.status_code == expected
+        assert not Outreach.objects.exists()
+        return
+    shown = {row["customer"] for row in listed.json()["results"]}
+    assert shown == {"cx_manager": {a, b}, "head_a": {a}, "head_b": {b}, "staff_a": set()}[role]
+    if b in shown:
+        assert done.status_code == 201
+    else:
+        assert done.status_code == 400 and "customer" in done.json()
+        assert not Outreach.objects.exists()

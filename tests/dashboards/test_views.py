@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboards import figures
-from dashboards.exports import cell
 from dashboards.journey_map import journey_map
 from dashboards.priorities import priorities
 from dashboards.trends import grouped_weekly, weekly_scores
 from journeys.editing import add_stage, place_touchpoint
+from lib.csv_export import cell
 from surveys.counting.aggregation import rollups_rebuild_all
 from surveys.counting.periods import ONE_DAY, Period
 from surveys.counting.rollup_sql import next_month

@@ -19,6 +19,8 @@ from surveys.models import (
     ComplaintStatus,
     FollowUp,
     Invitation,
+    Outreach,
+    OutreachKind,
     Response,
     SuppressedAddress,
     TouchpointDailyScore,
@@ -126,7 +128,8 @@ def test_after_erasure_a_dump_of_the_database_holds_nothing_of_the_person(
     admin_user, client_for, cx_manager, settings, tmp_path
 ):
     """Every place the person could be left: the admin's log, a webhook's stored payload,
-    a reported identity change, staff's notes, an email's error and the outbox folder."""
+    a reported identity change, staff's notes (follow-ups, outreach), an email's error and
+    the outbox folder."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = tmp_path
     email, name, said = "zelda.quist@example.org", "Zelda Quist", "Zelda says the van was late"
@@ -149,6 +152,8 @@ def test_after_erasure_a_dump_of_the_database_holds_nothing_of_the_person(
     Invitation.objects.update(last_error=f"SMTPRecipientsRefused: {email}")
     ComplaintFactory(customer=Customer.objects.get(email=email), text=f"{name}: {said}")
     customer = Customer.objects.get(email=email)
+    Outreach.objects.create(customer=customer, kind=OutreachKind.RETENTION,
+                            note=f"Rang {name} about the van")  # fmt: skip
     admin = client_for(admin_user)
     admin.post(f"/admin/touchpoints/customer/{customer.pk}/change/",
                {"email": email, "name": name, "external_ref": "CRM-ZQ", "segment": "Trade",
