@@ -192,6 +192,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Crontab schedules are read in the site's time zone: "Monday 7:00" is the site's morning.
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
 CELERY_BEAT_SCHEDULE = {
     # Safety net: dirty rollups whose wake-up was lost (e.g. Redis restarted) are drained.
     "deliver-invitations": {
@@ -210,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-follow-ups": {
         "task": "surveys.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=5).total_seconds(),
+    },
+    # Monday morning, local time (CELERY_TIMEZONE): each head's last week.
+    "send-weekly-digests": {
+        "task": "surveys.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week=1, hour=7, minute=0),
     },
     "check-standards": {
         "task": "surveys.tasks.check_standards",

@@ -14,6 +14,7 @@ from surveys.asking import pulse
 from surveys.asking.delivery import deliver
 from surveys.counting import paths
 from surveys.counting.aggregation import rollups_drain
+from surveys.digest import weekly
 from surveys.follow_ups import services as follow_up_services
 from surveys.said import sentiment, theming
 from surveys.telling import alerts, notifications, webhooks
@@ -135,3 +136,9 @@ def heartbeat() -> str:
 def purge_expired() -> dict:
     """Drop raw words and personal data past RETENTION_DAYS (beat, nightly)."""
     return vars(privacy.purge_expired(settings.TOUCHSTONE_RETENTION_DAYS))
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def send_weekly_digests() -> int:
+    """Monday morning: each department head's last week (sent once per head and week)."""
+    return weekly.send_weekly_digests()

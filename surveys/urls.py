@@ -3,6 +3,7 @@ from django.urls import path
 from surveys.asking import staff_views, views
 from surveys.complaints import views as complaint_views
 from surveys.customers import views as customer_views
+from surveys.digest import views as digest_views
 from surveys.follow_ups import views as follow_up_views
 from surveys.outreach import views as outreach_views
 from surveys.telling import webhook_views
@@ -35,6 +36,7 @@ urlpatterns = [
         outreach_views.outreach_done,
         name="outreach_done",
     ),
+    path("digest/stop/<str:token>", digest_views.unsubscribe, name="digest_unsubscribe"),
     path("webhooks/", webhook_views.webhook_list, name="webhooks"),
     path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook"),
 ]

@@ -61,6 +61,8 @@ from surveys.models.said import (
 )
 from surveys.models.telling import (
     DeliveryStatus,
+    DigestOptOut,
+    DigestSent,
     StandardAlert,
     Webhook,
     WebhookDelivery,
@@ -80,6 +82,8 @@ __all__ = [
     "ContactChannel",
     "ContactOutcome",
     "DeliveryStatus",
+    "DigestOptOut",
+    "DigestSent",
     "DirtyRollup",
     "FollowUp",
     "FollowUpAction",

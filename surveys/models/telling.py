@@ -1,4 +1,4 @@
-"""Telling others: standard alerts and webhooks."""
+"""Telling others: standard alerts, webhooks and the heads' weekly digest."""
 
 import uuid
 
@@ -122,3 +122,32 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} to {self.webhook_id} ({self.status})"
+
+
+class DigestSent(models.Model):
+    """One head's weekly digest for one week: claimed before the email is sent, so a job run
+    twice (or by two workers) sends it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField()  # the Monday of the week it covers
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_start"], name="digest_once_a_week"),
+        ]
+
+    def __str__(self):
+        return f"Digest for user {self.user_id}, week of {self.week_start}"
+
+
+class DigestOptOut(models.Model):
+    """A head who asked for no weekly digest (from the link in one)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_opt_out"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"No digest for user {self.user_id}"

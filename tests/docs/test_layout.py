@@ -30,6 +30,7 @@ TESTED_THROUGH = {
     "surveys/counting/by_staff.py": ("tests/surveys/follow_ups/test_views.py",),  # my work
     "surveys/customers/forms.py": ("tests/surveys/customers/test_views.py",),
     "surveys/customers/timeline.py": ("tests/surveys/customers/test_views.py",),
+    "surveys/digest/views.py": ("tests/surveys/digest/test_weekly.py",),  # the link in it
     "surveys/follow_ups/forms.py": ("tests/surveys/follow_ups/test_views.py",),
     "surveys/models/follow_ups.py": ("tests/surveys/follow_ups/test_services.py",),
     "touchpoints/context_processors.py": ("tests/dashboards/test_pages.py",),
