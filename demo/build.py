@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from demo import catalogue
+from demo import catalogue, loops
 from demo.answers import simulate_answer
 from demo.paths import HOTLINE_FIX_DAYS_AGO, PathSimulator
 from journeys.models import Journey, JourneyKind, Stage, Step
@@ -27,13 +27,6 @@ from surveys.models import (
     Complaint,
     ComplaintSource,
     ComplaintStatus,
-    ContactChannel,
-    ContactOutcome,
-    FollowUp,
-    FollowUpAction,
-    FollowUpEvent,
-    FollowUpReason,
-    FollowUpStatus,
     Invitation,
     InvitationStatus,
     Response,
@@ -77,6 +70,7 @@ def demo_logins() -> list[DemoLogin]:
     logins += [
         DemoLogin(username, f"head of {name}") for name, _, username, _ in catalogue.DEPARTMENTS
     ]
+    logins.append(DemoLogin(catalogue.STAFF_LOGIN, "salesperson (front-line staff)"))
     return logins
 
 
@@ -113,15 +107,21 @@ class _DemoBuilder:
         self.create_customers(customers, buyers)
         rows = self.create_interactions(facts)
         invitations, responses = self.create_answers(facts, rows)
-        complaints = self.create_complaints(facts, rows)
+        follow_ups = loops.create_follow_ups(
+            self.rng, self.now, responses, fast=self.staff["Sales"][:2]
+        )
+        # Detractors nobody called back in time often go, and are not seen again.
+        gone = loops.leave_after_late_calls(self.rng, follow_ups)
+        kept = [(fact, row) for fact, row in zip(facts, rows, strict=True) if row.pk not in gone]
+        complaints = self.create_complaints(kept)
         self.create_improvement()
         pulse_answers = self.create_pulse()
         return {
             "touchpoints": len(self.touchpoints),
             "customers": len(self.customers),
-            "interactions": len(rows),
-            "invitations": invitations,
-            "responses": responses,
+            "interactions": len(kept),
+            "invitations": invitations - gone.invitations,
+            "responses": len(responses) - gone.responses,
             "complaints": complaints,
             "pulse answers": pulse_answers,
         }
@@ -147,6 +147,10 @@ class _DemoBuilder:
                 )
                 for staff_name in (next(names) for _ in range(5))
             ]
+        # One of the two salespeople who call back fast signs in as front-line staff.
+        salesperson = self.staff["Sales"][1]
+        salesperson.user = _user(User, catalogue.STAFF_LOGIN, *salesperson.name.split())
+        salesperson.save(update_fields=["user"])
 
     def create_surveys(self):
         self.surveys = {
@@ -262,7 +266,7 @@ class _DemoBuilder:
         ]
         return Interaction.objects.bulk_create(rows, batch_size=2000)
 
-    def create_answers(self, facts, rows) -> tuple[int, int]:
+    def create_answers(self, facts, rows) -> tuple[int, list[Response]]:
         """Invitations under each touchpoint's policy, and the answers to some of them."""
         rng = self.rng
         last_invited: dict[int, dt.datetime] = {}
@@ -319,8 +323,7 @@ class _DemoBuilder:
             ],
             batch_size=2000,
         )
-        self.create_follow_ups(responses)
-        return len(invitations), len(responses)
+        return len(invitations), responses
 
     def create_pulse(self) -> int:
         """Six monthly pulse rounds: each staff member scored one of their department's
@@ -381,73 +384,10 @@ class _DemoBuilder:
         )
         return 1
 
-    def create_follow_ups(self, responses):
-        """Detractors' call-backs, worked at each salesperson's pace: two in Sales call back
-        within hours, most within a day or two, and Logistics lets them go overdue."""
-        follow_ups, contacts = [], []
-        for response in responses:
-            if response.nps is None or response.nps > 6:
-                continue
-            staff = response.invitation.interaction.handled_by
-            opened = response.submitted_at
-            due = opened + response.touchpoint.follow_up_within
-            first = opened + self.callback_delay(staff)
-            first = first if first < self.now else None
-            done = first is not None and (self.now - first).days > 3 and self.rng.random() < 0.8
-            # The sweep tells the heads a few minutes after the due time passes uncalled.
-            escalated = due + dt.timedelta(minutes=5)
-            late = (first is None or first > due) and escalated < self.now
-            follow_up = FollowUp(
-                response=response,
-                touchpoint=response.touchpoint,
-                day=response.day,
-                reason=FollowUpReason.DETRACTOR,
-                assigned_to=staff,
-                created_at=opened,
-                due_at=due,
-                first_contact_at=first,
-                escalated_at=escalated if late else None,
-                status=FollowUpStatus.DONE
-                if done
-                else (FollowUpStatus.IN_PROGRESS if first else FollowUpStatus.OPEN),
-                closed_at=first + dt.timedelta(days=self.rng.randrange(1, 3)) if done else None,
-                notes="Called, apologised and put it right." if done else "",
-            )
-            follow_ups.append(follow_up)
-            if first is not None:
-                contacts.append((follow_up, first))
-        FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
-        FollowUpEvent.objects.bulk_create(
-            [
-                FollowUpEvent(
-                    follow_up=follow_up,
-                    action=FollowUpAction.CONTACT,
-                    at=at,
-                    channel=ContactChannel.PHONE,
-                    outcome=ContactOutcome.REACHED,
-                )
-                for follow_up, at in contacts
-            ],
-            batch_size=2000,
-        )
-
-    def callback_delay(self, staff) -> dt.timedelta:
-        if staff is None:
-            return dt.timedelta(hours=self.rng.uniform(20, 90))
-        department = staff.department.name
-        if department == "Logistics":
-            # Often nobody calls at all.
-            hours = self.rng.uniform(30, 120) if self.rng.random() < 0.6 else 24 * 365
-        elif department == "Sales" and staff in self.staff["Sales"][:2]:
-            hours = self.rng.uniform(0.5, 5)
-        else:
-            hours = self.rng.uniform(4, 40)
-        return dt.timedelta(hours=hours)
-
-    def create_complaints(self, facts, rows) -> int:
+    def create_complaints(self, interactions) -> int:
         rng = self.rng
         complaints = []
-        for fact, interaction in zip(facts, rows, strict=True):
+        for fact, interaction in interactions:
             likelihood = 0.08 if (fact.wait_seconds or 0) > 900 else 0.02
             if fact.touchpoint not in catalogue.COMPLAINT_TEXTS or rng.random() > likelihood:
                 continue

@@ -15,6 +15,9 @@ DEPARTMENTS = [
     ("Logistics", "#0891b2", "head-logistics", "Leo Nakamura"),
 ]
 
+# The salesperson who signs in (Lena Vogel, one of the two who call back fast).
+STAFF_LOGIN = "lena"
+
 STAFF_NAMES = [
     "Alex Reed", "Jordan Blake", "Priya Shah", "Tom Fischer", "Nina Costa",
     "Omar Haddad", "Lena Vogel", "Chris Doyle", "Maya Chen", "Felix Braun",

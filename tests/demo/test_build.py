@@ -4,12 +4,15 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db.models import F
 from django.test import RequestFactory
 
 from demo.build import DEMO_PASSWORD, demo_build
 from journeys.models import Journey, JourneyKind
 from surveys.counting.aggregation import rollups_differences
+from surveys.counting.recovery import recovery
 from surveys.counting.selectors import EPOCH, compliance_by_touchpoint, scores_by_touchpoint
 from surveys.models import Complaint, FollowUp, Invitation, Response, Survey
 from touchpoints.models import (
@@ -46,7 +49,9 @@ def test_demo_builds_the_organisation_and_both_journeys(demo):
         "Awareness", "Consultation", "Quote", "Purchase", "Installation", "Follow-up", "Advocacy",
     ]  # fmt: skip
     customer_side = Interaction.objects.filter(touchpoint__audience=Audience.CUSTOMER)
-    assert customer_side.count() == SMALL["interactions"]
+    # As simulated, less what customers who were not called back in time did after.
+    assert customer_side.count() == demo.counts["interactions"]
+    assert 0.9 * SMALL["interactions"] < customer_side.count() < SMALL["interactions"]
     # Six monthly pulse rounds: every staff member scored an internal touchpoint.
     pulse = Interaction.objects.filter(touchpoint__audience=Audience.EMPLOYEE)
     assert (
@@ -94,6 +99,18 @@ def test_demo_shows_the_phone_lines_hold_time_standard_missed_most(demo):
     assert Complaint.objects.filter(touchpoint=hotline).exists()
 
 
+def test_demo_tells_the_loop_story_called_back_in_time_they_come_back(demo):
+    """Sales' two fast salespeople call back within hours and Logistics lets follow-ups go
+    overdue; customers called back in time come back more."""
+    in_time = FollowUp.objects.filter(first_contact_at__lte=F("due_at"))
+    assert in_time.filter(assigned_to__department__name="Sales").count() > 10
+    logistics = FollowUp.objects.filter(touchpoint__department__name="Logistics")
+    assert logistics.filter(escalated_at__isnull=False).count() > logistics.count() / 2
+    figures = recovery(User.objects.get(username="admin"))
+    assert figures.in_time.came_back_percent > figures.late.came_back_percent + 20
+    assert figures.came_back_difference.p_value < 0.01
+
+
 def test_demo_is_idempotent(demo):
     counts = (Interaction.objects.count(), Response.objects.count())
     again = demo_build(**SMALL)
@@ -120,6 +137,8 @@ def test_demo_logins_work_with_their_roles(demo):
     assert role_of(login("cx")) == Role.CX_MANAGER
     assert role_of(login("head-service")) == Role.DEPARTMENT_HEAD
     assert role_of(login("admin")) == Role.ADMIN
+    lena = login("lena")
+    assert role_of(lena) == Role.STAFF and lena.staff_profile.department.name == "Sales"
 
 
 def test_seed_demo_command_prints_logins(capsys):

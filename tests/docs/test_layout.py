@@ -130,6 +130,7 @@ TESTED_THROUGH = {
     "dashboards/figures/standards.py": FIGURES,
     "dashboards/figures/style.py": FIGURES,
     "demo/answers.py": ("tests/demo/test_build.py",),
+    "demo/loops.py": ("tests/demo/test_build.py",),
     "demo/paths.py": ("tests/demo/test_build.py",),
     "demo/management/commands/seed_demo.py": ("tests/demo/test_build.py",),
 }
