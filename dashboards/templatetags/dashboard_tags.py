@@ -40,3 +40,11 @@ def score_cells(scores):
 @register.filter
 def duration_label(seconds):
     return short_duration(seconds)
+
+
+@register.filter
+def p_is(p_value):
+    """ "= 0.034", or "< 0.001" where three decimals would read as a p of zero."""
+    if p_value is None:
+        return ""
+    return "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"

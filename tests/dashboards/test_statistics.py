@@ -87,3 +87,11 @@ def test_the_control_is_benjamini_hochbergs():
         assert change.p_adjusted == pytest.approx(adjusted)
         assert change.significant == (adjusted < 0.05)
     assert controlled[-1] is None
+
+
+def test_a_tiny_p_value_reads_as_below_a_thousandth_not_as_zero():
+    from dashboards.templatetags.dashboard_tags import p_is
+
+    assert p_is(8e-21) == "< 0.001"
+    assert p_is(0.0344) == "= 0.034"
+    assert p_is(None) == ""
