@@ -1,8 +1,8 @@
 """Whatever happens to the workers, the rollups end equal to a recomputation from raw answers.
 
 Real `celery worker` processes on Redis and PostgreSQL: killed with SIGKILL in the middle of
-a drain, two of them draining while answers keep arriving, and a wake-up lost as when Redis
-restarts without persistence.
+a drain (with answers, interactions and follow-ups to count), two of them draining while
+answers keep arriving, and a wake-up lost as when Redis restarts without persistence.
 """
 
 import datetime as dt
@@ -15,7 +15,9 @@ from config.celery_app import app
 from surveys.counting.aggregation import rollups_differences, rollups_mark_dirty
 from surveys.models import (
     DirtyRollup,
+    FollowUp,
     Response,
+    TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandards,
     UncountedResponse,
@@ -95,6 +97,29 @@ def insert_interactions(touchpoint_ids, days, per_day):
         )
 
 
+def insert_follow_ups(every: int) -> int:
+    """Follow-ups on every `every`th detractor answer, straight in SQL, worked every way:
+    contacted in time or late, resolved, escalated, or still open; the drains count them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {FollowUp._meta.db_table}
+                (response_id, touchpoint_id, day, reason, status, notes, created_at, due_at,
+                 first_contact_at, closed_at, escalated_at)
+            SELECT id, touchpoint_id, day, 'detractor',
+                   CASE WHEN id %% 3 = 0 THEN 'done' ELSE 'open' END, '',
+                   submitted_at, submitted_at + interval '1 day',
+                   CASE id %% 4 WHEN 0 THEN submitted_at + interval '2 hours'
+                                WHEN 1 THEN submitted_at + interval '3 days' END,
+                   CASE WHEN id %% 3 = 0 THEN submitted_at + interval '4 days' END,
+                   CASE WHEN id %% 4 IN (2, 3) THEN submitted_at + interval '25 hours' END
+            FROM {Response._meta.db_table} WHERE nps <= 6 AND id %% %s = 0
+            """,
+            [every],
+        )
+        return cursor.rowcount
+
+
 def all_keys(touchpoint_ids, days):
     return [(tp, FIRST_DAY + dt.timedelta(days=d)) for tp in touchpoint_ids for d in range(days)]
 
@@ -145,6 +170,7 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     touchpoints = [TouchpointFactory(target_wait_seconds=90).pk for _ in range(100)]
     insert_answers(touchpoints, days=60, per_day=20)
     insert_interactions(touchpoints, days=60, per_day=5)
+    follow_ups = insert_follow_ups(every=7)
     uncounted = list_as_uncounted(every=3)
     worker = workers("w0")
     with transaction.atomic():
@@ -166,6 +192,9 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     # Waits of 30, 60, 90, 120 and 150 s against 90 s: three of five met, every day.
     met = TouchpointDailyStandards.objects.values_list("wait_met", "wait_measured")
     assert len(met) == 6000 and set(met) == {(3, 5)}
+    # Every follow-up counted once in the loop rollups (rollups_differences compared the
+    # rest of their figures with a recount).
+    assert sum(TouchpointDailyLoop.objects.values_list("opened", flat=True)) == follow_ups > 0
 
 
 def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
