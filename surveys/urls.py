@@ -3,6 +3,7 @@ from django.urls import path
 from surveys.asking import staff_views, views
 from surveys.complaints import views as complaint_views
 from surveys.customers import views as customer_views
+from surveys.designer import views as designer_views
 from surveys.digest import views as digest_views
 from surveys.follow_ups import views as follow_up_views
 from surveys.outreach import views as outreach_views
@@ -19,6 +20,15 @@ urlpatterns = [
     path("complaints/", complaint_views.complaint_list, name="complaints"),
     path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),
+    path("surveys/", designer_views.survey_list, name="surveys"),
+    path("surveys/new/", designer_views.survey_edit, name="survey_create"),
+    path("surveys/<int:pk>/", designer_views.survey_edit, name="survey_edit"),
+    path("surveys/<int:pk>/preview", designer_views.survey_preview, name="survey_preview"),
+    path(
+        "surveys/<int:pk>/preview/page",
+        designer_views.survey_preview_page,
+        name="survey_preview_page",
+    ),
     path("customers/", customer_views.customer_search, name="customers"),
     path("customers/<int:pk>/", customer_views.customer_detail, name="customer"),
     path("customers/<int:pk>/erase", customer_views.customer_erase, name="customer_erase"),

@@ -31,7 +31,7 @@ LINK = ModelColumns(
         "s",
         (
             "id", "intro", "anonymous", "asks_expectation_experience", "asks_csat",
-            "asks_nps", "asks_effort", "asks_comment",
+            "asks_nps", "asks_effort", "asks_comment", "version", "asks_own_questions",
         ),
     ),
     (

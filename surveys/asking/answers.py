@@ -23,7 +23,14 @@ from django.utils import timezone
 from surveys import enqueue
 from surveys.asking import answer_sql
 from surveys.asking.answer_sql import CLOSED
-from surveys.models import FollowUp, FollowUpReason, Invitation, InvitationStatus, Response
+from surveys.models import (
+    FollowUp,
+    FollowUpReason,
+    Invitation,
+    InvitationStatus,
+    QuestionAnswer,
+    Response,
+)
 from surveys.telling import webhooks
 from touchpoints.models import Touchpoint, local_day
 
@@ -45,9 +52,12 @@ def is_expired(invitation: Invitation, now=None) -> bool:
 log = logging.getLogger(__name__)
 
 
-def record_response(invitation: Invitation, answers: dict, language: str) -> Response:
+def record_response(
+    invitation: Invitation, answers: dict, language: str, own_answers=()
+) -> Response:
     """Store the answer through `invitation`, loaded with its survey and interaction (and,
-    by the link's lookup, with the active webhooks)."""
+    by the link's lookup, with the active webhooks), with the answers to the survey's own
+    questions (unsaved QuestionAnswer rows)."""
     now = timezone.now()
     anonymous = invitation.survey.anonymous
     interaction = invitation.interaction
@@ -68,8 +78,12 @@ def record_response(invitation: Invitation, answers: dict, language: str) -> Res
         response, reason is not None, getattr(invitation, "active_hooks", None)
     )
     try:
-        with transaction.atomic() if reason or hooks else nullcontext():
+        with transaction.atomic() if reason or hooks or own_answers else nullcontext():
             _write(response, invitation, now)
+            if own_answers:
+                for row in own_answers:
+                    row.response = response
+                QuestionAnswer.objects.bulk_create(own_answers)
             follow_up = (
                 open_follow_up(response, reason, interaction.handled_by_id) if reason else None
             )

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from surveys.models import BranchTest, Question, QuestionAnswer, QuestionKind, in_language
+
 # field: (lowest, highest, question, low anchor, high anchor)
 SCALES = {
     "expectation": (
@@ -36,6 +38,7 @@ ASKED_BY = {
     "comment": "asks_comment",
 }
 COMMENT_MAX = 2000
+OWN_TEXT_MAX = 300
 
 
 class ScaleChoices(BaseChoiceIterator):
@@ -66,8 +69,55 @@ class ScaleField(forms.TypedChoiceField):
         self.anchors = (lowest, low, highest, high)
 
 
+def own_field(question: Question, language: str) -> forms.Field:
+    """The field of one of the survey's own questions, worded in `language` (or English,
+    marked `fallback`, where it has no wording there)."""
+    label, fallback = in_language(question.wording, language)
+    kind = question.kind
+    if kind == QuestionKind.RATING:
+        points = question.scale_points
+        field = forms.TypedChoiceField(
+            choices=ScaleChoices(1, points), coerce=int, empty_value=None,
+            widget=forms.RadioSelect,
+        )  # fmt: skip
+        low = in_language(question.low_label, language)[0]
+        high = in_language(question.high_label, language)[0]
+        field.anchors = (1, low, points, high)
+    elif kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        choices = [(o.key, in_language(o.wording, language)[0]) for o in question.options.all()]
+        field = (
+            forms.ChoiceField(widget=forms.RadioSelect)
+            if kind == QuestionKind.SINGLE
+            else forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+        )
+        field.choices = choices
+    elif kind == QuestionKind.YES_NO:
+        field = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))],
+                                  widget=forms.RadioSelect)  # fmt: skip
+    else:
+        field = forms.CharField(max_length=OWN_TEXT_MAX)
+    field.required, field.label = False, label
+    field.fallback, field.question = fallback, question
+    # The input a branched question's test reads: a core measure's or a question's.
+    source = question.show_if
+    field.show_if_field = source if source in SCALES or not source else f"q_{source}"
+    return field
+
+
+def passes(test: str, answer, value: str) -> bool:
+    """Whether an earlier answer shows a branched question: a number at most or at least
+    the value, or an option (one of those chosen) or yes/no that is it."""
+    if answer in (None, "", []):
+        return False
+    if test == BranchTest.IS:
+        return value in answer if isinstance(answer, list) else str(answer) == value
+    number, bound = int(answer), int(value)
+    return number <= bound if test == BranchTest.AT_MOST else number >= bound
+
+
 class AnswerForm(forms.Form):
-    def __init__(self, *args, survey, company: str, walked_away: bool, **kwargs):
+    def __init__(self, *args, survey, company: str, walked_away: bool, language="en",
+                 questions=(), **kwargs):  # fmt: skip
         super().__init__(*args, **kwargs)
         for name, (lowest, highest, question, low, high) in SCALES.items():
             if getattr(survey, ASKED_BY[name]):
@@ -82,12 +132,43 @@ class AnswerForm(forms.Form):
                 if walked_away
                 else _("Anything you would like to tell us?"),
             )
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q_{question.key}"] = own_field(question, language)
+
+    @property
+    def has_required(self) -> bool:
+        return any(question.required for question in self.questions)
+
+    def own_fields(self):
+        return [self[f"q_{question.key}"] for question in self.questions]
+
+    def own_answers(self) -> list[QuestionAnswer]:
+        """The answers to the survey's own questions, unsaved (the response is set by the
+        caller): one row per option chosen."""
+        rows = []
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q_{question.key}")
+            if value in (None, "", []):
+                continue
+            options = {option.key: option for option in question.options.all()}
+            if question.kind == QuestionKind.RATING:
+                rows.append(QuestionAnswer(question=question, number=value))
+            elif question.kind == QuestionKind.YES_NO:
+                rows.append(QuestionAnswer(question=question, number=int(value == "yes")))
+            elif question.kind == QuestionKind.TEXT:
+                rows.append(QuestionAnswer(question=question, text=value))
+            else:
+                chosen = value if isinstance(value, list) else [value]
+                rows += [QuestionAnswer(question=question, option=options[key]) for key in chosen]
+        return rows
 
     def scale_fields(self):
         return [self[name] for name in SCALES if name in self.fields]
 
     def clean(self):
         data = super().clean()
+        self._clean_branches(data)
         if "expectation" in self.fields:
             # The gap needs both halves: one without the other is a slip of the thumb.
             if data.get("expectation") is None and data.get("experience") is not None:
@@ -95,8 +176,22 @@ class AnswerForm(forms.Form):
             if data.get("experience") is None and data.get("expectation") is not None:
                 self.add_error("experience", _("Please also say how it really was."))
         answered = any(
-            value not in (None, "") for name, value in data.items() if name in self.fields
+            value not in (None, "", []) for name, value in data.items() if name in self.fields
         )
         if not answered and not self.errors:
             raise forms.ValidationError(_("Please answer at least one question."))
         return data
+
+    def _clean_branches(self, data):
+        """A question its branch hides keeps no answer; a shown required one needs one."""
+        for question in self.questions:
+            name = f"q_{question.key}"
+            source = question.show_if
+            if source:
+                answer = data.get(source if source in SCALES else f"q_{source}")
+                if not passes(question.show_if_test, answer, question.show_if_value):
+                    data[name] = None
+                    self.errors.pop(name, None)
+                    continue
+            if question.required and data.get(name) in (None, "", []) and name not in self.errors:
+                self.add_error(name, _("Please answer this question."))

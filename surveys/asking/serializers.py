@@ -237,7 +237,10 @@ class SurveySerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         asks = [name for name in self.Meta.fields if name.startswith("asks_")]
-        if not any(attrs.get(name, getattr(self.instance, name, True)) for name in asks):
+        own = getattr(self.instance, "asks_own_questions", False)
+        if not own and not any(
+            attrs.get(name, getattr(self.instance, name, True)) for name in asks
+        ):
             raise serializers.ValidationError({"non_field_errors": ["a survey must ask something"]})
         return attrs
 

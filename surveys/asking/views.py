@@ -14,12 +14,14 @@ from another site.
 
 from functools import lru_cache, wraps
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -80,15 +82,20 @@ def answer(request, invitation):
     if is_expired(invitation):
         return _page(request, invitation, "expired", status=410)
     interaction = invitation.interaction
+    survey = invitation.survey
     form = AnswerForm(
         request.POST if request.method == "POST" else None,
-        survey=invitation.survey,
+        survey=survey,
         company=settings.TOUCHSTONE_COMPANY_NAME,
         walked_away=interaction.customer_walked_away,
+        language=translation.get_language(),
+        questions=survey.current_questions(),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            record_response(invitation, form.cleaned_data, translation.get_language())
+            record_response(
+                invitation, form.cleaned_data, translation.get_language(), form.own_answers()
+            )
         except AlreadyAnswered:
             return _page(request, invitation, "answered", status=409)
         except LinkExpired:
@@ -120,6 +127,7 @@ def _page(request, invitation, name, status=200, **context):
     else:
         context |= {
             "invitation": invitation,
+            "survey": invitation.survey,
             "touchpoint": interaction.touchpoint,
             "occurred_on": timezone.localtime(interaction.occurred_at).date(),
             "token": request.resolver_match.kwargs["token"],
@@ -132,6 +140,41 @@ def _page(request, invitation, name, status=200, **context):
 def _closing_page(name: str, language: str, touchpoint_name: str, company: str) -> str:
     """All that the page shows keys it: the language active, the name, the company's."""
     return _render(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
+
+
+@xframe_options_sameorigin
+@csp_replace({"frame-ancestors": ["'self'"]})
+def preview(request, survey, touchpoint_name: str) -> HttpResponse:
+    """The survey page as a customer sees it, for its designer (framed in the designer at
+    phone size): answers are checked as for a customer, and nothing is recorded."""
+    chosen = request.GET.get("lang") or request.POST.get("lang")
+    language = chosen if chosen in (survey.languages or ["en"]) else "en"
+    with translation.override(language):
+        form = AnswerForm(
+            request.POST if request.method == "POST" else None,
+            survey=survey,
+            company=settings.TOUCHSTONE_COMPANY_NAME,
+            walked_away=False,
+            language=language,
+            questions=survey.current_questions(),
+        )
+        done = request.method == "POST" and form.is_valid()
+        context = {
+            "survey": survey,
+            "touchpoint": {"name": touchpoint_name},
+            "occurred_on": timezone.localdate(),
+            "preview": True,
+            "token": True,  # shows the languages
+            "languages": [
+                (code, name) for code, name in settings.SURVEY_LANGUAGES
+                if code in (survey.languages or ["en"])
+            ],
+        }  # fmt: skip
+        if done:
+            html = _render("preview_answered", context)
+        else:
+            html = _render("answer", context | {"form": form, "scales": _scales(form)})
+    return HttpResponse(html, status=400 if form.is_bound and not done else 200)
 
 
 def _scales(form: AnswerForm) -> str:
@@ -153,11 +196,11 @@ def _scales(form: AnswerForm) -> str:
 
 def _render(name: str, context: dict) -> str:
     """Without the staff pages' context processors: a customer's page shows none of it."""
-    context |= {
+    context = {
         "company": settings.TOUCHSTONE_COMPANY_NAME,
         "languages": settings.LANGUAGES,
         "LANGUAGE_CODE": translation.get_language(),
-    }
+    } | context
     return render_to_string(f"surveys/public/{name}.html", context)
 
 

@@ -28,7 +28,7 @@ def search_customers(user, query: str):
     query = query.strip()
     if not query:
         return Customer.objects.none()
-    found = Q(email__iexact=query) | Q(external_ref=query)
+    found = Q(email__iexact=query) | Q(external_ref__iexact=query)
     if "@" not in query:
         found |= Q(name__icontains=query)
     return Customer.objects.for_user(user).filter(found).order_by("name", "email")[:SEARCH_LIMIT]

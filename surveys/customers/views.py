@@ -15,7 +15,8 @@ from touchpoints.roles import Role, member_required, role_of
 
 @member_required
 def customer_search(request):
-    query = request.GET.get("q", "").strip()
+    # A NUL cannot be in any stored text: dropped, so it matches as the rest does.
+    query = request.GET.get("q", "").replace("\x00", "").strip()
     found = list(search_customers(request.user, query)) if query else []
     if len(found) == 1:
         return redirect("surveys:customer", found[0].pk)

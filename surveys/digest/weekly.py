@@ -154,6 +154,8 @@ def user_of_token(token: str):
         pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
+    if not isinstance(pk, int):  # signed with our secret, yet not one of our links
+        return None
     return get_user_model().objects.filter(pk=pk).first()
 
 

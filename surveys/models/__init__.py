@@ -51,6 +51,17 @@ from surveys.models.follow_ups import (
     FollowUpStatus,
 )
 from surveys.models.outreach import Outreach, OutreachKind
+from surveys.models.questions import (
+    FALLBACK_LANGUAGE,
+    MAX_OPTIONS,
+    SCALE_POINTS,
+    BranchTest,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    QuestionOption,
+    in_language,
+)
 from surveys.models.said import (
     Theme,
     ThemeDay,
@@ -72,9 +83,13 @@ from surveys.models.telling import (
 
 __all__ = [
     "EFFECT_FIELDS",
+    "FALLBACK_LANGUAGE",
     "LOOP_FIELDS",
+    "MAX_OPTIONS",
+    "SCALE_POINTS",
     "STANDARD_FIELDS",
     "SUM_FIELDS",
+    "BranchTest",
     "Complaint",
     "ComplaintQuerySet",
     "ComplaintSource",
@@ -98,6 +113,10 @@ __all__ = [
     "OutreachKind",
     "PathEnd",
     "PathTransition",
+    "Question",
+    "QuestionAnswer",
+    "QuestionKind",
+    "QuestionOption",
     "Response",
     "ResponseQuerySet",
     "ScoreQuerySet",
@@ -127,4 +146,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookFormat",
+    "in_language",
 ]

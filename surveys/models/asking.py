@@ -30,6 +30,11 @@ class Survey(models.Model):
     reminder_after_days = models.PositiveSmallIntegerField(default=3)
     expires_after_days = models.PositiveSmallIntegerField(default=14)
     is_active = models.BooleanField(default=True)
+    # Its questions' current version (surveys/models/questions.py): a new one is made when
+    # questions that have answers are edited.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Whether that version has questions: the survey page reads them only then.
+    asks_own_questions = models.BooleanField(default=False, editable=False)
     anonymous = models.BooleanField(
         default=False,
         help_text="Answers are kept without a link to the person or their interaction, with "
@@ -44,13 +49,19 @@ class Survey(models.Model):
                 | Q(asks_csat=True)
                 | Q(asks_nps=True)
                 | Q(asks_effort=True)
-                | Q(asks_comment=True),
+                | Q(asks_comment=True)
+                | Q(asks_own_questions=True),
                 name="survey_asks_something",
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def current_questions(self):
+        if not self.asks_own_questions:
+            return self.questions.none()
+        return self.questions.filter(version=self.version).prefetch_related("options")
 
 
 class InvitationStatus(models.TextChoices):

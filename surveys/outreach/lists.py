@@ -1,6 +1,7 @@
 """The action lists for sales and marketing: promoters to ask for a referral, and customers
 at risk to reach out to. Each row says why the customer is on it; customers who opted out
-are never on one, and whoever was asked or reached out to recently enough drops off.
+(or were erased) are never on one, and whoever was asked or reached out to recently enough
+drops off.
 
 Scoped like every read: a CX manager's lists cover every touchpoint, a head's the reasons
 at their department's touchpoints, a staff member's the reasons from their own customers
@@ -15,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys.models import Complaint, ComplaintStatus, Outreach, OutreachKind, Response
+from surveys.privacy import ERASED_DOMAIN
 from touchpoints.models import WALKED_AWAY_OUTCOMES, Customer, Interaction, Touchpoint
 from touchpoints.roles import Role, role_of
 
@@ -66,7 +68,12 @@ def _only(queryset, path: str, customer_ids):
 
 
 def _reachable(customer_ids) -> dict[int, Customer]:
-    return Customer.objects.filter(pk__in=list(customer_ids), opted_out_at__isnull=True).in_bulk()
+    """Neither opted out nor erased: people one may contact."""
+    return (
+        Customer.objects.filter(pk__in=list(customer_ids), opted_out_at__isnull=True)
+        .exclude(email__endswith=f"@{ERASED_DOMAIN}")
+        .in_bulk()
+    )
 
 
 def referral_rows(user, now: dt.datetime, customer_ids=None) -> list[Row]:

@@ -51,7 +51,7 @@ def outreach_list(request, name=AT_RISK):
 @staff_or_member_required
 def outreach_done(request, name, customer_id):
     name = _list_name(name)
-    note = request.POST.get("note", "")[:NOTE_LENGTH]
+    note = request.POST.get("note", "").replace("\x00", "")[:NOTE_LENGTH]
     try:
         mark_done(name, request.user, customer_id, note)
     except NotOnList as refused:

@@ -30,6 +30,8 @@ TESTED_THROUGH = {
     "surveys/counting/by_staff.py": ("tests/surveys/follow_ups/test_views.py",),  # my work
     "surveys/customers/forms.py": ("tests/surveys/customers/test_views.py",),
     "surveys/customers/timeline.py": ("tests/surveys/customers/test_views.py",),
+    "surveys/designer/forms.py": ("tests/surveys/designer/test_views.py",),
+    "surveys/designer/saving.py": ("tests/surveys/designer/test_views.py",),
     "surveys/digest/views.py": ("tests/surveys/digest/test_weekly.py",),  # the link in it
     "surveys/follow_ups/forms.py": ("tests/surveys/follow_ups/test_views.py",),
     "surveys/models/follow_ups.py": ("tests/surveys/follow_ups/test_services.py",),
@@ -104,6 +106,10 @@ TESTED_THROUGH = {
     "surveys/models/asking.py": MODELS,
     "surveys/models/complaints.py": ("tests/surveys/complaints/test_services.py", *MODELS),
     "surveys/models/counting.py": ("tests/surveys/counting/test_aggregation.py",),
+    "surveys/models/questions.py": (
+        "tests/surveys/designer/test_views.py",
+        "tests/surveys/asking/test_own_questions.py",
+    ),
     "surveys/models/outreach.py": ("tests/surveys/outreach/test_lists.py",),
     "surveys/models/said.py": ("tests/surveys/said/test_themes.py",),
     "surveys/models/telling.py": ("tests/surveys/telling/test_webhooks.py",),

@@ -104,3 +104,10 @@ def test_only_an_admin_erases_and_only_with_the_email_typed(
     assert not Complaint.objects.filter(text__contains="Billing").exists()
     page = client_for(admin_user).get(f"/customers/{ada.pk}/").content.decode()
     assert "This customer was erased" in page and "Erase this customer" not in page
+
+
+def test_odd_queries_find_nothing_rather_than_fail(client_for, cx_manager, story):
+    client = client_for(cx_manager)
+    for query in ("\x00", "a\x00b", "%", "_", "' OR 1=1 --", "x" * 5000):
+        assert client.get("/customers/", {"q": query}).status_code == 200
+    assert client.get("/customers/", {"q": "c-1"}).status_code == 302  # a reference, any case

@@ -112,3 +112,12 @@ def test_the_link_stops_and_resumes_the_digest(client, smtp, weeks, head_a):
     assert client.get("/digest/stop/forged").status_code == 404
     cross = client.post(url, headers={"Sec-Fetch-Site": "cross-site"})
     assert cross.status_code == 403
+
+
+def test_a_link_signed_for_something_else_is_not_a_link(client, weeks):
+    from django.core import signing
+
+    from surveys.digest.weekly import UNSUBSCRIBE_SALT
+
+    odd = signing.dumps([1, 2], salt=UNSUBSCRIBE_SALT)
+    assert client.get(f"/digest/stop/{odd}").status_code == 404

@@ -63,3 +63,12 @@ def test_marking_done_records_who_acted_and_only_on_ones_own_list(head_a, head_b
         nps=1,
     )
     assert "Dan" in names(rows_of(AT_RISK, head_a))
+
+
+def test_an_erased_customer_is_on_no_list(cx_manager, world):
+    from surveys.privacy import erase_customer
+
+    erase_customer(world["Dan"].email)
+    erase_customer(world["Pat"].email)
+    assert "" not in names(rows_of(AT_RISK, cx_manager, now=NOW))
+    assert names(rows_of(REFERRAL, cx_manager, now=NOW)) == ["AskedLongAgo"]

@@ -55,3 +55,10 @@ def test_marking_done_is_scoped_and_records_who(client_for, head_a, head_b, worl
         "Called, voucher sent",
     )
     assert "Dan" not in client_for(head_a).get("/action-lists/at_risk/").content.decode()
+
+
+def test_a_nul_in_a_note_is_dropped_not_a_server_error(client_for, head_a, world):
+    dan = world["Dan"]
+    done = client_for(head_a).post(f"/action-lists/at_risk/{dan.pk}/done", {"note": "a\x00b"})
+    assert done.status_code == 302
+    assert Outreach.objects.get(customer=dan).note == "ab"
