@@ -102,6 +102,21 @@ class QuestionForm(forms.Form):
             )
         self.fields["show_if"].choices = [("", "always shown"), *branch_choices]
 
+    def _per_language(self, *prefixes):
+        return [self[f"{prefix}_{code}"] for prefix in prefixes for code in self.languages]
+
+    @property
+    def wording_fields(self):
+        return self._per_language("wording")
+
+    @property
+    def rating_fields(self):
+        return [self["scale_points"], *self._per_language("low", "high")]
+
+    @property
+    def option_fields(self):
+        return self._per_language("options")
+
     def texts(self, prefix: str) -> dict:
         data = self.cleaned_data
         return {code: data[f"{prefix}_{code}"].strip() for code in self.languages

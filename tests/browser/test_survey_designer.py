@@ -51,9 +51,12 @@ def test_a_survey_designed_in_the_browser_is_answered_on_a_phone(
     fill_question(
         page, 2, kind="Single choice",
         **{"Question (English)": "What went wrong?", "Question (Deutsch)": "Was lief schief?",
-           "Options (English), one a line": "Late\nMessy\nRude",
-           "Show only if the answer to": "experience", "…": "lte", "this value": "3"},
+           "Options (English), one a line": "Late\nMessy\nRude"},
     )  # fmt: skip
+    assert page.locator("#question-2").get_by_label("Points on the scale").is_hidden()
+    page.locator("#question-2").get_by_text("Show it only after some answers").click()
+    fill_question(page, 2, kind="Single choice", **{"Show only if the answer to": "experience",
+                  "…": "lte", "this value": "3"})  # fmt: skip
     page.get_by_role("button", name="Save the survey").click()
     page.get_by_text("Survey “Installation” saved.").wait_for()
     survey = Survey.objects.get(name="Installation")
