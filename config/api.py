@@ -11,7 +11,7 @@ from surveys.asking.api import (
     SurveyViewSet,
 )
 from surveys.complaints.api import ComplaintViewSet
-from surveys.counting.api import StandardsViewSet
+from surveys.counting.api import QuestionResultsViewSet, StandardsViewSet
 from surveys.follow_ups.api import FollowUpViewSet, LoopFiguresViewSet
 from surveys.outreach.api import OutreachViewSet
 from surveys.telling.api import StandardAlertViewSet
@@ -42,4 +42,5 @@ router.register("scores", ScoresViewSet, basename="scores")
 router.register("follow-up-figures", LoopFiguresViewSet, basename="follow-up-figures")
 router.register("action-lists", OutreachViewSet, basename="action-lists")
 router.register("standards", StandardsViewSet, basename="standards")
+router.register("question-results", QuestionResultsViewSet, basename="question-results")
 router.register("standard-alerts", StandardAlertViewSet, basename="standard-alert")

@@ -81,3 +81,28 @@ def follow_up_table(follow_ups):
         for f in follow_ups
     )  # fmt: skip
     return header, lines
+
+
+def question_table(results):
+    """(touchpoint name, QuestionResult) pairs: a line per option (or yes, or the mean),
+    each with its n and 95% interval (empty below the minimum sample)."""
+    header = ["touchpoint", "question", "version", "wording", "kind", "answer", "n", "chosen",
+              "percent", "95% low", "95% high", "mean", "mean 95% margin"]  # fmt: skip
+
+    def lines():
+        for name, result in results:
+            question = result.question
+            base = [name, question.key, question.version, result.label,
+                    question.get_kind_display()]  # fmt: skip
+            mean = result.mean
+            if question.kind == "rating":
+                yield [*base, "mean", result.n, None, None, None, None,
+                       mean.mean if mean else None, mean.margin if mean else None]  # fmt: skip
+            elif question.kind == "text":
+                yield [*base, "answered", result.n, None, None, None, None, None, None]
+            for share in result.shares:
+                interval = share.interval or (None, None)
+                yield [*base, share.label, share.n, share.count, share.percent, *interval,
+                       None, None]  # fmt: skip
+
+    return header, lines()

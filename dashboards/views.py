@@ -29,6 +29,7 @@ from dashboards.standards import breaches, standard_effects
 from dashboards.trends import grouped_changes, grouped_weekly, trend_groups, weekly_scores
 from journeys.models import Journey
 from lib.csv_export import csv_response
+from surveys.counting.own_questions import question_results
 from surveys.counting.recovery import recovery
 from surveys.counting.selectors import readable_theme
 from surveys.models import PathTransition, ThemeSource
@@ -71,6 +72,8 @@ def department_detail(request, pk):
         theme = None  # another department's theme, readable by a CX manager: not this page's
     found = comments(touchpoints, period, search, theme)
     follow_ups = open_follow_ups(touchpoints)
+    answered = question_results([tp.pk for tp in touchpoints], period)
+    own_results = [(tp.name, result) for tp in touchpoints for result in answered.get(tp.pk, [])]
     tables = {
         "touchpoints": lambda: exports.touchpoint_table(rows),
         "comments": lambda: exports.comment_table(found.iterator()),
@@ -78,6 +81,7 @@ def department_detail(request, pk):
             breaches(touchpoints, period, limit=None).iterator()
         ),
         "follow_ups": lambda: exports.follow_up_table(follow_ups.iterator()),
+        "questions": lambda: exports.question_table(own_results),
     }
     export = request.GET.get("export")
     if export in tables:
@@ -106,6 +110,7 @@ def department_detail(request, pk):
         "breaches": breaches(touchpoints, period),
         "follow_ups_count": follow_ups.count(),
         "loop_rows": loop_rows(touchpoints, department, period),
+        "own_results": own_results,
         "query_without_page": _query_without(request, "page", "export"),
         "query_without_theme": _query_without(request, "page", "export", "theme"),
     }

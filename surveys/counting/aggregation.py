@@ -49,6 +49,7 @@ from surveys import enqueue
 from surveys.counting import rollup_sql as sql
 from surveys.counting.figure_cache import figures_changed
 from surveys.models import (
+    ANSWER_FIELDS,
     EFFECT_FIELDS,
     LOOP_FIELDS,
     STANDARD_FIELDS,
@@ -56,6 +57,7 @@ from surveys.models import (
     DirtyRollup,
     FollowUp,
     Invitation,
+    QuestionAnswer,
     Response,
     TouchpointDailyScore,
     UncountedInvitation,
@@ -102,6 +104,9 @@ def rollups_rebuild(touchpoint_ids: list[int]) -> int:
         sql.LOOPS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
         select = sql.loop_sums_select(None, touchpoint_ids)
         _execute(sql.insert_from(sql.LOOPS, sql.LOOP_KEY, select, now, LOOP_FIELDS))
+        sql.ANSWERS.objects.filter(touchpoint_id__in=touchpoint_ids).delete()
+        select = sql.answer_sums_select(None, touchpoint_ids)
+        _execute(sql.insert_from(sql.ANSWERS, sql.ANSWER_KEY, select, now, ANSWER_FIELDS))
         days = list(
             TouchpointDailyScore.objects.filter(touchpoint_id__in=touchpoint_ids).values_list(
                 "touchpoint_id", "day"
@@ -208,6 +213,12 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         + _keyed_differences(
             sql.loop_sums_select(None), sql.LOOPS, ("day", "staff_id"), LOOP_FIELDS
         )
+        + _keyed_differences(
+            sql.answer_sums_select(None),
+            sql.ANSWERS,
+            ("day", "question_id", "option_id"),
+            ANSWER_FIELDS,
+        )
     )
 
 
@@ -230,6 +241,11 @@ def _recompute(
     if answers:
         opened = FollowUp.objects.filter(response_id__in=answers)
         _recompute_loops(sorted(set(opened.values_list("touchpoint_id", "day")) - set(keys)))
+        # Their own questions' rows are recounted too: a day's are few.
+        asked = QuestionAnswer.objects.filter(response_id__in=answers).values_list(
+            "response__touchpoint_id", "response__day"
+        )
+        _recompute_own_answers(sorted(set(asked) - set(keys)))
     _recompute_months(_months_of([*keys, *added]))
     figures_changed()
     return added
@@ -251,6 +267,7 @@ def _recompute_days(keys: list[tuple[int, dt.date]]) -> None:
         select = sql.effect_sums_select(chunk)
         _execute(sql.insert_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
     _recompute_loops(keys)
+    _recompute_own_answers(keys)
 
 
 def _recompute_loops(keys: list[tuple[int, dt.date]]) -> None:
@@ -260,6 +277,16 @@ def _recompute_loops(keys: list[tuple[int, dt.date]]) -> None:
         _execute(sql.delete_keys(sql.LOOPS, "day", chunk))
         select = sql.loop_sums_select(chunk)
         _execute(sql.insert_from(sql.LOOPS, sql.LOOP_KEY, select, now, LOOP_FIELDS))
+
+
+def _recompute_own_answers(keys: list[tuple[int, dt.date]]) -> None:
+    """The days' rows of answers to the surveys' own questions, from the answers as they
+    are (all of them, counted or not: these rows are never added to)."""
+    now = timezone.now()
+    for chunk in _chunks(keys):
+        _execute(sql.delete_keys(sql.ANSWERS, "day", chunk))
+        select = sql.answer_sums_select(chunk)
+        _execute(sql.insert_from(sql.ANSWERS, sql.ANSWER_KEY, select, now, ANSWER_FIELDS))
 
 
 def _keys_of_answers(response_ids: list[int]) -> set[tuple[int, dt.date]]:

@@ -1,11 +1,17 @@
-"""REST: service standards met per touchpoint, counted from the interactions' facts."""
+"""REST: service standards met per touchpoint, counted from the interactions' facts, and the
+results of the surveys' own questions."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 
+from surveys.counting.own_questions import question_results
 from surveys.counting.selectors import compliance_by_touchpoint
-from surveys.counting.serializers import ComplianceSerializer, StandardsQuery
+from surveys.counting.serializers import (
+    ComplianceSerializer,
+    QuestionResultSerializer,
+    StandardsQuery,
+)
 from touchpoints.api import MembersWriteOwnTouchpoints
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Touchpoint
@@ -33,3 +39,28 @@ class StandardsViewSet(viewsets.ViewSet):
             for pk, c in sorted(counts.items())
         ]  # fmt: skip
         return Response(ComplianceSerializer(rows, many=True).data)
+
+
+class QuestionResultsViewSet(viewsets.ViewSet):
+    """The answers to the surveys' own questions per touchpoint over a period (default: the
+    last 90 days), from the daily answer rollups: each option's share (or yes's) with its
+    Wilson 95% interval, a rating's mean with its t interval; null below the minimum
+    sample. Each version of a question is a row of its own."""
+
+    permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
+
+    @extend_schema(parameters=[StandardsQuery], responses=QuestionResultSerializer(many=True))
+    def list(self, request):
+        query = StandardsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        period, wanted = query.validated_data["period"], query.validated_data.get("touchpoint")
+        readable = Touchpoint.objects.for_user(request.user)
+        if wanted:
+            readable = readable.filter(pk__in=wanted)
+        results = question_results(readable.values_list("pk", flat=True), period)
+        rows = [
+            {"touchpoint": touchpoint, "result": result}
+            for touchpoint, found in sorted(results.items())
+            for result in found
+        ]
+        return Response(QuestionResultSerializer(rows, many=True).data)

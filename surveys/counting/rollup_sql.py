@@ -21,7 +21,9 @@ from surveys.models import (
     FollowUpStatus,
     Invitation,
     InvitationStatus,
+    QuestionAnswer,
     Response,
+    TouchpointDailyAnswer,
     TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
@@ -344,6 +346,34 @@ def loop_sums_select(
     return sql, params
 
 
+def answer_sums_select(
+    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """SELECT touchpoint_id, day, question_id, option_id, n, total, squares of the answers
+    to the survey's own questions given on these keys' days (by the response's touchpoint
+    and day), or on every day of these touchpoints, or (both None) all. Option 0 is the
+    question as a whole: its answers (one per response) and the sums of their numbers."""
+    where, params = "true", []
+    if keys is not None:
+        relation, params = key_relation(keys, ("tp", "day"))
+        where = f"(r.touchpoint_id, r.day) IN (SELECT tp, day FROM ({relation}) k)"
+    elif touchpoint_ids is not None:
+        where, params = id_filter("r.touchpoint_id", touchpoint_ids)
+    answers = f"{table(QuestionAnswer)} a JOIN {table(Response)} r ON r.id = a.response_id"
+    sql = f"""
+        SELECT r.touchpoint_id, r.day, a.question_id, 0 AS option_id,
+               COUNT(DISTINCT a.response_id) AS n, COALESCE(SUM(a.number), 0) AS total,
+               COALESCE(SUM(a.number * a.number), 0) AS squares
+        FROM {answers} WHERE {where}
+        GROUP BY r.touchpoint_id, r.day, a.question_id
+        UNION ALL
+        SELECT r.touchpoint_id, r.day, a.question_id, a.option_id, COUNT(*), 0, 0
+        FROM {answers} WHERE a.option_id IS NOT NULL AND {where}
+        GROUP BY r.touchpoint_id, r.day, a.question_id, a.option_id
+    """
+    return sql, params * 2
+
+
 def monthly_sums_select(months: list[tuple[int, dt.date]]) -> tuple[str, list]:
     """SELECT touchpoint_id, month, <sums> of the daily rows of these (touchpoint, month).
 
@@ -411,5 +441,7 @@ STANDARDS = TouchpointDailyStandards
 EFFECTS = TouchpointDailyStandardEffect
 LOOPS = TouchpointDailyLoop
 LOOP_KEY = "day, staff_id"
+ANSWERS = TouchpointDailyAnswer
+ANSWER_KEY = "day, question_id, option_id"
 EFFECT_KEY = "day, standard, met"
 SEGMENT_KEY = "day, segment, is_prospect"

@@ -46,3 +46,47 @@ class ComplianceSerializer(serializers.Serializer):
     fcr_measured = serializers.IntegerField()
     fcr_met = serializers.IntegerField()
     fcr_percent = serializers.FloatField(allow_null=True)
+
+
+class ShareSerializer(serializers.Serializer):
+    answer = serializers.CharField(source="label", help_text="The option, or yes")
+    chosen = serializers.IntegerField(source="count")
+    n = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True, help_text="Null below the minimum sample")
+    low = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval")
+    high = serializers.FloatField(allow_null=True)
+
+    def to_representation(self, share):
+        data = super().to_representation(share)
+        interval = share.interval
+        data["low"], data["high"] = interval if interval else (None, None)
+        return data
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    touchpoint = serializers.IntegerField()
+    question = serializers.CharField(help_text="The question's key in its survey")
+    survey = serializers.IntegerField()
+    version = serializers.IntegerField()
+    kind = serializers.CharField()
+    wording = serializers.CharField(help_text="In English")
+    n = serializers.IntegerField(help_text="Answers")
+    mean = serializers.FloatField(allow_null=True, help_text="A rating's; null below the sample")
+    mean_margin = serializers.FloatField(allow_null=True, help_text="95% half-width")
+    shares = ShareSerializer(many=True)
+
+    def to_representation(self, row):
+        result = row["result"]
+        question, mean = result.question, result.mean
+        return {
+            "touchpoint": row["touchpoint"],
+            "question": question.key,
+            "survey": question.survey_id,
+            "version": question.version,
+            "kind": question.kind,
+            "wording": result.label,
+            "n": result.n,
+            "mean": mean.mean if mean else None,
+            "mean_margin": mean.margin if mean else None,
+            "shares": ShareSerializer(result.shares, many=True).data,
+        }

@@ -20,6 +20,7 @@ from surveys.models.complaints import (
     ComplaintStatus,
 )
 from surveys.models.counting import (
+    ANSWER_FIELDS,
     EFFECT_FIELDS,
     LOOP_FIELDS,
     STANDARD_FIELDS,
@@ -31,6 +32,7 @@ from surveys.models.counting import (
     ScoreSums,
     StandardSums,
     TimedStandard,
+    TouchpointDailyAnswer,
     TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
@@ -82,6 +84,7 @@ from surveys.models.telling import (
 )
 
 __all__ = [
+    "ANSWER_FIELDS",
     "EFFECT_FIELDS",
     "FALLBACK_LANGUAGE",
     "LOOP_FIELDS",
@@ -134,6 +137,7 @@ __all__ = [
     "ThemeSource",
     "ThemedComplaint",
     "TimedStandard",
+    "TouchpointDailyAnswer",
     "TouchpointDailyLoop",
     "TouchpointDailyScore",
     "TouchpointDailyStandardEffect",

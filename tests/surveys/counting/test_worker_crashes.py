@@ -1,8 +1,9 @@
 """Whatever happens to the workers, the rollups end equal to a recomputation from raw answers.
 
 Real `celery worker` processes on Redis and PostgreSQL: killed with SIGKILL in the middle of
-a drain (with answers, interactions and follow-ups to count), two of them draining while
-answers keep arriving, and a wake-up lost as when Redis restarts without persistence.
+a drain (with answers, answers to a survey's own questions, interactions and follow-ups to
+count), two of them draining while answers keep arriving, and a wake-up lost as when Redis
+restarts without persistence.
 """
 
 import datetime as dt
@@ -16,14 +17,17 @@ from surveys.counting.aggregation import rollups_differences, rollups_mark_dirty
 from surveys.models import (
     DirtyRollup,
     FollowUp,
+    Question,
+    QuestionAnswer,
     Response,
+    TouchpointDailyAnswer,
     TouchpointDailyLoop,
     TouchpointDailyScore,
     TouchpointDailyStandards,
     UncountedResponse,
 )
 from surveys.tasks import drain_rollups
-from tests.factories import CustomerFactory, TouchpointFactory
+from tests.factories import CustomerFactory, SurveyFactory, TouchpointFactory
 from tests.worker import own_queue, require_services, start_worker, wait_until
 from touchpoints.models import Interaction
 
@@ -120,6 +124,24 @@ def insert_follow_ups(every: int) -> int:
         return cursor.rowcount
 
 
+def insert_own_answers(every: int) -> int:
+    """Answers to a rating question of a survey's own on every `every`th answer, straight
+    in SQL; the drains count them per question and day."""
+    question = Question.objects.create(
+        survey=SurveyFactory(asks_own_questions=True), version=1, key="q1", position=1,
+        kind="rating", scale_points=5, wording={"en": "How tidy?"},
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {QuestionAnswer._meta.db_table} (response_id, question_id, number, text)
+            SELECT id, %s, 1 + id %% 5, '' FROM {Response._meta.db_table} WHERE id %% %s = 0
+            """,
+            [question.pk, every],
+        )
+        return cursor.rowcount
+
+
 def all_keys(touchpoint_ids, days):
     return [(tp, FIRST_DAY + dt.timedelta(days=d)) for tp in touchpoint_ids for d in range(days)]
 
@@ -171,6 +193,7 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     insert_answers(touchpoints, days=60, per_day=20)
     insert_interactions(touchpoints, days=60, per_day=5)
     follow_ups = insert_follow_ups(every=7)
+    own_answers = insert_own_answers(every=11)
     uncounted = list_as_uncounted(every=3)
     worker = workers("w0")
     with transaction.atomic():
@@ -195,6 +218,8 @@ def test_workers_killed_mid_drain_leave_exact_rollups(workers):
     # Every follow-up counted once in the loop rollups (rollups_differences compared the
     # rest of their figures with a recount).
     assert sum(TouchpointDailyLoop.objects.values_list("opened", flat=True)) == follow_ups > 0
+    answered = TouchpointDailyAnswer.objects.filter(option_id=0).values_list("n", flat=True)
+    assert sum(answered) == own_answers > 0
 
 
 def test_two_workers_draining_while_answers_arrive_agree_with_raw(workers):
