@@ -409,6 +409,12 @@ TOUCHSTONE_MIN_SAMPLE = env.int("TOUCHSTONE_MIN_SAMPLE", default=30)
 # at risk for a detractor answer, an open complaint or walking away within this many.
 OUTREACH_REFERRAL_DAYS = env.int("OUTREACH_REFERRAL_DAYS", default=180)
 OUTREACH_RISK_DAYS = env.int("OUTREACH_RISK_DAYS", default=30)
+# Public answers (a touchpoint's link, QR code, kiosk or widget) past these are kept aside,
+# uncounted: per address an hour (a kiosk is exempt), and per touchpoint a minute.
+TOUCHSTONE_PUBLIC_ANSWERS_PER_ADDRESS = env.int("PUBLIC_ANSWERS_PER_ADDRESS", default=20)
+TOUCHSTONE_PUBLIC_ANSWERS_PER_MINUTE = env.int("PUBLIC_ANSWERS_PER_MINUTE", default=60)
+# The sites that may frame a touchpoint's survey widget (CSP frame-ancestors).
+TOUCHSTONE_WIDGET_ORIGINS = env.list("WIDGET_ORIGINS", default=["*"])
 # Recovery counts a customer as back when they meet a touchpoint again within this many
 # days of their follow-up opening.
 RECOVERY_WINDOW_DAYS = env.int("RECOVERY_WINDOW_DAYS", default=90)

@@ -32,7 +32,7 @@ from lib.csv_export import csv_response
 from surveys.counting.own_questions import question_results
 from surveys.counting.recovery import recovery
 from surveys.counting.selectors import readable_theme
-from surveys.models import PathTransition, ThemeSource
+from surveys.models import PathTransition, SetAsideAnswer, ThemeSource
 from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
@@ -111,6 +111,9 @@ def department_detail(request, pk):
         "follow_ups_count": follow_ups.count(),
         "loop_rows": loop_rows(touchpoints, department, period),
         "own_results": own_results,
+        "kept_aside": SetAsideAnswer.objects.filter(
+            touchpoint__in=touchpoints, day__range=(period.since, period.until)
+        ).count(),
         "query_without_page": _query_without(request, "page", "export"),
         "query_without_theme": _query_without(request, "page", "export", "theme"),
     }

@@ -31,6 +31,7 @@ from surveys.models import (
     Invitation,
     Outreach,
     Response,
+    SetAsideAnswer,
     SuppressedAddress,
     WebhookDelivery,
 )
@@ -52,7 +53,10 @@ class Erasure:
 def erase_customer(email: str) -> Erasure:
     email = email.strip()
     customers = list(Customer.objects.select_for_update().filter(email__iexact=email))
-    answers = Response.objects.filter(invitation__interaction__customer__in=customers)
+    # Invited answers through their interaction; public ones name the person themselves.
+    answers = Response.objects.filter(
+        Q(invitation__interaction__customer__in=customers) | Q(customer__in=customers)
+    )
     complaints = Complaint.objects.filter(customer__in=customers)
     # What else names them, read before their record and texts change.
     traces = _traces(customers, answers, complaints, email)
@@ -162,6 +166,8 @@ def purge_expired(days: int, now=None) -> Purge:
         .exclude(text__in=kept)
         .update(text=EXPIRED_TEXT, resolution_notes="")
     )
+    # Answers kept aside hold their words too, and count nowhere.
+    SetAsideAnswer.objects.filter(received_at__lt=cutoff).delete()
     recent = Interaction.objects.filter(customer=OuterRef("pk"), occurred_at__gte=cutoff)
     complained = Complaint.objects.filter(customer=OuterRef("pk"), received_at__gte=cutoff)
     stale = Customer.objects.exclude(email__endswith=ERASED_DOMAIN).filter(

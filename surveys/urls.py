@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.asking import staff_views, views
+from surveys.asking import public_link_views, public_views, staff_views, views
 from surveys.complaints import views as complaint_views
 from surveys.customers import views as customer_views
 from surveys.designer import views as designer_views
@@ -15,8 +15,33 @@ urlpatterns = [
     # Short on purpose: the link is read on phones and pasted from emails.
     path("s/<str:token>", views.answer, name="answer"),
     path("s/<str:token>/unsubscribe", views.unsubscribe, name="unsubscribe"),
+    # A touchpoint's public link (printed as a QR code too), its kiosk and its widget.
+    path("t/<str:token>", public_views.public_answer, name="public_answer"),
+    path("t/<str:token>/kiosk", public_views.kiosk, name="kiosk"),
+    path("t/<str:token>/widget", public_views.widget, name="widget"),
     path("interactions/import/", staff_views.upload_interactions, name="upload_interactions"),
     path("outbox/", staff_views.outbox, name="outbox"),
+    path("touchpoints/<int:pk>/public/", public_link_views.public_link, name="public_link"),
+    path(
+        "touchpoints/<int:pk>/public/change",
+        public_link_views.public_link_change,
+        name="public_link_change",
+    ),
+    path(
+        "touchpoints/<int:pk>/public/qr.png",
+        public_link_views.public_link_png,
+        name="public_link_png",
+    ),
+    path(
+        "touchpoints/<int:pk>/public/qr.svg",
+        public_link_views.public_link_svg,
+        name="public_link_svg",
+    ),
+    path(
+        "touchpoints/<int:pk>/public/card",
+        public_link_views.public_link_card,
+        name="public_link_card",
+    ),
     path("complaints/", complaint_views.complaint_list, name="complaints"),
     path("complaints/new/", complaint_views.complaint_create, name="complaint_create"),
     path("complaints/<int:pk>/", complaint_views.complaint_detail, name="complaint"),

@@ -39,6 +39,8 @@ ASKED_BY = {
 }
 COMMENT_MAX = 2000
 OWN_TEXT_MAX = 300
+# A public answer's contact fields: filling them is not answering a question.
+CONTACT_FIELDS = ("email", "consent", "website")
 
 
 class ScaleChoices(BaseChoiceIterator):
@@ -176,7 +178,9 @@ class AnswerForm(forms.Form):
             if data.get("experience") is None and data.get("expectation") is not None:
                 self.add_error("experience", _("Please also say how it really was."))
         answered = any(
-            value not in (None, "", []) for name, value in data.items() if name in self.fields
+            value not in (None, "", [], False)
+            for name, value in data.items()
+            if name in self.fields and name not in CONTACT_FIELDS
         )
         if not answered and not self.errors:
             raise forms.ValidationError(_("Please answer at least one question."))
@@ -195,3 +199,30 @@ class AnswerForm(forms.Form):
                     continue
             if question.required and data.get(name) in (None, "", []) and name not in self.errors:
                 self.add_error(name, _("Please answer this question."))
+
+
+class PublicAnswerForm(AnswerForm):
+    """An answer at the touchpoint: anyone's, so an email is optional and contact needs
+    consent; `website` is a field people never see (a bot that fills it is set aside)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"] = forms.EmailField(
+            required=False,
+            max_length=254,
+            label=_("Your email, if we may contact you about your answer"),
+        )
+        self.fields["consent"] = forms.BooleanField(
+            required=False, label=_("You may contact me about this answer.")
+        )
+        self.fields["website"] = forms.CharField(required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("email") and not data.get("consent"):
+            self.add_error("consent", _("Tick this if we may contact you, or leave out the email."))
+        return data
+
+    @property
+    def contact_email(self) -> str:
+        return self.cleaned_data["email"] if self.cleaned_data.get("consent") else ""

@@ -18,7 +18,6 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -32,15 +31,13 @@ from surveys.asking.answers import AlreadyAnswered, LinkExpired, is_expired, rec
 from surveys.asking.emails import supported_language
 from surveys.asking.forms import AnswerForm
 from surveys.asking.optout import opt_out
+from surveys.asking.pages import render_page, scales_html, sent_from_another_site
 from surveys.models import Invitation, InvitationStatus
 
 MISS_WINDOW = 600  # seconds
 # Pages that read the same for everyone who reaches them about one touchpoint in one
 # language: rendered once per process (the thanks page follows every answer).
 CLOSING_PAGES = frozenset({"thanks", "answered", "expired", "unsubscribed"})
-# The unanswered scale questions, by language and wording; a handful in practice.
-_UNANSWERED_SCALES: dict[tuple, str] = {}
-UNANSWERED_SCALES_KEPT = 256
 
 
 class TooManyMisses(Exception):
@@ -55,14 +52,14 @@ def public_page(view):
     @never_cache
     @wraps(view)
     def wrapped(request, token, *args, **kwargs):
-        if request.method == "POST" and _sent_from_another_site(request):
-            response = HttpResponse(_render("cross_site", {}), status=403)
+        if request.method == "POST" and sent_from_another_site(request):
+            response = HttpResponse(render_page("cross_site", {}), status=403)
             response["Referrer-Policy"] = "no-referrer"
             return response
         try:
             invitation = _invitation(request, token)
         except TooManyMisses:
-            response = HttpResponse(_render("too_many", {}), status=429)
+            response = HttpResponse(render_page("too_many", {}), status=429)
             response["Retry-After"] = str(MISS_WINDOW)
         else:
             with translation.override(_language(request, invitation)):
@@ -102,7 +99,7 @@ def answer(request, invitation):
             return _page(request, invitation, "expired", status=410)
         return _page(request, invitation, "thanks")
     status = 400 if form.is_bound else 200
-    return _page(request, invitation, "answer", status=status, form=form, scales=_scales(form))
+    return _page(request, invitation, "answer", status=status, form=form, scales=scales_html(form))
 
 
 # RFC 8058 one-click: mail providers POST from their servers, which send no Sec-Fetch-Site.
@@ -132,14 +129,14 @@ def _page(request, invitation, name, status=200, **context):
             "occurred_on": timezone.localtime(interaction.occurred_at).date(),
             "token": request.resolver_match.kwargs["token"],
         }
-        html = _render(name, context)
+        html = render_page(name, context)
     return HttpResponse(html, status=status)
 
 
 @lru_cache(maxsize=4096)
 def _closing_page(name: str, language: str, touchpoint_name: str, company: str) -> str:
     """All that the page shows keys it: the language active, the name, the company's."""
-    return _render(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
+    return render_page(name, {"touchpoint": {"name": touchpoint_name}, "token": True})
 
 
 @xframe_options_sameorigin
@@ -171,43 +168,10 @@ def preview(request, survey, touchpoint_name: str) -> HttpResponse:
             ],
         }  # fmt: skip
         if done:
-            html = _render("preview_answered", context)
+            html = render_page("preview_answered", context)
         else:
-            html = _render("answer", context | {"form": form, "scales": _scales(form)})
+            html = render_page("answer", context | {"form": form, "scales": scales_html(form)})
     return HttpResponse(html, status=400 if form.is_bound and not done else 200)
-
-
-def _scales(form: AnswerForm) -> str:
-    """The scale questions: as answered, or unanswered and rendered once for everyone asked
-    the same ones in one language (some fifty radio buttons: most of the page's cost)."""
-    if form.is_bound:
-        return render_to_string("surveys/public/_scales.html", {"form": form})
-    # All that the unanswered questions show: the language, each question and its wording.
-    key = (translation.get_language(), *((f.name, str(f.label)) for f in form.scale_fields()))
-    html = _UNANSWERED_SCALES.get(key)
-    if html is None:
-        if len(_UNANSWERED_SCALES) >= UNANSWERED_SCALES_KEPT:
-            _UNANSWERED_SCALES.clear()
-        html = _UNANSWERED_SCALES[key] = render_to_string(
-            "surveys/public/_scales.html", {"form": form}
-        )
-    return html
-
-
-def _render(name: str, context: dict) -> str:
-    """Without the staff pages' context processors: a customer's page shows none of it."""
-    context = {
-        "company": settings.TOUCHSTONE_COMPANY_NAME,
-        "languages": settings.LANGUAGES,
-        "LANGUAGE_CODE": translation.get_language(),
-    } | context
-    return render_to_string(f"surveys/public/{name}.html", context)
-
-
-def _sent_from_another_site(request) -> bool:
-    """True when the browser says the request comes from another site's page. Browsers
-    send this header whatever the referrer policy; servers and old browsers send none."""
-    return request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none")
 
 
 def _invitation(request, token) -> Invitation:

@@ -108,7 +108,8 @@ def follow_up_detail(request, pk, forms=None, status=200):
         "follow_up": follow_up,
         "response": response,
         "interaction": interaction,
-        "customer": interaction.customer if interaction else None,
+        # A public answer's person left their email on it; an invited one is the interaction's.
+        "customer": interaction.customer if interaction else response.customer,
         "events": follow_up.events.select_related("by", "assigned_to"),
         "overdue": follow_up.is_overdue(),
         "in_time": follow_up.contacted_in_time(),

@@ -3,6 +3,8 @@ follow-ups (closing the loop), counting (rollups and their outboxes, paths), wha
 say (themes) and telling others (alerts, webhooks). Everything is importable from here."""
 
 from surveys.models.asking import (
+    PUBLIC_SOURCES,
+    AnswerSource,
     Invitation,
     InvitationQuerySet,
     InvitationStatus,
@@ -53,6 +55,7 @@ from surveys.models.follow_ups import (
     FollowUpStatus,
 )
 from surveys.models.outreach import Outreach, OutreachKind
+from surveys.models.public import SetAsideAnswer, SetAsideReason
 from surveys.models.questions import (
     FALLBACK_LANGUAGE,
     MAX_OPTIONS,
@@ -89,9 +92,11 @@ __all__ = [
     "FALLBACK_LANGUAGE",
     "LOOP_FIELDS",
     "MAX_OPTIONS",
+    "PUBLIC_SOURCES",
     "SCALE_POINTS",
     "STANDARD_FIELDS",
     "SUM_FIELDS",
+    "AnswerSource",
     "BranchTest",
     "Complaint",
     "ComplaintQuerySet",
@@ -124,6 +129,8 @@ __all__ = [
     "ResponseQuerySet",
     "ScoreQuerySet",
     "ScoreSums",
+    "SetAsideAnswer",
+    "SetAsideReason",
     "StandardAlert",
     "StandardSums",
     "SuppressedAddress",

@@ -191,6 +191,17 @@ class SuppressedAddress(models.Model):
         super().save(*args, **kwargs)
 
 
+class AnswerSource(models.TextChoices):
+    EMAIL = "email", "Email invitation"
+    LINK = "link", "Public link"
+    QR = "qr", "QR code"
+    KIOSK = "kiosk", "Kiosk"
+    WIDGET = "widget", "Website widget"
+
+
+PUBLIC_SOURCES = (AnswerSource.LINK, AnswerSource.QR, AnswerSource.KIOSK, AnswerSource.WIDGET)
+
+
 class ResponseQuerySet(ScopedQuerySet):
     department_path = "touchpoint__department"
 
@@ -210,6 +221,20 @@ class Response(models.Model):
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"
     )
     touchpoint = models.ForeignKey(Touchpoint, on_delete=models.PROTECT, related_name="responses")
+    # Where it was answered: through an invitation's email, or at the touchpoint.
+    source = models.CharField(
+        max_length=8, choices=AnswerSource.choices, default=AnswerSource.EMAIL, db_default="email"
+    )
+    # A public answer's person, when they left their email and agreed to be contacted.
+    customer = models.ForeignKey(
+        "touchpoints.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="public_answers",
+        db_index=False,  # a partial index below: most answers have none, and pay nothing
+    )
+    contact_consent_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField()
     # The local day of submitted_at: the rollup key. Stored so that aggregation is a plain
     # GROUP BY on every database; filled by save() and by every bulk path.
@@ -257,6 +282,11 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["touchpoint", "submitted_at"], name="response_tp_time"),
             models.Index(fields=["touchpoint", "day"], name="response_tp_day"),
+            models.Index(
+                fields=["customer"],
+                condition=Q(customer__isnull=False),
+                name="response_public_customer",
+            ),
             # The newest comments of a department, read backwards: a few rows, not months.
             models.Index(
                 fields=["submitted_at", "id"],

@@ -68,6 +68,10 @@ TESTED_THROUGH = {
     "surveys/asking/forms.py": ("tests/surveys/asking/test_views.py",),
     "surveys/asking/links.py": ("tests/surveys/asking/test_delivery.py",),
     "surveys/asking/optout.py": ("tests/surveys/asking/test_delivery.py",),
+    "surveys/asking/pages.py": ("tests/surveys/asking/test_views.py",),
+    "surveys/asking/public_link_views.py": ("tests/surveys/asking/test_public_answers.py",),
+    "surveys/asking/public_views.py": ("tests/surveys/asking/test_public_answers.py",),
+    "surveys/asking/qr.py": ("tests/surveys/asking/test_public_answers.py",),
     "surveys/asking/policy.py": ("tests/surveys/asking/test_intake.py",),
     "surveys/asking/serializers.py": ("tests/surveys/asking/test_api.py",),
     "surveys/asking/staff_views.py": API_WRITES,  # follow-ups worked by staff
@@ -106,6 +110,7 @@ TESTED_THROUGH = {
     "surveys/models/asking.py": MODELS,
     "surveys/models/complaints.py": ("tests/surveys/complaints/test_services.py", *MODELS),
     "surveys/models/counting.py": ("tests/surveys/counting/test_aggregation.py",),
+    "surveys/models/public.py": ("tests/surveys/asking/test_public_answers.py",),
     "surveys/models/questions.py": (
         "tests/surveys/designer/test_views.py",
         "tests/surveys/asking/test_own_questions.py",

@@ -134,6 +134,15 @@ class Touchpoint(models.Model):
         default=dt.timedelta(hours=24),
         help_text="A customer who needs a call back is first contacted within this time.",
     )
+    # Asked where the touchpoint is (a link, its QR code, a kiosk, a website widget): the
+    # link's secret, None while the touchpoint has no public link.
+    public_token = models.CharField(
+        max_length=32, null=True, blank=True, unique=True, editable=False
+    )
+    public_daily_cap = models.PositiveIntegerField(
+        default=500,
+        help_text="Public answers counted a day at most; any beyond are kept aside, uncounted.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
