@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lib.mail_headers import header_text
 from surveys.asking import links
+from surveys.asking.forms import ASKED_BY, SCALES
 from surveys.models import Invitation
 
 
@@ -23,6 +24,21 @@ def supported_language(language: str) -> str | None:
 def _recipient(customer) -> str:
     name = header_text(customer.name)
     return formataddr((name, customer.email)) if name else customer.email
+
+
+def first_scale(survey, company: str) -> dict | None:
+    """The survey's first core scale, for the email to ask in place: its question, its
+    ends, and a link per point (the survey opens with that point chosen; only the
+    customer's own POST there records anything, so a mail scanner following every link
+    records nothing)."""
+    for name, (low, high, question, low_label, high_label) in SCALES.items():
+        if getattr(survey, ASKED_BY[name]):
+            text = question % {"company": company} if name == "nps" else question
+            return {
+                "name": name, "question": text, "points": range(low, high + 1),
+                "low": low, "high": high, "low_label": low_label, "high_label": high_label,
+            }  # fmt: skip
+    return None
 
 
 def survey_message(invitation: Invitation, token: str, *, reminder: bool = False):
@@ -41,6 +57,7 @@ def survey_message(invitation: Invitation, token: str, *, reminder: bool = False
             "company": settings.TOUCHSTONE_COMPANY_NAME,
             "reminder": reminder,
             "walked_away": interaction.customer_walked_away,
+            "first_scale": first_scale(invitation.survey, settings.TOUCHSTONE_COMPANY_NAME),
         }
         subject = (
             _("Reminder: how was %(touchpoint)s?") if reminder else _("How was %(touchpoint)s?")

@@ -106,6 +106,17 @@ def own_field(question: Question, language: str) -> forms.Field:
     return field
 
 
+def chosen_in_email(query) -> dict:
+    """A point chosen in the invitation email (a link per point of its first scale): shown
+    chosen on the page, recorded only if the customer sends the answer."""
+    chosen = {}
+    for name, (low, high, *_rest) in SCALES.items():
+        value = query.get(name, "")
+        if value.isdigit() and low <= int(value) <= high:
+            chosen[name] = int(value)
+    return chosen
+
+
 def passes(test: str, answer, value: str) -> bool:
     """Whether an earlier answer shows a branched question: a number at most or at least
     the value, or an option (one of those chosen) or yes/no that is it."""

@@ -16,7 +16,7 @@ UNANSWERED_SCALES_KEPT = 256
 def scales_html(form: AnswerForm) -> str:
     """The scale questions: as answered, or unanswered and rendered once for everyone asked
     the same ones in one language (some fifty radio buttons: most of the page's cost)."""
-    if form.is_bound:
+    if form.is_bound or form.initial:  # as answered, or as chosen in the email
         return render_to_string("surveys/public/_scales.html", {"form": form})
     # All that the unanswered questions show: the language, each question and its wording.
     key = (translation.get_language(), *((f.name, str(f.label)) for f in form.scale_fields()))

@@ -29,7 +29,7 @@ from surveys.asking import links
 from surveys.asking.answer_sql import link_by_token_hash
 from surveys.asking.answers import AlreadyAnswered, LinkExpired, is_expired, record_response
 from surveys.asking.emails import supported_language
-from surveys.asking.forms import AnswerForm
+from surveys.asking.forms import AnswerForm, chosen_in_email
 from surveys.asking.optout import opt_out
 from surveys.asking.pages import render_page, scales_html, sent_from_another_site
 from surveys.models import Invitation, InvitationStatus
@@ -87,6 +87,7 @@ def answer(request, invitation):
         walked_away=interaction.customer_walked_away,
         language=translation.get_language(),
         questions=survey.current_questions(),
+        initial=chosen_in_email(request.GET),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -328,3 +328,23 @@ def test_unanswered_questions_are_shared_yet_follow_the_language_and_the_company
         assert "Acme" in page and "How likely" not in page
     settings.TOUCHSTONE_COMPANY_NAME = "Other Co"
     assert "How likely are you to recommend Other Co" in client.get(url(english)).content.decode()
+
+
+def test_the_email_asks_the_first_scale_and_a_click_only_chooses_it(client):
+    from surveys.asking.emails import survey_message
+
+    invitation, token = sent_invitation(
+        survey=SurveyFactory(asks_expectation_experience=False, asks_csat=False)
+    )
+    html = survey_message(invitation, token).alternatives[0][0]
+    assert "How likely are you to recommend" in html
+    assert f"/s/{token}?nps=0" in html and f"/s/{token}?nps=10" in html
+    for _mail_scanner in range(2):
+        page = client.get(url(token), {"nps": "9"})
+        assert page.status_code == 200
+    assert 'name="nps" value="9" id="id_nps_9" checked' in page.content.decode()
+    assert client.get(url(token), {"nps": "99"}).content.decode().count(" checked") == 0
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.SENT and not Response.objects.exists()
+    assert client.post(url(token), {"nps": "9"}).status_code == 200
+    assert Response.objects.get().nps == 9
