@@ -1,5 +1,7 @@
-"""User text is inert: every text field a person can fill holds an XSS payload, and no
-page or chart runs it, grows a node from it, or breaks the content security policy."""
+"""User text is inert: every text field a person can fill holds an XSS payload (a survey's
+own question and option too), and no page or chart runs it, grows a node from it, or
+breaks the content security policy: the designer, its preview and the public survey
+page included."""
 
 import pytest
 from django.utils import timezone
@@ -7,8 +9,9 @@ from django.utils import timezone
 from demo.build import DEMO_PASSWORD, demo_build
 from journeys.editing import add_stage, place_touchpoint
 from journeys.models import Journey, JourneyKind
+from surveys.asking.public_answers import open_public_link
 from surveys.counting.aggregation import rollups_rebuild_all
-from surveys.models import Complaint
+from surveys.models import Complaint, Question, QuestionAnswer, QuestionOption, Response
 from tests.browser.conftest import log_in
 from tests.factories import InteractionFactory, ResponseFactory
 from touchpoints.models import Department, ImprovementAction, ImprovementStatus, Staff, Touchpoint
@@ -47,6 +50,19 @@ def poisoned():
         touchpoint=hotline, title=f"Fix {PAYLOAD}", description=PAYLOAD,
         status=ImprovementStatus.DONE, changed_on=timezone.localdate(),
     )  # fmt: skip
+    survey = hotline.survey
+    survey.asks_own_questions = True
+    survey.save()
+    asked = Question.objects.create(
+        survey=survey, version=survey.version, key="q1", position=1, kind="single",
+        wording={"en": f"Which {PAYLOAD}"}, show_if="", required=False,
+    )  # fmt: skip
+    option = QuestionOption.objects.create(question=asked, key="o1", position=1,
+                                           wording={"en": f"Option {PAYLOAD}"})  # fmt: skip
+    QuestionOption.objects.create(question=asked, key="o2", position=2, wording={"en": "Other"})
+    for response in Response.objects.filter(touchpoint=hotline)[:3]:
+        QuestionAnswer.objects.create(response=response, question=asked, option=option)
+    open_public_link(hotline)
     rollups_rebuild_all()
     return journey, department
 
@@ -70,6 +86,14 @@ def test_no_page_or_chart_runs_user_text(page, poisoned):
         "/dashboards/improvements/",
         "/touchpoints/",
         "/complaints/?status=all",
+        "/surveys/",
+        f"/surveys/{Touchpoint.objects.get(name__startswith='Hotline').survey_id}/",
+        f"/surveys/{Touchpoint.objects.get(name__startswith='Hotline').survey_id}/preview",
+        f"/surveys/{Touchpoint.objects.get(name__startswith='Hotline').survey_id}/preview/page",
+        f"/touchpoints/{Touchpoint.objects.get(name__startswith='Hotline').pk}/public/",
+        f"/t/{Touchpoint.objects.get(name__startswith='Hotline').public_token}",
+        "/action-lists/at_risk/",
+        "/customers/?q=customer00001@mail.example",
     ]
     for path in paths:
         page.goto(path)
