@@ -11,11 +11,15 @@ the run needs, starts gunicorn (production settings, 4 workers) and a Celery wor
    and what they reach flat out;
 3. the ceiling: the same 16 clients against a bare one-row Django view (bench/bare_view.py)
    behind the same gunicorn settings, from the same run.
+With `--own-questions 3` the survey also asks three questions of its own (a rating, a
+single choice shown by a branch on the experience, and yes/no), all answered: compare its
+held and flat-out rates, each relative to its run's bare view, with the fixed survey's.
 Flat out, and against the bare view, it also prints the CPU a request took: the web
 workers', PostgreSQL's, the Celery worker's and its own (the client's), read from /proc.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-load
     make bench-load BENCH_ARGS="--minutes 1"
+    make bench-load BENCH_ARGS="--minutes 1 --own-questions 3"
 """
 
 import argparse
@@ -42,7 +46,14 @@ from harness import (
 from surveys.asking import links
 from surveys.asking.intake import CustomerDetails, record_interactions
 from surveys.counting.aggregation import rollups_drain_all
-from surveys.models import Invitation, InvitationStatus, Response, Survey
+from surveys.models import (
+    Invitation,
+    InvitationStatus,
+    Question,
+    QuestionOption,
+    Response,
+    Survey,
+)
 from tests.worker import own_queue, start_worker
 from touchpoints.models import Channel, Department, Touchpoint
 
@@ -60,8 +71,36 @@ FLAT_OUT_MOST = 1500  # submissions/s the flat-out minute is given links for
 PEAK_LINKS = STEP_SECONDS * sum(PEAK_STEPS) + 60 * (HOLD_TRIES * PEAK_STEPS[-1] + FLAT_OUT_MOST)
 
 
-def world(invitations: int) -> tuple[list[str], int]:
+# The answers to the three questions of --own-questions 3.
+OWN_ANSWERS = {"q_q1": "4", "q_q2": "o2", "q_q3": "yes"}
+
+
+def ask_own_questions(survey: Survey, count: int) -> dict:
+    """Up to three questions of the survey's own, and the form fields that answer them."""
+    kinds = [
+        ("q1", "rating", {"scale_points": 5}),
+        ("q2", "single", {"show_if": "experience", "show_if_test": "lte", "show_if_value": "5"}),
+        ("q3", "yes_no", {}),
+    ][:count]
+    for position, (key, kind, extra) in enumerate(kinds, 1):
+        question = Question.objects.create(
+            survey=survey, version=1, key=key, position=position, kind=kind,
+            wording={"en": f"Question {key}?"}, **extra,
+        )  # fmt: skip
+        if kind == "single":
+            for number in (1, 2, 3):
+                wording = {"en": f"Option {number}"}
+                QuestionOption.objects.create(
+                    question=question, key=f"o{number}", position=number, wording=wording
+                )
+    survey.asks_own_questions = bool(kinds)
+    survey.save()
+    return {name: value for name, value in OWN_ANSWERS.items() if name[2:] in dict(kinds)}
+
+
+def world(invitations: int, own_questions: int = 0) -> tuple[list[str], int, dict]:
     survey = Survey.objects.create(name="Load survey")
+    answer = ANSWER | ask_own_questions(survey, own_questions)
     department = Department.objects.create(name="Load service")
     touchpoint = Touchpoint.objects.create(
         name="Load hotline", department=department, channel=Channel.PHONE,
@@ -85,7 +124,7 @@ def world(invitations: int) -> tuple[list[str], int]:
         )
     Invitation.objects.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
     nonces = Invitation.objects.order_by("pk").values_list("token_nonce", flat=True)
-    return [links.token_for(nonce) for nonce in nonces], department.pk
+    return [links.token_for(nonce) for nonce in nonces], department.pk, answer
 
 
 def settle() -> None:
@@ -246,13 +285,13 @@ def head_session(port: int) -> "Session":
     return session
 
 
-def submissions_and_reads(args, port, tokens: list[str], department: int, meter) -> None:
+def submissions_and_reads(args, port, tokens, department, answer, meter) -> None:
     taken, take_lock = iter(tokens), threading.Lock()
 
     def submit(session, _number):
         with take_lock:
             token = next(taken)
-        status, seconds, _ = session.request("POST", f"/s/{token}", ANSWER)
+        status, seconds, _ = session.request("POST", f"/s/{token}", answer)
         return status, seconds
 
     def read(session, _number):
@@ -335,7 +374,7 @@ def bare_view(port: int, meter) -> None:
 
 def run(args) -> None:
     sustained = int(args.rate * args.minutes * 60)
-    tokens, department = world(sustained + PEAK_LINKS)
+    tokens, department, answer = world(sustained + PEAK_LINKS, args.own_questions)
     settle()
     port = free_port()
     collect_static()  # the manifest DEBUG-off pages use
@@ -345,7 +384,7 @@ def run(args) -> None:
         try:
             with gunicorn(port, args.workers) as server:
                 meter = CpuMeter(web=server.pid, worker=worker.process.pid)
-                submissions_and_reads(args, port, tokens, department, meter)
+                submissions_and_reads(args, port, tokens, department, answer, meter)
         finally:
             worker.stop()
     with gunicorn(port, args.workers, "bench.bare_view:application") as server:
@@ -358,6 +397,10 @@ def main():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--timeline", action="store_true", help="print p95 per 10 s window")
+    parser.add_argument(
+        "--own-questions", type=int, default=0, choices=range(4),
+        help="questions of the survey's own, 0 to 3, each answered",
+    )  # fmt: skip
     args = parser.parse_args()
     with throwaway_database("touchstone_bench_load"):
         run(args)

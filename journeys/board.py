@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from journeys.models import Journey, JourneyKind, Stage, Step
 from journeys.selectors import journey_with_map
+from surveys.counting.own_questions import question_results
+from surveys.counting.periods import Period
 from surveys.counting.scores import Compliance, Scores
 from surveys.counting.selectors import compliance_by_touchpoint, scores_by_touchpoint
 from touchpoints.models import Touchpoint, supporters_of
@@ -26,6 +28,7 @@ class Card:
     compliance: Compliance | None = None
     enough_data: bool = False
     readable: bool = False  # may this user see the touchpoint's scores?
+    own_results: list = field(default_factory=list)  # its survey's own questions (panel)
 
     @property
     def touchpoint(self) -> Touchpoint:
@@ -63,9 +66,15 @@ def build_board(user, journey_pk: int, show_backstage: bool = False) -> Board:
 
 
 def build_card(user, step: Step) -> Card:
-    """One card with its live scores, for the card's panel."""
+    """One card with its live scores and its own questions' results, for the card's panel."""
     card = Card(step)
-    _attach_scores(user, [card], scores_since())
+    since = scores_since()
+    _attach_scores(user, [card], since)
+    if card.readable:
+        period = Period(since, timezone.localdate())
+        card.own_results = question_results([card.touchpoint.pk], period).get(
+            card.touchpoint.pk, []
+        )
     return card
 
 

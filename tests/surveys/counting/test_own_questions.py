@@ -17,7 +17,13 @@ from surveys.counting.own_questions import question_results
 from surveys.counting.periods import Period
 from surveys.counting.scores import wilson
 from surveys.models import InvitationStatus, Question, QuestionAnswer, QuestionOption, Response
-from tests.factories import InvitationFactory, ResponseFactory, SurveyFactory, TouchpointFactory
+from tests.factories import (
+    InvitationFactory,
+    ResponseFactory,
+    StepFactory,
+    SurveyFactory,
+    TouchpointFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +157,16 @@ def test_the_scorecard_csv_and_api_show_them_scoped(
     late = next(row for row in rows if row["question"] == "q2")["shares"][0]
     assert (late["answer"], late["chosen"], late["percent"]) == ("Late", 3, 100.0)
     assert client_for(head_b).get("/api/v1/question-results/").json() == []
+
+
+def test_the_card_panel_shows_them(settings, client_for, cx_manager, asked):
+    settings.TOUCHSTONE_MIN_SAMPLE = 2
+    _survey, touchpoint, rating, _choice, _options, _yes_no = asked
+    for number in (3, 5):
+        response = ResponseFactory(invitation__interaction__touchpoint=touchpoint)
+        QuestionAnswer.objects.create(response=response, question=rating, number=number)
+    rollups_mark_dirty([(touchpoint.pk, timezone.localdate())])
+    rollups_drain_all()
+    step = StepFactory(touchpoint=touchpoint)
+    panel = client_for(cx_manager).get(f"/journeys/steps/{step.pk}/").content.decode()
+    assert "Its survey's own questions" in panel and "mean 4.00 of 5" in panel
