@@ -307,15 +307,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- I18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("de", "Deutsch")]
-# The languages a survey's own questions can be worded in (the designer offers these).
-SURVEY_LANGUAGES = [
+# The languages of the customer's pages and emails (their fixed texts, in locale/), which
+# a survey's own questions can be worded in too.
+LANGUAGES = [
     ("en", "English"),
     ("de", "Deutsch"),
     ("fr", "Français"),
     ("es", "Español"),
     ("nl", "Nederlands"),
 ]
+SURVEY_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True

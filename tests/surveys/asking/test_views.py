@@ -161,9 +161,20 @@ def test_the_page_speaks_the_customers_language_unless_another_is_picked(client)
 
 
 def test_the_browser_language_is_used_when_the_customers_is_not_offered(client):
-    _invitation, token = sent_invitation(interaction__customer__language="fr")
+    _invitation, token = sent_invitation(interaction__customer__language="pt")
     page = client.get(url(token), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9")
     assert "Antwort senden" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "language,send,lang",
+    [("fr", "Envoyer ma réponse", "fr"), ("es", "Enviar mi respuesta", "es"),
+     ("nl", "Antwoord versturen", "nl")],
+)  # fmt: skip
+def test_french_spanish_and_dutch_customers_read_their_own_language(client, language, send, lang):
+    _invitation, token = sent_invitation(interaction__customer__language=language)
+    page = client.get(url(token)).content.decode()
+    assert f'<html lang="{lang}">' in page and send in page
 
 
 def test_prospects_are_asked_what_made_them_go_elsewhere(client):
