@@ -170,7 +170,7 @@ class CeleryWorker:
 
 def world(answers: int) -> tuple[list[str], int, str]:
     """The load benchmark's sent invitations, its touchpoint, and an integration's key."""
-    tokens, department = load.world(answers)
+    tokens, department, _answer = load.world(answers)
     place = Touchpoint.objects.get(department_id=department).pk
     return tokens, place, integration_token("faults-cx")
 

@@ -58,10 +58,12 @@ class Survey(models.Model):
     def __str__(self):
         return self.name
 
-    def current_questions(self):
+    def current_questions(self) -> list:
+        """Its own questions of the current version, with their options. A survey without
+        any costs nothing: not even a query built (the survey page asks this every time)."""
         if not self.asks_own_questions:
-            return self.questions.none()
-        return self.questions.filter(version=self.version).prefetch_related("options")
+            return []
+        return list(self.questions.filter(version=self.version).prefetch_related("options"))
 
 
 class InvitationStatus(models.TextChoices):
