@@ -95,7 +95,8 @@ def ask_own_questions(survey: Survey, count: int) -> dict:
                 )
     survey.asks_own_questions = bool(kinds)
     survey.save()
-    return {name: value for name, value in OWN_ANSWERS.items() if name[2:] in dict(kinds)}
+    keys = {key for key, _kind, _extra in kinds}
+    return {name: value for name, value in OWN_ANSWERS.items() if name[2:] in keys}
 
 
 def world(invitations: int, own_questions: int = 0) -> tuple[list[str], int, dict]:

@@ -27,6 +27,7 @@ from surveys.models import (
     SUM_FIELDS,
     FollowUp,
     FollowUpStatus,
+    QuestionAnswer,
     Response,
     TouchpointDailyScore,
     TouchpointSegmentDailyScore,
@@ -203,6 +204,25 @@ def comments(touchpoints, period: Period, search: str = "", theme=None):
     if search:
         found = found.filter(Q(comment__icontains=search))
     return found.select_related("touchpoint").order_by("-submitted_at", "-pk")
+
+
+SHORT_ANSWERS_SHOWN = 20
+
+
+def short_answers(touchpoints, period: Period, search: str = ""):
+    """The newest short-text answers to the surveys' own questions, beside the comments
+    and found by the same search."""
+    start, stop = moments(period)
+    found = QuestionAnswer.objects.filter(
+        response__touchpoint__in=touchpoints,
+        response__submitted_at__gte=start,
+        response__submitted_at__lt=stop,
+    ).exclude(text="")
+    if search:
+        found = found.filter(text__icontains=search)
+    return found.select_related("question", "response__touchpoint").order_by(
+        "-response__submitted_at", "-pk"
+    )[:SHORT_ANSWERS_SHOWN]
 
 
 def loop_rows(touchpoints, department, period: Period) -> list[tuple[str, str, LoopFigures]]:

@@ -23,6 +23,7 @@ from dashboards.selectors import (
     loop_rows,
     open_follow_ups,
     segments,
+    short_answers,
     touchpoint_rows,
 )
 from dashboards.standards import breaches, standard_effects
@@ -111,6 +112,7 @@ def department_detail(request, pk):
         "follow_ups_count": follow_ups.count(),
         "loop_rows": loop_rows(touchpoints, department, period),
         "own_results": own_results,
+        "short_answers": short_answers(touchpoints, period, search),
         "kept_aside": SetAsideAnswer.objects.filter(
             touchpoint__in=touchpoints, day__range=(period.since, period.until)
         ).count(),

@@ -71,6 +71,25 @@ class ScaleField(forms.TypedChoiceField):
         self.anchors = (lowest, low, highest, high)
 
 
+# Each survey version's questions, as the survey page asks them: read once per process.
+_ASKED: dict[tuple[int, int], list[Question]] = {}
+ASKED_KEPT = 256
+
+
+def asked_questions(survey) -> list[Question]:
+    """The survey's own questions with their options. A version never changes (the designer
+    makes a new one for every edit), so they are read once per version and process."""
+    if not survey.asks_own_questions:
+        return []
+    key = (survey.pk, survey.version)
+    found = _ASKED.get(key)
+    if found is None:
+        if len(_ASKED) >= ASKED_KEPT:
+            _ASKED.clear()
+        found = _ASKED[key] = survey.current_questions()
+    return found
+
+
 def own_field(question: Question, language: str) -> forms.Field:
     """The field of one of the survey's own questions, worded in `language` (or English,
     marked `fallback`, where it has no wording there)."""

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from lib.client_address import client_address
-from surveys.asking.forms import PublicAnswerForm
+from surveys.asking.forms import PublicAnswerForm, asked_questions
 from surveys.asking.pages import render_page, scales_html, sent_from_another_site
 from surveys.asking.public_answers import (
     browser_key,
@@ -79,7 +79,7 @@ def _answer(request, touchpoint, token, source):
         company=settings.TOUCHSTONE_COMPANY_NAME,
         walked_away=False,
         language=language,
-        questions=survey.current_questions(),
+        questions=asked_questions(survey),
     )
     context = {
         "survey": survey,

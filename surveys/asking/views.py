@@ -29,7 +29,7 @@ from surveys.asking import links
 from surveys.asking.answer_sql import link_by_token_hash
 from surveys.asking.answers import AlreadyAnswered, LinkExpired, is_expired, record_response
 from surveys.asking.emails import supported_language
-from surveys.asking.forms import AnswerForm, chosen_in_email
+from surveys.asking.forms import AnswerForm, asked_questions, chosen_in_email
 from surveys.asking.optout import opt_out
 from surveys.asking.pages import render_page, scales_html, sent_from_another_site
 from surveys.models import Invitation, InvitationStatus
@@ -86,7 +86,7 @@ def answer(request, invitation):
         company=settings.TOUCHSTONE_COMPANY_NAME,
         walked_away=interaction.customer_walked_away,
         language=translation.get_language(),
-        questions=survey.current_questions(),
+        questions=asked_questions(survey),
         initial=chosen_in_email(request.GET),
     )
     if request.method == "POST" and form.is_valid():
@@ -154,7 +154,7 @@ def preview(request, survey, touchpoint_name: str) -> HttpResponse:
             company=settings.TOUCHSTONE_COMPANY_NAME,
             walked_away=False,
             language=language,
-            questions=survey.current_questions(),
+            questions=asked_questions(survey),
         )
         done = request.method == "POST" and form.is_valid()
         context = {

@@ -57,7 +57,6 @@ from surveys.models import (
     DirtyRollup,
     FollowUp,
     Invitation,
-    QuestionAnswer,
     Response,
     TouchpointDailyScore,
     UncountedInvitation,
@@ -241,11 +240,6 @@ def _recompute(
     if answers:
         opened = FollowUp.objects.filter(response_id__in=answers)
         _recompute_loops(sorted(set(opened.values_list("touchpoint_id", "day")) - set(keys)))
-        # Their own questions' rows are recounted too: a day's are few.
-        asked = QuestionAnswer.objects.filter(response_id__in=answers).values_list(
-            "response__touchpoint_id", "response__day"
-        )
-        _recompute_own_answers(sorted(set(asked) - set(keys)))
     _recompute_months(_months_of([*keys, *added]))
     figures_changed()
     return added
@@ -280,8 +274,8 @@ def _recompute_loops(keys: list[tuple[int, dt.date]]) -> None:
 
 
 def _recompute_own_answers(keys: list[tuple[int, dt.date]]) -> None:
-    """The days' rows of answers to the surveys' own questions, from the answers as they
-    are (all of them, counted or not: these rows are never added to)."""
+    """The days' rows of answers to the surveys' own questions, from their settled answers
+    (those still uncounted are added when claimed, as their scores are)."""
     now = timezone.now()
     for chunk in _chunks(keys):
         _execute(sql.delete_keys(sql.ANSWERS, "day", chunk))
@@ -310,6 +304,8 @@ def _add_answers(response_ids: list[int]) -> None:
     _execute(sql.add_from(sql.SEGMENT, sql.SEGMENT_KEY, select, now))
     select = sql.effect_added_select(response_ids)
     _execute(sql.add_from(sql.EFFECTS, sql.EFFECT_KEY, select, now, EFFECT_FIELDS))
+    select = sql.answer_sums_select(None, response_ids=response_ids)
+    _execute(sql.add_from(sql.ANSWERS, sql.ANSWER_KEY, select, now, ANSWER_FIELDS))
 
 
 def _send_days(invitation_ids: list[int]) -> set[tuple[int, dt.date]]:

@@ -347,18 +347,25 @@ def loop_sums_select(
 
 
 def answer_sums_select(
-    keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
+    keys: list[tuple[int, dt.date]] | None,
+    touchpoint_ids: list[int] | None = None,
+    response_ids: list[int] | None = None,
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, question_id, option_id, n, total, squares of the answers
-    to the survey's own questions given on these keys' days (by the response's touchpoint
-    and day), or on every day of these touchpoints, or (both None) all. Option 0 is the
-    question as a whole: its answers (one per response) and the sums of their numbers."""
-    where, params = "true", []
-    if keys is not None:
-        relation, params = key_relation(keys, ("tp", "day"))
-        where = f"(r.touchpoint_id, r.day) IN (SELECT tp, day FROM ({relation}) k)"
-    elif touchpoint_ids is not None:
-        where, params = id_filter("r.touchpoint_id", touchpoint_ids)
+    to the surveys' own questions: those of these answers alone (to add), or the settled
+    ones given on these keys' days (by the response's touchpoint and day), or on every day
+    of these touchpoints, or (all None) all. Option 0 is the question as a whole: its
+    answers (one per response) and the sums of their numbers."""
+    if response_ids is not None:
+        where, params = id_filter("r.id", response_ids)
+    else:
+        where, params = _settled("r"), []
+        if keys is not None:
+            relation, params = key_relation(keys, ("tp", "day"))
+            where += f" AND (r.touchpoint_id, r.day) IN (SELECT tp, day FROM ({relation}) k)"
+        elif touchpoint_ids is not None:
+            ids, params = id_filter("r.touchpoint_id", touchpoint_ids)
+            where += f" AND {ids}"
     answers = f"{table(QuestionAnswer)} a JOIN {table(Response)} r ON r.id = a.response_id"
     sql = f"""
         SELECT r.touchpoint_id, r.day, a.question_id, 0 AS option_id,

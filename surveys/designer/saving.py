@@ -1,6 +1,6 @@
-"""Saving a designed survey: its settings in place, its questions as a new version when the
-current one has answers (so every answer keeps the question it was asked), else in place.
-One transaction: a survey is saved whole or not at all."""
+"""Saving a designed survey: its settings in place, its questions as a new version (so every
+answer keeps the question it was asked, and a version never changes); an unanswered old
+version is dropped. One transaction: a survey is saved whole or not at all."""
 
 import re
 
@@ -59,11 +59,13 @@ def save_survey(survey_form, questions) -> Survey:
     current = list(survey.questions.filter(version=survey.version).prefetch_related("options"))
     if [_spec_of_question(q, survey) for q in current] == [_spec_of_form(f) for f in rows]:
         return survey
-    if QuestionAnswer.objects.filter(question__in=current).exists():
+    # Every change is a new version, so a version's questions never change (the survey
+    # page keeps them per version); the old one goes unless answers keep it.
+    if current:
+        if not QuestionAnswer.objects.filter(question__in=current).exists():
+            Question.objects.filter(pk__in=[q.pk for q in current]).delete()
         survey.version += 1
         survey.save(update_fields=["version"])
-    else:
-        Question.objects.filter(pk__in=[q.pk for q in current]).delete()
     taken = set(Question.objects.filter(survey=survey).values_list("key", flat=True))
     option_keys = {
         q.key: {o.wording.get(FALLBACK_LANGUAGE): o.key for o in q.options.all()} for q in current

@@ -170,3 +170,18 @@ def test_the_card_panel_shows_them(settings, client_for, cx_manager, asked):
     step = StepFactory(touchpoint=touchpoint)
     panel = client_for(cx_manager).get(f"/journeys/steps/{step.pk}/").content.decode()
     assert "Its survey's own questions" in panel and "mean 4.00 of 5" in panel
+
+
+def test_short_answers_are_read_and_searched_beside_the_comments(client_for, head_a, asked,
+                                                                  department_a):  # fmt: skip
+    survey, touchpoint, *_rest = asked
+    said = Question.objects.create(survey=survey, version=1, key="q4", position=4, kind="text",
+                                   wording={"en": "Anything missing?"})  # fmt: skip
+    for text in ("The fitter was late", "Skirting boards"):
+        response = ResponseFactory(invitation__interaction__touchpoint=touchpoint)
+        QuestionAnswer.objects.create(response=response, question=said, text=text)
+    url = f"/departments/{department_a.pk}/"
+    page = client_for(head_a).get(url, {"q": "fitter"}).content.decode()
+    assert "Short answers to your own questions" in page
+    assert "The fitter was late" in page and "Skirting boards" not in page
+    assert "Anything missing?" in page
