@@ -25,12 +25,7 @@ class StandardsViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[StandardsQuery], responses=ComplianceSerializer(many=True))
     def list(self, request):
-        query = StandardsQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        period, wanted = query.validated_data["period"], query.validated_data.get("touchpoint")
-        readable = Touchpoint.objects.for_user(request.user)
-        if wanted:
-            readable = readable.filter(pk__in=wanted)
+        period, readable = _asked(request)
         ids = readable.values_list("pk", flat=True)
         counts = compliance_by_touchpoint(ids, period.since, period.until)
         rows = [
@@ -51,12 +46,7 @@ class QuestionResultsViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[StandardsQuery], responses=QuestionResultSerializer(many=True))
     def list(self, request):
-        query = StandardsQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        period, wanted = query.validated_data["period"], query.validated_data.get("touchpoint")
-        readable = Touchpoint.objects.for_user(request.user)
-        if wanted:
-            readable = readable.filter(pk__in=wanted)
+        period, readable = _asked(request)
         results = question_results(readable.values_list("pk", flat=True), period)
         rows = [
             {"touchpoint": touchpoint, "result": result}
@@ -64,3 +54,14 @@ class QuestionResultsViewSet(viewsets.ViewSet):
             for result in found
         ]
         return Response(QuestionResultSerializer(rows, many=True).data)
+
+
+def _asked(request):
+    """The period and the touchpoints a query asks for, of those the caller may read."""
+    query = StandardsQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    period, wanted = query.validated_data["period"], query.validated_data.get("touchpoint")
+    readable = Touchpoint.objects.for_user(request.user)
+    if wanted:
+        readable = readable.filter(pk__in=wanted)
+    return period, readable
