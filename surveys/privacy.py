@@ -39,6 +39,16 @@ from touchpoints.models import Customer, IdentityChange, Interaction
 
 ERASED_TEXT = "[erased]"
 ERASED_DOMAIN = "erased.invalid"
+ERASED_SUFFIX = f"@{ERASED_DOMAIN}"
+
+
+def is_erased(customer) -> bool:
+    return customer.email.endswith(ERASED_SUFFIX)
+
+
+def not_erased(customers):
+    """Of these customers, those still someone: erased ones keep a record, no person."""
+    return customers.exclude(email__endswith=ERASED_SUFFIX)
 
 
 @dataclass
@@ -170,7 +180,7 @@ def purge_expired(days: int, now=None) -> Purge:
     SetAsideAnswer.objects.filter(received_at__lt=cutoff).delete()
     recent = Interaction.objects.filter(customer=OuterRef("pk"), occurred_at__gte=cutoff)
     complained = Complaint.objects.filter(customer=OuterRef("pk"), received_at__gte=cutoff)
-    stale = Customer.objects.exclude(email__endswith=ERASED_DOMAIN).filter(
+    stale = not_erased(Customer.objects).filter(
         ~Exists(recent), ~Exists(complained), created_at__lt=cutoff
     )
     return Purge(comments, complaints, _anonymise(stale))
@@ -179,7 +189,7 @@ def purge_expired(days: int, now=None) -> Purge:
 def _anonymise(customers) -> int:
     """No email, name or reference left, in one statement; returns how many."""
     return customers.update(
-        email=Concat(Value("erased-"), Cast("pk", CharField()), Value(f"@{ERASED_DOMAIN}")),
+        email=Concat(Value("erased-"), Cast("pk", CharField()), Value(ERASED_SUFFIX)),
         name="",
         external_ref=None,
     )

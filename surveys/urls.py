@@ -27,15 +27,14 @@ urlpatterns = [
         public_link_views.public_link_change,
         name="public_link_change",
     ),
-    path(
-        "touchpoints/<int:pk>/public/qr.png",
-        public_link_views.public_link_png,
-        name="public_link_png",
-    ),
-    path(
-        "touchpoints/<int:pk>/public/qr.svg",
-        public_link_views.public_link_svg,
-        name="public_link_svg",
+    *(
+        path(
+            f"touchpoints/<int:pk>/public/qr.{kind}",
+            public_link_views.public_link_qr,
+            {"kind": kind},
+            name=f"public_link_{kind}",
+        )
+        for kind in public_link_views.QR_FORMATS
     ),
     path(
         "touchpoints/<int:pk>/public/card",

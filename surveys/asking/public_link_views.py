@@ -93,19 +93,16 @@ def _qr_target(pk) -> tuple[Touchpoint, str]:
     return touchpoint, public_urls(touchpoint)["qr"]
 
 
-@cx_manager_required
-def public_link_png(request, pk):
-    touchpoint, url = _qr_target(pk)
-    response = HttpResponse(qr.png(url), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="qr-{touchpoint.pk}.png"'
-    return response
+# A download per format: what makes it, and its media type.
+QR_FORMATS = {"png": (qr.png, "image/png"), "svg": (qr.svg, "image/svg+xml")}
 
 
 @cx_manager_required
-def public_link_svg(request, pk):
+def public_link_qr(request, pk, kind):
     touchpoint, url = _qr_target(pk)
-    response = HttpResponse(qr.svg(url), content_type="image/svg+xml")
-    response["Content-Disposition"] = f'attachment; filename="qr-{touchpoint.pk}.svg"'
+    make, media_type = QR_FORMATS[kind]
+    response = HttpResponse(make(url), content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="qr-{touchpoint.pk}.{kind}"'
     return response
 
 

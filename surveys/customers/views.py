@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from surveys.customers.forms import EraseForm
 from surveys.customers.timeline import SEARCH_LIMIT, search_customers, timeline
-from surveys.privacy import ERASED_DOMAIN, erase_customer
+from surveys.privacy import erase_customer, is_erased
 from touchpoints.models import Customer
 from touchpoints.roles import Role, member_required, role_of
 
@@ -56,7 +56,7 @@ def _detail(request, customer, erase_form, status=200):
         "events": events,
         "cut": cut,
         "can_erase": role_of(request.user) == Role.ADMIN,
-        "erased": customer.email.endswith(f"@{ERASED_DOMAIN}"),
+        "erased": is_erased(customer),
         "erase_form": erase_form,
     }
     return render(request, "surveys/customers/detail.html", context, status=status)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from surveys.models import Complaint, ComplaintStatus, Outreach, OutreachKind, Response
-from surveys.privacy import ERASED_DOMAIN
+from surveys.privacy import not_erased
 from touchpoints.models import WALKED_AWAY_OUTCOMES, Customer, Interaction, Touchpoint
 from touchpoints.roles import Role, role_of
 
@@ -69,11 +69,8 @@ def _only(queryset, path: str, customer_ids):
 
 def _reachable(customer_ids) -> dict[int, Customer]:
     """Neither opted out nor erased: people one may contact."""
-    return (
-        Customer.objects.filter(pk__in=list(customer_ids), opted_out_at__isnull=True)
-        .exclude(email__endswith=f"@{ERASED_DOMAIN}")
-        .in_bulk()
-    )
+    reachable = Customer.objects.filter(pk__in=list(customer_ids), opted_out_at__isnull=True)
+    return not_erased(reachable).in_bulk()
 
 
 def referral_rows(user, now: dt.datetime, customer_ids=None) -> list[Row]:
