@@ -7,6 +7,7 @@ many a second two cores can take.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-answer
     make bench-answer BENCH_ARGS="--requests 5000"
+    make bench-answer BENCH_ARGS="--own-questions 3"   # a survey with questions of its own
 """
 
 import argparse
@@ -15,7 +16,7 @@ import statistics
 import time
 
 from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
-from load import ANSWER, anonymous_session, settle, world
+from load import anonymous_session, settle, world
 
 from tests.worker import own_queue, start_worker
 
@@ -40,7 +41,8 @@ def measure(label: str, meter: CpuMeter, send, tokens, requests: int) -> None:
 
 
 def run(args) -> None:
-    tokens = iter(world(2 * (args.requests + WARM_UP))[0])
+    links, _department, answer_fields = world(2 * (args.requests + WARM_UP), args.own_questions)
+    tokens = iter(links)
     settle()
     port = free_port()
     collect_static()  # the manifest DEBUG-off pages use
@@ -55,7 +57,7 @@ def run(args) -> None:
                     return session.request("GET", f"/s/{token}")[:2]
 
                 def answer(token):
-                    return session.request("POST", f"/s/{token}", ANSWER)[:2]
+                    return session.request("POST", f"/s/{token}", answer_fields)[:2]
 
                 measure("survey page (GET)", meter, view, tokens, args.requests)
                 measure("answer (POST)", meter, answer, tokens, args.requests)
@@ -67,6 +69,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--own-questions", type=int, default=0, choices=range(4),
+        help="questions of the survey's own besides the fixed ones (up to 3)",
+    )  # fmt: skip
     args = parser.parse_args()
     with throwaway_database("touchstone_bench_answer"):
         run(args)

@@ -7,8 +7,8 @@ the run needs, starts gunicorn (production settings, 4 workers) and a Celery wor
    for MINUTES, while the head's scorecard is read at 10 requests/s; it prints the count,
    5xx and p50/p95/p99 of each, and checks the stored answers equal the accepted ones;
 2. peak: the highest rate 16 clients hold for a minute with p99 under 50 ms (stepped up
-   15 s at a time until two steps in a row miss, the best step then held for a minute),
-   and what they reach flat out;
+   by 50/s, 15 s at a time, until two steps in a row miss; above the best step by 10/s
+   until one misses; the best then held for a minute), and what they reach flat out;
 3. the ceiling: the same 16 clients against a bare one-row Django view (bench/bare_view.py)
    behind the same gunicorn settings, from the same run.
 With `--own-questions 3` the survey also asks three questions of its own (a rating, a
@@ -64,11 +64,17 @@ PEAK_CLIENTS = 16
 PEAK_P99_MS = 50
 # Up to well past what this machine reaches flat out: the climb ends where it misses.
 PEAK_STEPS = tuple(range(50, 1001, 50))
+# Then 10/s at a time above the best step: a 50/s step is too coarse to compare two
+# surveys within a tenth.
+REFINE_BY = 10
+REFINE_STEPS = PEAK_STEPS[0] // REFINE_BY - 1
 STEP_SECONDS = 15
 HOLD_TRIES = 3  # minute-long holds, from the best step down
 FLAT_OUT_MOST = 1500  # submissions/s the flat-out minute is given links for
 # Links enough for every phase after the sustained one: each answer needs one of its own.
-PEAK_LINKS = STEP_SECONDS * sum(PEAK_STEPS) + 60 * (HOLD_TRIES * PEAK_STEPS[-1] + FLAT_OUT_MOST)
+PEAK_LINKS = STEP_SECONDS * (sum(PEAK_STEPS) + REFINE_STEPS * PEAK_STEPS[-1]) + 60 * (
+    HOLD_TRIES * PEAK_STEPS[-1] + FLAT_OUT_MOST
+)
 
 
 # The answers to the three questions of --own-questions 3.
@@ -329,8 +335,8 @@ def submissions_and_reads(args, port, tokens, department, answer, meter) -> None
 
 
 def peak_held(port: int, submit) -> None:
-    """The highest rate whose p99 stays under PEAK_P99_MS: each step for 15 s, then the
-    best held for a minute."""
+    """The highest rate whose p99 stays under PEAK_P99_MS: each step for 15 s, the best
+    refined 10/s at a time, then held for a minute."""
     clients = [anonymous_session(port) for _ in range(PEAK_CLIENTS)]
 
     def step(rate: float, seconds: float) -> Recorder:
@@ -349,6 +355,12 @@ def peak_held(port: int, submit) -> None:
             missed = 0
         elif (missed := missed + 1) == 2:
             break
+    for rate in [held[-1] + REFINE_BY * (n + 1) for n in range(REFINE_STEPS)] if held else []:
+        p99 = step(rate, STEP_SECONDS).p99()
+        climb.append(f"{rate}/s {p99:.0f}")
+        if p99 >= PEAK_P99_MS:
+            break
+        held.append(rate)
     print(f"  peak climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb)}")
     # A minute is longer than a step: if the best step's p99 does not hold, the one below.
     tries = held[::-1][:HOLD_TRIES]

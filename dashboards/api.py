@@ -8,10 +8,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from dashboards.selectors import EVERYONE, Who, add_sums, sums_in
+from dashboards.selectors import Who, add_sums, sums_in
 from journeys.models import Journey, Stage
 from surveys.counting.scores import scores_from_sums
 from surveys.counting.serializers import PeriodQuery
+from surveys.models import AnswerSource
 from touchpoints.api import MembersReadCxWrite
 from touchpoints.api_tokens import IntegrationTokenLimits
 from touchpoints.models import Channel, Department, Touchpoint
@@ -24,6 +25,11 @@ class ScoresQuery(PeriodQuery):
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
     segment = serializers.CharField(max_length=60, required=False)
     prospect = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.ChoiceField(
+        choices=AnswerSource.choices,
+        required=False,
+        help_text="Only answers from this source; invitations (the response rate) are email's.",
+    )
     journey = serializers.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
@@ -141,11 +147,7 @@ class ScoresViewSet(viewsets.ViewSet):
         if data.get("journey") and data["level"] == "touchpoint":
             touchpoints = touchpoints.filter(steps__stage__journey_id=data["journey"]).distinct()
         touchpoints = list(touchpoints)
-        who = (
-            Who(data.get("segment"), data.get("prospect"))
-            if data.get("segment") or data.get("prospect") is not None
-            else EVERYONE
-        )
+        who = Who(data.get("segment") or None, data.get("prospect"), data.get("source"))
         sums = sums_in([tp.pk for tp in touchpoints], data["period"], who)
         rows = []
         for thing, ids in _groups(data["level"], touchpoints, data.get("journey")):

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from dashboards.selectors import Who
 from journeys.models import JourneyKind, Stage
 from surveys.counting.periods import DEFAULT_DAYS, Period, PeriodError, default_period, period_asked
+from surveys.models import AnswerSource
 from touchpoints.models import Channel, ImprovementAction, Touchpoint
 
 
@@ -73,6 +74,22 @@ def _ends_filled(data):
     return data
 
 
+class SourceField(forms.ChoiceField):
+    """Answers from one source (the email invitation, the public link, the QR code, ...)."""
+
+    def __init__(self, **kwargs):
+        choices = [("", "All sources"), *AnswerSource.choices]
+        super().__init__(choices=choices, required=False, label="Answers from", **kwargs)
+
+
+class ScorecardForm(PeriodForm):
+    source = SourceField()
+
+    def who(self) -> Who:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return Who(source=data.get("source") or None)
+
+
 class JourneyMapForm(PeriodForm):
     channel = forms.ChoiceField(choices=[("", "All channels"), *Channel.choices], required=False)
     backstage = forms.BooleanField(required=False, label="Show the employee lane")
@@ -101,6 +118,7 @@ class TrendForm(PeriodForm):
         choices=[("", "Customers and prospects"), ("customers", "Customers"),
                  ("prospects", "Prospects (walked away)")],
     )  # fmt: skip
+    source = SourceField()
     measure = forms.ChoiceField(choices=MEASURES, required=False)
     compare_since = forms.DateField(
         required=False, label="Compare with: from", widget=forms.DateInput(attrs={"type": "date"})
@@ -117,7 +135,7 @@ class TrendForm(PeriodForm):
     def who(self) -> Who:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         prospect = {"customers": False, "prospects": True}.get(data.get("answered_by") or "")
-        return Who(data.get("segment") or None, prospect)
+        return Who(data.get("segment") or None, prospect, data.get("source") or None)
 
     def clean(self):
         data = super().clean()

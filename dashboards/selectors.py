@@ -32,21 +32,29 @@ from surveys.models import (
     TouchpointDailyScore,
     TouchpointSegmentDailyScore,
 )
-from surveys.said.shares import ThemeShare, comment_themes, complaint_themes
+from surveys.said.shares import (
+    ThemeShare,
+    comment_themes,
+    complaint_themes,
+    short_answer_themes,
+    short_answer_totals,
+)
 from touchpoints.models import Staff, Touchpoint
 
 
 @dataclass(frozen=True)
 class Who:
-    """Whose answers: a customer segment and/or customers or prospects (None: all). Any
-    filter reads the per-segment daily rollups instead of the touchpoint ones."""
+    """Whose answers: a customer segment, customers or prospects, answers from one source
+    (an AnswerSource: the email invitation, the public link, ...); None: all. Any filter
+    reads the per-segment daily rollups instead of the touchpoint ones."""
 
     segment: str | None = None
     prospect: bool | None = None
+    source: str | None = None
 
     @property
     def filtered(self) -> bool:
-        return self.segment is not None or self.prospect is not None
+        return any(value is not None for value in (self.segment, self.prospect, self.source))
 
     def rows(self):
         model = TouchpointSegmentDailyScore if self.filtered else TouchpointDailyScore
@@ -55,6 +63,8 @@ class Who:
             rows = rows.filter(segment=self.segment)
         if self.prospect is not None:
             rows = rows.filter(is_prospect=self.prospect)
+        if self.source is not None:
+            rows = rows.filter(source=self.source)
         return rows
 
 
@@ -110,6 +120,7 @@ class TouchpointFigures:
     themes: list[ThemeShare] = field(default_factory=list)
     complaint_themes: list[ThemeShare] = field(default_factory=list)
     change: GapComparison | None = None  # against the previous period, where asked
+    short_answer_themes: list[ThemeShare] = field(default_factory=list)
 
     @property
     def enough_data(self) -> bool:
@@ -134,20 +145,23 @@ class PeriodFigures:
     complaints: dict[int, ComplaintCount]
     themes: dict[int, list[ThemeShare]]
     complaint_themes: dict[int, list[ThemeShare]]
+    short_answer_themes: dict[int, list[ThemeShare]]
 
     @classmethod
-    def read(cls, ids, period: Period) -> "PeriodFigures":
+    def read(cls, ids, period: Period, who: Who = EVERYONE) -> "PeriodFigures":
         ids = list(ids)
-        sums = sums_by_touchpoint(ids, period.since, period.until)
+        sums = sums_in(ids, period, who)
         complaints = complaint_counts(ids, *moments(period))
         comment_totals = {tp: sums.get(tp, {}).get("comments", 0) for tp in ids}
         complaint_totals = {tp: getattr(complaints.get(tp), "total", 0) for tp in ids}
+        short_totals = dict.fromkeys(ids, 0) | short_answer_totals(ids, period)
         return cls(
             sums,
             compliance_by_touchpoint(ids, period.since, period.until),
             complaints,
             comment_themes(comment_totals, period),
             complaint_themes(complaint_totals, period),
+            short_answer_themes(short_totals, period),
         )
 
     def of(self, touchpoint: Touchpoint, change: GapComparison | None = None):
@@ -160,14 +174,20 @@ class PeriodFigures:
             self.themes.get(pk, []),
             self.complaint_themes.get(pk, []),
             change,
+            self.short_answer_themes.get(pk, []),
         )
 
 
-def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[TouchpointFigures]:
-    """The scorecard: each touchpoint's figures and its gap against the previous period."""
+def touchpoint_rows(
+    touchpoints: list[Touchpoint], period: Period, who: Who = EVERYONE
+) -> list[TouchpointFigures]:
+    """The scorecard: each touchpoint's figures and its gap against the previous period,
+    of whose answers are asked for."""
     ids = [tp.pk for tp in touchpoints]
     now, before = cached_figures(
-        "touchpoint-figures", (ids, period.since, period.until), lambda: _row_figures(ids, period)
+        "touchpoint-figures",
+        (ids, period.since, period.until, who),
+        lambda: _row_figures(ids, period, who),
     )
     changes = control_false_discoveries(
         [compare_gaps(before.get(tp.pk, {}), now.sums.get(tp.pk, {})) for tp in touchpoints]
@@ -175,9 +195,8 @@ def touchpoint_rows(touchpoints: list[Touchpoint], period: Period) -> list[Touch
     return [now.of(tp, change) for tp, change in zip(touchpoints, changes, strict=True)]
 
 
-def _row_figures(ids: list[int], period: Period) -> tuple:
-    earlier = period.previous()
-    return PeriodFigures.read(ids, period), sums_by_touchpoint(ids, earlier.since, earlier.until)
+def _row_figures(ids: list[int], period: Period, who: Who) -> tuple:
+    return PeriodFigures.read(ids, period, who), sums_in(ids, period.previous(), who)
 
 
 def department_touchpoints(department) -> list[Touchpoint]:
@@ -209,15 +228,17 @@ def comments(touchpoints, period: Period, search: str = "", theme=None):
 SHORT_ANSWERS_SHOWN = 20
 
 
-def short_answers(touchpoints, period: Period, search: str = ""):
+def short_answers(touchpoints, period: Period, search: str = "", theme=None):
     """The newest short-text answers to the surveys' own questions, beside the comments
-    and found by the same search."""
+    and found by the same search; one of their themes if given."""
     start, stop = moments(period)
     found = QuestionAnswer.objects.filter(
         response__touchpoint__in=touchpoints,
         response__submitted_at__gte=start,
         response__submitted_at__lt=stop,
     ).exclude(text="")
+    if theme is not None:
+        found = found.filter(themed__theme=theme)
     if search:
         found = found.filter(text__icontains=search)
     return found.select_related("question", "response__touchpoint").order_by(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from dashboards import exports, figures
-from dashboards.forms import ImprovementForm, JourneyMapForm, PeriodForm, TrendForm
+from dashboards.forms import ImprovementForm, JourneyMapForm, PeriodForm, ScorecardForm, TrendForm
 from dashboards.improvements import improvement_checks
 from dashboards.journey_map import journey_map
 from dashboards.priorities import priorities
@@ -33,7 +33,7 @@ from lib.csv_export import csv_response
 from surveys.counting.own_questions import question_results
 from surveys.counting.recovery import recovery
 from surveys.counting.selectors import readable_theme
-from surveys.models import PathTransition, SetAsideAnswer, ThemeSource
+from surveys.models import AnswerSource, PathTransition, SetAsideAnswer, ThemeSource
 from touchpoints.forms import bound_data
 from touchpoints.models import Audience, Department, ImprovementAction, Touchpoint
 from touchpoints.roles import Role, can_edit_maps, cx_manager_required, member_required, role_of
@@ -63,14 +63,14 @@ def home(request):
 def department_detail(request, pk):
     # Outsiders get a 404, not a 403: another department's page does not "exist" for them.
     department = get_object_or_404(Department.objects.for_user(request.user), pk=pk)
-    form = PeriodForm(request.GET or None)
+    form = ScorecardForm(request.GET or None)
     period = form.period()
     search = request.GET.get("q", "").strip()
     touchpoints = department_touchpoints(department)
-    rows = touchpoint_rows(touchpoints, period)
-    theme = readable_theme(request.user, request.GET.get("theme"), ThemeSource.COMMENTS)
-    if theme is not None and theme.touchpoint_id not in {tp.pk for tp in touchpoints}:
-        theme = None  # another department's theme, readable by a CX manager: not this page's
+    who = form.who()
+    rows = touchpoint_rows(touchpoints, period, who)
+    theme = _own_theme(request, "theme", ThemeSource.COMMENTS, touchpoints)
+    answer_theme = _own_theme(request, "answer_theme", ThemeSource.ANSWERS, touchpoints)
     found = comments(touchpoints, period, search, theme)
     follow_ups = open_follow_ups(touchpoints)
     answered = question_results([tp.pk for tp in touchpoints], period)
@@ -99,27 +99,44 @@ def department_detail(request, pk):
         "form": form,
         "period": period,
         "rows": rows,
+        "source_shown": AnswerSource(who.source).label if who.source else "",
         "trend_figure": trend_figure,
         "sentiment_figure": sentiment_figure,
         "comments": page,
-        # The period's comment count comes from the rollups; a search is not counted.
-        "comment_count": None if search or theme else sum(r.scores.comments for r in rows),
+        # The period's comment count comes from the rollups; a search is not counted, nor
+        # are the comments of one source (the list below shows every source's).
+        "comment_count": (
+            None if search or theme or who.filtered else sum(r.scores.comments for r in rows)
+        ),
         "search": search,
         "theme": theme,
-        "themed_rows": [row for row in rows if row.themes or row.complaint_themes],
+        "themed_rows": [
+            row for row in rows if row.themes or row.complaint_themes or row.short_answer_themes
+        ],
         "follow_ups": follow_ups[:FOLLOW_UPS_SHOWN],
         "breaches": breaches(touchpoints, period),
         "follow_ups_count": follow_ups.count(),
         "loop_rows": loop_rows(touchpoints, department, period),
         "own_results": own_results,
-        "short_answers": short_answers(touchpoints, period, search),
+        "short_answers": short_answers(touchpoints, period, search, answer_theme),
+        "answer_theme": answer_theme,
         "kept_aside": SetAsideAnswer.objects.filter(
             touchpoint__in=touchpoints, day__range=(period.since, period.until)
         ).count(),
         "query_without_page": _query_without(request, "page", "export"),
         "query_without_theme": _query_without(request, "page", "export", "theme"),
+        "query_without_answer_theme": _query_without(request, "page", "export", "answer_theme"),
     }
     return render(request, "dashboards/department_detail.html", context)
+
+
+def _own_theme(request, parameter: str, source: str, touchpoints):
+    """The theme the query names, if the user may read it and it is of this page's
+    touchpoints (a CX manager may read another department's, which is not this page's)."""
+    theme = readable_theme(request.user, request.GET.get(parameter), source)
+    if theme is not None and theme.touchpoint_id not in {tp.pk for tp in touchpoints}:
+        return None
+    return theme
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 The customer record is kept, as an anonymous one (no email, name or reference), so their
 interactions, invitations and answers still count: the rollups do not change. What they
-wrote (comments, complaints) is replaced by a marker, its sentiment kept. The erasure
+wrote (comments, short answers, complaints) is replaced by a marker, its sentiment kept. The erasure
 reaches every other place that can hold the person: the suppression list, identity
 changes reported about them, staff's notes on their follow-ups and outreach, the errors an email to
 them left, the admin's log, the payloads of webhook deliveries, and the emails written to
@@ -30,6 +30,7 @@ from surveys.models import (
     FollowUpEvent,
     Invitation,
     Outreach,
+    QuestionAnswer,
     Response,
     SetAsideAnswer,
     SuppressedAddress,
@@ -55,6 +56,7 @@ def not_erased(customers):
 class Erasure:
     customers: int = 0
     comments: int = 0
+    short_answers: int = 0  # to the surveys' own questions
     complaints: int = 0
     suppressions: int = 0
 
@@ -76,6 +78,11 @@ def erase_customer(email: str) -> Erasure:
     # The text is replaced, not emptied, so the count of comments in the rollups holds.
     response_ids = list(answers.values_list("pk", flat=True))
     result.comments = answers.exclude(comment="").update(comment=ERASED_TEXT)
+    result.short_answers = (
+        QuestionAnswer.objects.filter(response_id__in=response_ids)
+        .exclude(text="")
+        .update(text=ERASED_TEXT)
+    )
     result.complaints = complaints.update(text=ERASED_TEXT, resolution_notes="")
     result.suppressions, _ = SuppressedAddress.objects.filter(email__iexact=email).delete()
     IdentityChange.objects.filter(Q(customer__in=customers) | Q(value__iexact=email)).delete()
@@ -154,14 +161,15 @@ class Purge:
     comments: int = 0
     complaints: int = 0
     customers: int = 0
+    short_answers: int = 0
 
 
 @transaction.atomic
 def purge_expired(days: int, now=None) -> Purge:
-    """Raw words and personal data older than `days`: comments and resolved complaints lose
-    their text (the counts and sentiment in the rollups stay), and customers known for
-    longer with no interaction or complaint since lose their email, name and reference.
-    Zero days keeps everything."""
+    """Raw words and personal data older than `days`: comments, short answers and resolved
+    complaints lose their text (the counts and sentiment in the rollups stay), and
+    customers known for longer with no interaction or complaint since lose their email,
+    name and reference. Zero days keeps everything."""
     if days <= 0:
         return Purge()
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
@@ -176,6 +184,11 @@ def purge_expired(days: int, now=None) -> Purge:
         .exclude(text__in=kept)
         .update(text=EXPIRED_TEXT, resolution_notes="")
     )
+    short_answers = (
+        QuestionAnswer.objects.filter(response__submitted_at__lt=cutoff)
+        .exclude(text__in=kept)
+        .update(text=EXPIRED_TEXT)
+    )
     # Answers kept aside hold their words too, and count nowhere.
     SetAsideAnswer.objects.filter(received_at__lt=cutoff).delete()
     recent = Interaction.objects.filter(customer=OuterRef("pk"), occurred_at__gte=cutoff)
@@ -183,7 +196,7 @@ def purge_expired(days: int, now=None) -> Purge:
     stale = not_erased(Customer.objects).filter(
         ~Exists(recent), ~Exists(complained), created_at__lt=cutoff
     )
-    return Purge(comments, complaints, _anonymise(stale))
+    return Purge(comments, complaints, _anonymise(stale), short_answers)
 
 
 def _anonymise(customers) -> int:

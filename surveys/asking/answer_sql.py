@@ -3,11 +3,12 @@
 Every customer's link runs them, so they are one statement each, prepared once per
 connection (lib/prepared.py), not compiled by the ORM on every request. The write is a
 single statement: it claims the invitation with a conditional UPDATE, inserts the response
-from the claimed row and lists it as uncounted (aggregation.py), all or nothing, and so
-needs no transaction of its own.
+from the claimed row, with its answers to the survey's own questions, and lists it as
+uncounted (aggregation.py), all or nothing, and so needs no transaction of its own.
 """
 
 import datetime as dt
+import json
 from typing import NamedTuple
 
 from django.db import connection
@@ -16,6 +17,7 @@ from lib.prepared import ModelColumns, PreparedStatement
 from surveys.models import (
     Invitation,
     InvitationStatus,
+    QuestionAnswer,
     Response,
     Survey,
     UncountedInvitation,
@@ -47,6 +49,8 @@ ANSWER_COLUMNS = (
     "invitation_id", "touchpoint_id", "submitted_at", "day", "expectation", "experience",
     "csat", "nps", "effort", "comment", "language",
 )  # fmt: skip
+# An answer to one of the survey's own questions, as the write statement reads it.
+OWN_ANSWER_COLUMNS = ("question_id", "option_id", "number", "text")
 # A link closed by expiry or cancellation, or used up.
 CLOSED = (InvitationStatus.EXPIRED, InvitationStatus.CANCELLED)
 NOT_ANSWERABLE = (InvitationStatus.ANSWERED, *CLOSED)
@@ -96,9 +100,26 @@ def _answer_values(invitation: str) -> str:
     return ", ".join([invitation, *values])
 
 
-def _write_sql() -> str:
-    """Claim, insert and mark in one statement. It also reports the invitation's
-    status and expiry as they were before it (one snapshot), to explain a failed claim."""
+def _own_answers_sql() -> str:
+    """The answers to the survey's own questions, inserted with the answer: a JSON list
+    of objects (one parameter, whatever their count)."""
+    kinds = ", ".join(
+        f'"{name}" {QuestionAnswer._meta.get_field(name).cast_db_type(connection)}'
+        for name in OWN_ANSWER_COLUMNS
+    )
+    return (
+        f"own AS (INSERT INTO {_table(QuestionAnswer)} (response_id, "
+        f"{', '.join(OWN_ANSWER_COLUMNS)}) "
+        "SELECT answer.id, given.question_id, given.option_id, given.number, "
+        "COALESCE(given.text, '') "
+        f"FROM answer, json_to_recordset(%(own_answers)s::json) AS given({kinds})), "
+    )
+
+
+def _write_sql(own_answers: bool = False) -> str:
+    """Claim, insert and mark in one statement (with the answers to the survey's own
+    questions if `own_answers`). It also reports the invitation's status and expiry as
+    they were before it (one snapshot), to explain a failed claim."""
     columns = ", ".join(ANSWER_COLUMNS)
     return (
         f"WITH claimed AS ({_claim_sql()}), "
@@ -107,6 +128,7 @@ def _write_sql() -> str:
         "FROM claimed RETURNING id), "
         f"uncounted AS (INSERT INTO {_table(UncountedResponse)} (response_id) "
         "SELECT id FROM answer), "
+        f"{_own_answers_sql() if own_answers else ''}"
         f"answered AS (INSERT INTO {_table(UncountedInvitation)} (invitation_id) "
         "SELECT id FROM claimed) "
         f"SELECT answer.id, i.status, i.expires_at <= %(now)s FROM {_table(Invitation)} i "
@@ -116,6 +138,9 @@ def _write_sql() -> str:
 
 LINK_BY_TOKEN_HASH = PreparedStatement("touchstone_link_by_token_hash", _link_sql)
 WRITE_ANSWER = PreparedStatement("touchstone_write_answer", _write_sql)
+WRITE_ANSWER_WITH_OWN = PreparedStatement(
+    "touchstone_write_answer_with_own", lambda: _write_sql(own_answers=True)
+)
 
 
 def link_by_token_hash(token_hash: str) -> Invitation | None:
@@ -149,9 +174,12 @@ class Written(NamedTuple):
     expired: bool | None  # its link's time was up
 
 
-def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Written:
+def write_answer(
+    response: Response, invitation_id: int, now: dt.datetime, own_answers=()
+) -> Written:
     """Claim the invitation and store `response` (whose own `invitation` is None when it is
-    anonymous), listed as uncounted for the aggregation to add."""
+    anonymous) with `own_answers` (unsaved QuestionAnswer rows), listed as uncounted for
+    the aggregation to add."""
     # Numbers and text go as they are; times and days as the ORM sends them.
     ops = connection.ops
     params = {name: getattr(response, name) for name in ANSWER_COLUMNS}
@@ -166,6 +194,12 @@ def write_answer(response: Response, invitation_id: int, now: dt.datetime) -> Wr
         "invitation": invitation_id,
         "anonymous": response.invitation_id is None,
     }
+    statement = WRITE_ANSWER
+    if own_answers:
+        statement = WRITE_ANSWER_WITH_OWN
+        params["own_answers"] = json.dumps(
+            [{name: getattr(row, name) for name in OWN_ANSWER_COLUMNS} for row in own_answers]
+        )
     with connection.cursor() as cursor:
-        WRITE_ANSWER.execute(cursor, params)
+        statement.execute(cursor, params)
         return Written(*cursor.fetchone())

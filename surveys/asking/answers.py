@@ -6,8 +6,9 @@ nothing to claim, inserts the response from the claimed row (its one-to-one key 
 unique index too) and marks the answer's rollup days dirty (see aggregation.py). A
 detractor or a large gap opens a follow-up for the person who handled the interaction,
 and the owning department's heads are told by email; webhooks are told of the answer.
-Those rows are written in one transaction with the answer; an answer that opens nothing
-and tells no hook needs no transaction beyond its one statement.
+The answers to the survey's own questions are written by the same statement. Follow-up
+and webhook rows are written in one transaction with the answer; an answer that opens
+nothing and tells no hook needs no transaction beyond its one statement.
 """
 
 import datetime as dt
@@ -28,7 +29,6 @@ from surveys.models import (
     FollowUpReason,
     Invitation,
     InvitationStatus,
-    QuestionAnswer,
     Response,
 )
 from surveys.telling import webhooks
@@ -78,12 +78,8 @@ def record_response(
         response, reason is not None, getattr(invitation, "active_hooks", None)
     )
     try:
-        with transaction.atomic() if reason or hooks or own_answers else nullcontext():
-            _write(response, invitation, now)
-            if own_answers:
-                for row in own_answers:
-                    row.response = response
-                QuestionAnswer.objects.bulk_create(own_answers)
+        with transaction.atomic() if reason or hooks else nullcontext():
+            _write(response, invitation, now, own_answers)
             follow_up = (
                 open_follow_up(response, reason, interaction.handled_by_id) if reason else None
             )
@@ -99,8 +95,8 @@ def record_response(
     return response
 
 
-def _write(response: Response, invitation: Invitation, now) -> None:
-    written = answer_sql.write_answer(response, invitation.pk, now)
+def _write(response: Response, invitation: Invitation, now, own_answers) -> None:
+    written = answer_sql.write_answer(response, invitation.pk, now, own_answers)
     if written.response_id is None:
         # Closed or out of time before this claim: expired. Open before it, yet not
         # claimed: a concurrent answer through the same link claimed it first.

@@ -1,5 +1,7 @@
 """The customer's answer form: the questions the survey enables, validated on the server."""
 
+from functools import lru_cache
+
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -90,9 +92,13 @@ def asked_questions(survey) -> list[Question]:
     return found
 
 
+@lru_cache(maxsize=1024)
 def own_field(question: Question, language: str) -> forms.Field:
     """The field of one of the survey's own questions, worded in `language` (or English,
-    marked `fallback`, where it has no wording there)."""
+    marked `fallback`, where it has no wording there).
+
+    Made once per question and language and shared by the forms that ask it: a question
+    never changes (an edit is a new version, new rows), and a form only reads its fields."""
     label, fallback = in_language(question.wording, language)
     kind = question.kind
     if kind == QuestionKind.RATING:

@@ -1,6 +1,6 @@
 """What every customer-facing survey page shares: rendering without the staff pages'
-context, the scale questions rendered once per language, and telling a POST from another
-site's page."""
+context, the unanswered questions rendered once per language, and telling a POST from
+another site's page."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -8,25 +8,34 @@ from django.utils import translation
 
 from surveys.asking.forms import AnswerForm
 
-# The unanswered scale questions, by language and wording; a handful in practice.
-_UNANSWERED_SCALES: dict[tuple, str] = {}
-UNANSWERED_SCALES_KEPT = 256
+# The unanswered questions' HTML, by template, language and what the questions say; a
+# handful in practice.
+_UNANSWERED: dict[tuple, str] = {}
+UNANSWERED_KEPT = 256
 
 
-def scales_html(form: AnswerForm) -> str:
-    """The scale questions: as answered, or unanswered and rendered once for everyone asked
-    the same ones in one language (some fifty radio buttons: most of the page's cost)."""
+def questions_html(form: AnswerForm) -> dict[str, str]:
+    """The scale questions and the survey's own, for the page's context: as answered, or
+    unanswered and rendered once for everyone asked the same ones in one language (some
+    fifty radio buttons and more: most of the page's cost). A version's own questions
+    never change, so their ids say all that they show."""
+    scales = tuple((field.name, str(field.label)) for field in form.scale_fields())
+    own = tuple(question.pk for question in form.questions)
+    return {
+        "scales": _rendered("surveys/public/_scales.html", form, scales),
+        "own_questions": _rendered("surveys/public/_own_questions.html", form, own) if own else "",
+    }
+
+
+def _rendered(template: str, form: AnswerForm, shown: tuple) -> str:
     if form.is_bound or form.initial:  # as answered, or as chosen in the email
-        return render_to_string("surveys/public/_scales.html", {"form": form})
-    # All that the unanswered questions show: the language, each question and its wording.
-    key = (translation.get_language(), *((f.name, str(f.label)) for f in form.scale_fields()))
-    html = _UNANSWERED_SCALES.get(key)
+        return render_to_string(template, {"form": form})
+    key = (template, translation.get_language(), *shown)
+    html = _UNANSWERED.get(key)
     if html is None:
-        if len(_UNANSWERED_SCALES) >= UNANSWERED_SCALES_KEPT:
-            _UNANSWERED_SCALES.clear()
-        html = _UNANSWERED_SCALES[key] = render_to_string(
-            "surveys/public/_scales.html", {"form": form}
-        )
+        if len(_UNANSWERED) >= UNANSWERED_KEPT:
+            _UNANSWERED.clear()
+        html = _UNANSWERED[key] = render_to_string(template, {"form": form})
     return html
 
 

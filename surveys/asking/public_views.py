@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from lib.client_address import client_address
 from surveys.asking.forms import PublicAnswerForm, asked_questions
-from surveys.asking.pages import render_page, scales_html, sent_from_another_site
+from surveys.asking.pages import questions_html, render_page, sent_from_another_site
 from surveys.asking.public_answers import (
     browser_key,
     record_public_answer,
@@ -112,7 +112,7 @@ def _answer(request, touchpoint, token, source):
         context["reset_after"] = KIOSK_THANKS_SECONDS
         return HttpResponse(render_page("public_thanks", context))
     status = 400 if form.is_bound else 200
-    page = render_page("public_answer", context | {"form": form, "scales": scales_html(form)})
+    page = render_page("public_answer", context | {"form": form} | questions_html(form))
     return HttpResponse(page, status=status)
 
 

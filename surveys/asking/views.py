@@ -31,7 +31,7 @@ from surveys.asking.answers import AlreadyAnswered, LinkExpired, is_expired, rec
 from surveys.asking.emails import supported_language
 from surveys.asking.forms import AnswerForm, asked_questions, chosen_in_email
 from surveys.asking.optout import opt_out
-from surveys.asking.pages import render_page, scales_html, sent_from_another_site
+from surveys.asking.pages import questions_html, render_page, sent_from_another_site
 from surveys.models import Invitation, InvitationStatus
 
 MISS_WINDOW = 600  # seconds
@@ -100,7 +100,7 @@ def answer(request, invitation):
             return _page(request, invitation, "expired", status=410)
         return _page(request, invitation, "thanks")
     status = 400 if form.is_bound else 200
-    return _page(request, invitation, "answer", status=status, form=form, scales=scales_html(form))
+    return _page(request, invitation, "answer", status=status, form=form, **questions_html(form))
 
 
 # RFC 8058 one-click: mail providers POST from their servers, which send no Sec-Fetch-Site.
@@ -171,7 +171,7 @@ def preview(request, survey, touchpoint_name: str) -> HttpResponse:
         if done:
             html = render_page("preview_answered", context)
         else:
-            html = render_page("answer", context | {"form": form, "scales": scales_html(form)})
+            html = render_page("answer", context | {"form": form} | questions_html(form))
     return HttpResponse(html, status=400 if form.is_bound and not done else 200)
 
 

@@ -201,7 +201,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         differences
         + _month_differences(stored.keys())
         + _keyed_differences(
-            sql.segment_sums_select(None), sql.SEGMENT, ("day", "segment", "is_prospect")
+            sql.segment_sums_select(None), sql.SEGMENT, ("day", "segment", "is_prospect", "source")
         )
         + _keyed_differences(
             sql.standards_sums_select(None), sql.STANDARDS, ("day",), STANDARD_FIELDS

@@ -17,6 +17,7 @@ from surveys.models import (
     LOOP_FIELDS,
     STANDARD_FIELDS,
     SUM_FIELDS,
+    AnswerSource,
     FollowUp,
     FollowUpStatus,
     Invitation,
@@ -108,8 +109,8 @@ def daily_sums_select(
 def segment_sums_select(
     keys: list[tuple[int, dt.date]] | None, touchpoint_ids: list[int] | None = None
 ) -> tuple[str, list]:
-    """As daily_sums_select, split by the customer's segment and prospect flag:
-    SELECT touchpoint_id, day, segment, is_prospect, <sums>."""
+    """As daily_sums_select, split by the customer's segment and prospect flag and by the
+    answer's source: SELECT touchpoint_id, day, segment, is_prospect, source, <sums>."""
     return _sums_select(keys, touchpoint_ids, by_segment=True)
 
 
@@ -167,14 +168,16 @@ def _sums_select(
     invitation_sums = ", ".join(f"SUM({terms.get(name, '0')}) AS {name}" for name in SUM_FIELDS)
     interaction, customer = table(Interaction), table(Customer)
     totals = ", ".join(f"SUM({name}) AS {name}" for name in SUM_FIELDS)
-    # The segment columns and joins are there only when splitting by segment.
-    split = ", segment, is_prospect" if by_segment else ""
+    # The columns and joins of whose answers are there only when splitting by them. An
+    # answer's customer is its invitation's, or the one a public answer left an email as.
+    split = ", segment, is_prospect, source" if by_segment else ""
     who = ", COALESCE(c.segment, '') AS segment, COALESCE(c.is_prospect, FALSE) AS is_prospect"
-    response_who = who if by_segment else ""
+    response_who = f"{who}, r.source AS source" if by_segment else ""
+    invitation_who = f"{who}, '{AnswerSource.EMAIL}' AS source" if by_segment else ""
     response_joins = (
         f"LEFT JOIN {table(Invitation)} i ON i.id = r.invitation_id "
         f"LEFT JOIN {interaction} x ON x.id = i.interaction_id "
-        f"LEFT JOIN {customer} c ON c.id = x.customer_id"
+        f"LEFT JOIN {customer} c ON c.id = COALESCE(x.customer_id, r.customer_id)"
         if by_segment
         else ""
     )
@@ -185,9 +188,9 @@ def _sums_select(
             SELECT r.touchpoint_id AS touchpoint_id, r.day AS day{response_who}, {response_sums}
             FROM {table(Response)} r {response_joins}
             WHERE {response_filter}
-            GROUP BY r.touchpoint_id, r.day{group_split}
+            GROUP BY r.touchpoint_id, r.day{group_split}{", r.source" if by_segment else ""}
             UNION ALL
-            SELECT x.touchpoint_id AS touchpoint_id, i.sent_on AS day{response_who},
+            SELECT x.touchpoint_id AS touchpoint_id, i.sent_on AS day{invitation_who},
                    {invitation_sums}
             FROM {table(Invitation)} i JOIN {interaction} x ON x.id = i.interaction_id
                  {invitation_joins}
@@ -451,4 +454,4 @@ LOOP_KEY = "day, staff_id"
 ANSWERS = TouchpointDailyAnswer
 ANSWER_KEY = "day, question_id, option_id"
 EFFECT_KEY = "day, standard, met"
-SEGMENT_KEY = "day, segment, is_prospect"
+SEGMENT_KEY = "day, segment, is_prospect, source"

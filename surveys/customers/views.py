@@ -43,7 +43,8 @@ def customer_erase(request, pk):
     messages.success(
         request,
         f"Erased: {erased.customers} customer record{'s' * (erased.customers != 1)} made "
-        f"anonymous, {erased.comments} comments and {erased.complaints} complaints replaced. "
+        f"anonymous, {erased.comments} comments, {erased.short_answers} short answers and "
+        f"{erased.complaints} complaints replaced. "
         "Their measurements still count.",
     )
     return redirect("surveys:customer", customer.pk)

@@ -69,6 +69,7 @@ from surveys.models.questions import (
 )
 from surveys.models.said import (
     Theme,
+    ThemedAnswer,
     ThemeDay,
     ThemedComplaint,
     ThemeFit,
@@ -142,6 +143,7 @@ __all__ = [
     "ThemeFit",
     "ThemeQuerySet",
     "ThemeSource",
+    "ThemedAnswer",
     "ThemedComplaint",
     "TimedStandard",
     "TouchpointDailyAnswer",

@@ -5,7 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from surveys.models.asking import Invitation, Response
+from surveys.models.asking import AnswerSource, Invitation, Response
 from touchpoints.models import ScopedQuerySet, Touchpoint
 
 
@@ -105,22 +105,26 @@ class TouchpointMonthlyScore(ScoreSums):
 
 class TouchpointSegmentDailyScore(ScoreSums):
     """A touchpoint's sums on one day for one customer segment, customers and prospects
-    apart: what the trend filters read. Recomputed with the daily row of the same
+    apart, and for one source of answers (an email invitation, the public link, ...): what
+    the filters of whose answers read. Recomputed with the daily row of the same
     (touchpoint, day), in the same transaction, so it is exact under the same guarantees.
-    Answers with no customer behind them (imported ones) count under segment "" as
-    customers."""
+    Answers with no customer behind them (imported or anonymous ones) count under segment
+    "" as customers; invitations count under the email source, the only one they have."""
 
     touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     segment = models.CharField(max_length=60, blank=True)
     is_prospect = models.BooleanField(default=False)
+    source = models.CharField(
+        max_length=8, choices=AnswerSource.choices, default=AnswerSource.EMAIL
+    )
 
     class Meta:
-        ordering = ["touchpoint", "day", "segment", "is_prospect"]
+        ordering = ["touchpoint", "day", "segment", "is_prospect", "source"]
         constraints = [
             models.UniqueConstraint(
-                fields=["touchpoint", "day", "segment", "is_prospect"],
-                name="segment_score_unique",
+                fields=["touchpoint", "day", "segment", "is_prospect", "source"],
+                name="segment_source_score_unique",
             ),
         ]
         indexes = [models.Index(fields=["day", "touchpoint"], name="segment_score_day_tp")]

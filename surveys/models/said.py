@@ -1,4 +1,4 @@
-"""What customers say: the themes found in comments and complaints."""
+"""What customers say: the themes found in comments, complaints and short answers."""
 
 from django.db import models
 
@@ -8,6 +8,7 @@ from touchpoints.models import ScopedQuerySet, Touchpoint
 class ThemeSource(models.TextChoices):
     COMMENTS = "comments", "Survey comments"
     COMPLAINTS = "complaints", "Complaints"
+    ANSWERS = "answers", "Short answers"
 
 
 class ThemeQuerySet(ScopedQuerySet):
@@ -66,6 +67,19 @@ class ThemedComplaint(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id}: {self.theme_id}"
+
+
+class ThemedAnswer(models.Model):
+    """A short-text answer's theme (to a question of the survey's own), set by the theme
+    job: a table of its own, so the answer's hot write has no index to keep for it."""
+
+    answer = models.OneToOneField(
+        "surveys.QuestionAnswer", primary_key=True, on_delete=models.CASCADE, related_name="themed"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="short_answers")
+
+    def __str__(self):
+        return f"{self.answer_id}: {self.theme_id}"
 
 
 class ThemeDay(models.Model):

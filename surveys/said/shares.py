@@ -1,12 +1,19 @@
-"""What customers say, per touchpoint: the themes of comments (from the theme rollup) and
-of complaints, over a period, with each theme's share, mean gap and sentiment."""
+"""What customers say, per touchpoint: the themes of comments (from the theme rollup), of
+complaints and of short answers, over a period, with each theme's share, mean gap and
+sentiment."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
 from surveys.counting.periods import Period, moments
-from surveys.models import ThemeDay, ThemedComplaint
+from surveys.models import (
+    QuestionKind,
+    ThemedAnswer,
+    ThemeDay,
+    ThemedComplaint,
+    TouchpointDailyAnswer,
+)
 
 THEMES_SHOWN = 3
 
@@ -57,6 +64,39 @@ def complaint_themes(totals: dict[int, int], period: Period) -> dict[int, list[T
         )
         .values("theme_id", "theme__touchpoint_id", "theme__label")
         .annotate(count=Count("complaint_id"))
+        .order_by("-count", "theme_id")
+    )
+    return _shares(rows, totals)
+
+
+def short_answer_totals(touchpoint_ids, period: Period) -> dict[int, int]:
+    """Per touchpoint, its short answers in the period, from the answer rollups."""
+    rows = (
+        TouchpointDailyAnswer.objects.filter(
+            touchpoint_id__in=list(touchpoint_ids),
+            day__range=(period.since, period.until),
+            option_id=0,
+            question__kind=QuestionKind.TEXT,
+        )
+        .values("touchpoint_id")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    return {row["touchpoint_id"]: row["total"] for row in rows}
+
+
+def short_answer_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
+    """Per touchpoint (keys of totals: its short answers in the period), the themes of its
+    short answers; one indexed count, as for complaints."""
+    start, stop = moments(period)
+    rows = (
+        ThemedAnswer.objects.filter(
+            theme__touchpoint_id__in=list(totals),
+            answer__response__submitted_at__gte=start,
+            answer__response__submitted_at__lt=stop,
+        )
+        .values("theme_id", "theme__touchpoint_id", "theme__label")
+        .annotate(count=Count("answer_id"))
         .order_by("-count", "theme_id")
     )
     return _shares(rows, totals)

@@ -1,5 +1,6 @@
-"""The theme job: fits each touchpoint's themes over a window of comments and complaints,
-and between fits places the texts that arrived since. Beat runs it nightly.
+"""The theme job: fits each touchpoint's themes over a window of comments, complaints and
+short answers (to the surveys' own questions), and between fits places the texts that
+arrived since. Beat runs it nightly.
 
 A fit replaces the touchpoint's themes of that source. Placing is cheap and
 keeps the shares current; a refit happens when the texts placed since the last fit grow
@@ -20,8 +21,10 @@ from django.utils import timezone
 from surveys.counting.figure_cache import figures_changed
 from surveys.models import (
     Complaint,
+    QuestionAnswer,
     Response,
     Theme,
+    ThemedAnswer,
     ThemeDay,
     ThemedComplaint,
     ThemeFit,
@@ -29,6 +32,12 @@ from surveys.models import (
 )
 
 UPDATE_BATCH = 5000
+# Where the texts of a source other than comments (themed on the answer itself) keep
+# their theme: the table and its key.
+THEMED = {
+    ThemeSource.COMPLAINTS: (ThemedComplaint, "complaint_id"),
+    ThemeSource.ANSWERS: (ThemedAnswer, "answer_id"),
+}
 
 
 @dataclass
@@ -56,6 +65,16 @@ def _texts(
             .exclude(comment="")
             .values_list("pk", "comment", "language")
         )
+    elif source == ThemeSource.ANSWERS:
+        rows = (
+            QuestionAnswer.objects.filter(
+                response__touchpoint_id=touchpoint_id,
+                response__submitted_at__gte=since,
+                pk__gt=after,
+            )
+            .exclude(text="")
+            .values_list("pk", "text", "response__language")
+        )
     else:
         rows = Complaint.objects.filter(
             touchpoint_id=touchpoint_id, received_at__gte=since, pk__gt=after
@@ -68,15 +87,24 @@ def refresh_themes(now: dt.datetime | None = None, refit: bool = False) -> Repor
     now = now or timezone.now()
     since = now - dt.timedelta(days=settings.TOUCHSTONE_THEME_WINDOW_DAYS)
     report = Report()
-    touchpoint_ids = set(
-        Response.objects.filter(submitted_at__gte=since)
-        .exclude(comment="")
-        .values_list("touchpoint_id", flat=True)
-        .distinct()
-    ) | set(
-        Complaint.objects.filter(received_at__gte=since)
-        .values_list("touchpoint_id", flat=True)
-        .distinct()
+    touchpoint_ids = (
+        set(
+            Response.objects.filter(submitted_at__gte=since)
+            .exclude(comment="")
+            .values_list("touchpoint_id", flat=True)
+            .distinct()
+        )
+        | set(
+            Complaint.objects.filter(received_at__gte=since)
+            .values_list("touchpoint_id", flat=True)
+            .distinct()
+        )
+        | set(
+            QuestionAnswer.objects.filter(response__submitted_at__gte=since)
+            .exclude(text="")
+            .values_list("response__touchpoint_id", flat=True)
+            .distinct()
+        )
     )
     for touchpoint_id in sorted(touchpoint_ids):
         for source in ThemeSource.values:
@@ -147,9 +175,10 @@ def _assign(source: str, theme: Theme, ids: list[int]) -> None:
         for start in range(0, len(ids), UPDATE_BATCH):
             Response.objects.filter(pk__in=ids[start : start + UPDATE_BATCH]).update(theme=theme)
     else:
-        ThemedComplaint.objects.filter(complaint_id__in=ids).delete()
-        ThemedComplaint.objects.bulk_create(
-            [ThemedComplaint(complaint_id=pk, theme=theme) for pk in ids], batch_size=UPDATE_BATCH
+        model, key = THEMED[source]
+        model.objects.filter(**{f"{key}__in": ids}).delete()
+        model.objects.bulk_create(
+            [model(**{key: pk}, theme=theme) for pk in ids], batch_size=UPDATE_BATCH
         )
 
 
@@ -194,5 +223,5 @@ def rebuild_theme_days(touchpoint_id: int) -> None:
         .order_by()
     )
     ThemeDay.objects.bulk_create([ThemeDay(**row) for row in rows], batch_size=UPDATE_BATCH)
-    # Once per refreshed touchpoint, after its comments and complaints were both placed.
+    # Once per refreshed touchpoint, after the texts of every source were placed.
     figures_changed()

@@ -93,6 +93,23 @@ def test_a_kiosk_starts_afresh_for_the_next_person(browser_context, department_a
     assert set(Response.objects.values_list("source", flat=True)) == {"kiosk"}
 
 
+def test_a_kiosk_left_half_answered_starts_afresh_after_a_minute(browser_context, department_a):
+    counter = a_touchpoint(department_a, "Trade counter")
+    tablet = browser_context(**TABLET)
+    tablet.clock.install()  # the page's own timers, run forward by the test
+    tablet.goto(f"/t/{counter.public_token}/kiosk")
+    tap_choice(tablet, "expectation", 5)
+    tablet.clock.run_for(45_000)
+    tap_choice(tablet, "experience", 3)  # a touch within the minute keeps the page
+    tablet.clock.run_for(45_000)
+    assert tablet.locator("input:checked").count() == 2
+    with tablet.expect_navigation():
+        tablet.clock.run_for(20_000)  # a minute untouched: the next person's page
+    tablet.get_by_role("button", name="Send my answer").wait_for()
+    assert tablet.locator("input:checked").count() == 0
+    assert not Response.objects.exists()
+
+
 def test_the_widget_works_on_a_company_site_with_both_policies_intact(
     browser_context, app_server, department_a
 ):

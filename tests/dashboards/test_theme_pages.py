@@ -1,5 +1,6 @@
 """Themes on the dashboards: the scorecard's "What customers say", a theme's comments,
-complaint themes, the live map's hover; a head reads only their department's."""
+complaint and short-answer themes, the live map's hover; a head reads only their
+department's."""
 
 import datetime as dt
 import random
@@ -23,6 +24,7 @@ from tests.factories import (
     TouchpointFactory,
 )
 from tests.surveys.said.comment_sets import comment, comment_set
+from tests.surveys.said.test_themes import short_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,27 @@ def test_the_live_map_hover_says_what_customers_say(said):
     text = " ".join(str(trace.get("hovertext")) for trace in hover)
     assert "said: " in text and _theme(said["hotline"], "hold").label in text
     assert "complained of: " in text
+
+
+def test_short_answer_themes_show_with_their_shares_and_list_their_answers(
+    client_for, head_a, department_a, department_b
+):
+    hotline = TouchpointFactory(department=department_a, name="Service hotline")
+    showroom = TouchpointFactory(department=department_b, name="Showroom")
+    short_answers(hotline, ["on hold"] * 12 + ["call back"] * 8)
+    short_answers(showroom, ["on hold"] * 10)
+    rollups_rebuild_all()
+    refresh_themes()
+    url = reverse("dashboards:department", args=[department_a.pk])
+    page = client_for(head_a).get(url)
+    (row,) = page.context["themed_rows"]
+    shares = {share.label: (share.count, round(share.percent)) for share in row.short_answer_themes}
+    hold = _theme(hotline, "hold", ThemeSource.ANSWERS)
+    assert shares[hold.label] == (12, 60)  # of the 20 short answers the rollups count
+    assert hold.label in page.content.decode()
+    # A theme lists its answers; another department's does not filter this page.
+    listed = client_for(head_a).get(url, {"answer_theme": hold.pk}).context["short_answers"]
+    assert len(listed) == 12 and all("hold" in answer.text for answer in listed)
+    foreign = _theme(showroom, "hold", ThemeSource.ANSWERS)
+    page = client_for(head_a).get(url, {"answer_theme": foreign.pk})
+    assert page.context["answer_theme"] is None and len(page.context["short_answers"]) == 20

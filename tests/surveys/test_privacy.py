@@ -21,6 +21,9 @@ from surveys.models import (
     Invitation,
     Outreach,
     OutreachKind,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
     Response,
     SuppressedAddress,
     TouchpointDailyScore,
@@ -100,8 +103,13 @@ def test_retention_purges_old_words_and_people_but_not_the_scores(settings):
             comment=comment,
         )
 
-    answered(old, ancient, "Old words, Ann's phone 555")
-    answered(recent, now, "Recent words")
+    why = Question.objects.create(survey=SurveyFactory(), version=1, key="why", position=1,
+                                  kind=QuestionKind.TEXT, wording={"en": "Why?"})  # fmt: skip
+    for response, text in (
+        (answered(old, ancient, "Old words, Ann's phone 555"), "Ann again"),
+        (answered(recent, now, "Recent words"), "Recent short answer"),
+    ):
+        QuestionAnswer.objects.create(response=response, question=why, text=text)
     ComplaintFactory(customer=old, touchpoint=touchpoint, received_at=ancient, text="Old complaint",
                      status=ComplaintStatus.RESOLVED, resolved_at=ancient)  # fmt: skip
     ComplaintFactory(customer=old, touchpoint=touchpoint, received_at=ancient, text="Still open")
@@ -112,7 +120,11 @@ def test_retention_purges_old_words_and_people_but_not_the_scores(settings):
 
     result = purge_expired(365, now)
     assert (result.comments, result.complaints, result.customers) == (1, 1, 1)
+    assert result.short_answers == 1
     assert set(Response.objects.values_list("comment", flat=True)) == {"[expired]", "Recent words"}
+    assert set(QuestionAnswer.objects.values_list("text", flat=True)) == {
+        "[expired]", "Recent short answer",
+    }  # fmt: skip
     assert set(Complaint.objects.values_list("text", flat=True)) == {"[expired]", "Still open"}
     assert not Customer.objects.filter(email="old@example.com").exists()
     assert Customer.objects.filter(email="new@example.com").exists()
@@ -145,8 +157,10 @@ def test_after_erasure_a_dump_of_the_database_holds_nothing_of_the_person(
     deliver()  # the invitation, written to the outbox folder
     assert any(email in path.read_text() for path in tmp_path.iterdir())
     invitation.refresh_from_db()
+    why = Question.objects.create(survey=invitation.survey, version=1, key="why", position=1,
+                                  kind=QuestionKind.TEXT, wording={"en": "Why?"})  # fmt: skip
     record_response(invitation, {"expectation": 6, "experience": 1, "nps": 2, "comment": said},
-                    "en")  # fmt: skip
+                    "en", [QuestionAnswer(question=why, text=f"Ask for {name}")])  # fmt: skip
     FollowUp.objects.update(notes=f"Called {name}, no answer")
     log_contact(FollowUp.objects.get(), admin_user, "phone", "reached", f"{name} is upset")
     Invitation.objects.update(last_error=f"SMTPRecipientsRefused: {email}")

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         if not result.customers:
             raise CommandError(f"No customer has the address {email}.")
         self.stdout.write(
-            f"Erased {result.customers} customer record(s): {result.comments} comment(s) and "
-            f"{result.complaints} complaint(s) replaced, {result.suppressions} suppression(s) "
-            "removed. Their answers remain, anonymous."
+            f"Erased {result.customers} customer record(s): {result.comments} comment(s), "
+            f"{result.short_answers} short answer(s) and {result.complaints} complaint(s) "
+            f"replaced, {result.suppressions} suppression(s) removed. Their answers remain, "
+            "anonymous."
         )

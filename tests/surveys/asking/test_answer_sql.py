@@ -14,6 +14,10 @@ from surveys.models import (
     DirtyRollup,
     Invitation,
     InvitationStatus,
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    QuestionOption,
     Response,
     TouchpointDailyScore,
     TouchpointDailyStandardEffect,
@@ -121,3 +125,54 @@ def test_a_link_changed_since_its_page_was_loaded_refuses_the_answer(change, ref
     assert Invitation.objects.get(pk=invitation.pk).status == change.get(
         "status", InvitationStatus.SENT
     )
+
+
+def own_questions(survey):
+    """A rating, a multiple choice and a short text of the survey's own."""
+    rating = Question.objects.create(
+        survey=survey, version=1, key="on_time", position=1, kind=QuestionKind.RATING,
+        scale_points=5, wording={"en": "On time?"},
+    )  # fmt: skip
+    choice = Question.objects.create(
+        survey=survey, version=1, key="what", position=2, kind=QuestionKind.MULTIPLE,
+        wording={"en": "What went well?"},
+    )  # fmt: skip
+    options = [
+        QuestionOption.objects.create(question=choice, key=key, position=n, wording={"en": key})
+        for n, key in enumerate(("price", "speed", "manners"), 1)
+    ]
+    text = Question.objects.create(
+        survey=survey, version=1, key="why", position=3, kind=QuestionKind.TEXT,
+        wording={"en": "Why?"},
+    )  # fmt: skip
+    return rating, choice, options, text
+
+
+def test_the_answers_to_own_questions_are_written_with_the_answer():
+    invitation = loaded()
+    rating, choice, options, text = own_questions(invitation.survey)
+    given = [
+        QuestionAnswer(question=rating, number=4),
+        QuestionAnswer(question=choice, option=options[0]),
+        QuestionAnswer(question=choice, option=options[2]),
+        QuestionAnswer(question=text, text='Quote " and \\ and ünïcode'),
+    ]
+    response = record_response(invitation, GOOD, "en", given)
+    stored = QuestionAnswer.objects.filter(response=response).order_by("pk")
+    assert [(a.question_id, a.option_id, a.number, a.text) for a in stored] == [
+        (rating.pk, None, 4, ""),
+        (choice.pk, options[0].pk, None, ""),
+        (choice.pk, options[2].pk, None, ""),
+        (text.pk, None, None, 'Quote " and \\ and ünïcode'),
+    ]
+    rollups_drain_all()
+    assert rollups_differences() == []
+
+
+def test_a_refused_answer_leaves_no_answers_to_own_questions():
+    invitation = loaded()
+    rating, *_rest = own_questions(invitation.survey)
+    record_response(invitation, GOOD, "en", [QuestionAnswer(question=rating, number=2)])
+    with pytest.raises(AlreadyAnswered):
+        record_response(invitation, GOOD, "en", [QuestionAnswer(question=rating, number=5)])
+    assert list(QuestionAnswer.objects.values_list("number", flat=True)) == [2]

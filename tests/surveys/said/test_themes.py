@@ -9,11 +9,22 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from surveys.models import Response, Theme, ThemeDay, ThemedComplaint, ThemeFit, ThemeSource
+from surveys.models import (
+    Question,
+    QuestionAnswer,
+    QuestionKind,
+    Response,
+    Theme,
+    ThemedAnswer,
+    ThemeDay,
+    ThemedComplaint,
+    ThemeFit,
+    ThemeSource,
+)
 from surveys.said.themes import find_themes, place
 from surveys.said.theming import refresh_themes
 from surveys.tasks import refresh_themes as refresh_themes_task
-from tests.factories import ComplaintFactory, ResponseFactory, TouchpointFactory
+from tests.factories import ComplaintFactory, ResponseFactory, SurveyFactory, TouchpointFactory
 from tests.surveys.said.comment_sets import TOPICS, comment, comment_set
 
 MIXES = [
@@ -205,6 +216,45 @@ def test_complaints_get_their_own_themes():
     assert counts == {"on hold": 12, "call back": 8}
     assert ThemedComplaint.objects.count() == 20
     assert not Theme.objects.filter(source=ThemeSource.COMMENTS).exists()
+
+
+def short_answers(touchpoint, topics, seed=5, days_ago=2):
+    """Answers with a short text to a question of the survey's own, one per topic given."""
+    question = Question.objects.create(
+        survey=SurveyFactory(), version=1, key="why", position=1, kind=QuestionKind.TEXT,
+        wording={"en": "What could we do better?"},
+    )  # fmt: skip
+    rng = random.Random(seed)
+    when = timezone.now() - dt.timedelta(days=days_ago)
+    rows = []
+    for topic in topics:
+        response = ResponseFactory(
+            invitation__interaction__touchpoint=touchpoint, submitted_at=when, comment=""
+        )
+        rows.append(QuestionAnswer(response=response, question=question, text=comment(rng, topic)))
+    rating = QuestionAnswer(response=rows[0].response, question=question, number=3)
+    return QuestionAnswer.objects.bulk_create([*rows, rating])
+
+
+@pytest.mark.django_db
+def test_short_answers_get_their_own_themes_and_new_ones_are_placed():
+    touchpoint = TouchpointFactory()
+    short_answers(touchpoint, ["on hold"] * 12 + ["call back"] * 8)
+    refresh_themes()
+    themes = Theme.objects.filter(touchpoint=touchpoint, source=ThemeSource.ANSWERS)
+    counts = {_label_topic(t): t.short_answers.count() for t in themes}
+    assert counts == {"on hold": 12, "call back": 8}
+    # A text answer is themed, a number never; comments and complaints have none here.
+    assert ThemedAnswer.objects.count() == 20
+    assert not ThemedAnswer.objects.filter(answer__text="").exists()
+    assert set(Theme.objects.values_list("source", flat=True)) == {ThemeSource.ANSWERS}
+    # The next run places the new ones in the themes found.
+    new = short_answers(touchpoint, ["on hold"], seed=6)
+    report = refresh_themes()
+    assert report.placed == 1
+    assert ThemedAnswer.objects.get(answer=new[0]).theme == next(
+        t for t in themes if _label_topic(t) == "on hold"
+    )
 
 
 @pytest.mark.django_db
