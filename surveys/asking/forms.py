@@ -189,16 +189,17 @@ class AnswerForm(forms.Form):
             value = self.cleaned_data.get(f"q_{question.key}")
             if value in (None, "", []):
                 continue
-            options = {option.key: option for option in question.options.all()}
+            asked = question.pk
             if question.kind == QuestionKind.RATING:
-                rows.append(QuestionAnswer(question=question, number=value))
+                rows.append(QuestionAnswer(question_id=asked, number=value))
             elif question.kind == QuestionKind.YES_NO:
-                rows.append(QuestionAnswer(question=question, number=int(value == "yes")))
+                rows.append(QuestionAnswer(question_id=asked, number=int(value == "yes")))
             elif question.kind == QuestionKind.TEXT:
-                rows.append(QuestionAnswer(question=question, text=value))
+                rows.append(QuestionAnswer(question_id=asked, text=value))
             else:
+                options = {option.key: option.pk for option in question.options.all()}
                 chosen = value if isinstance(value, list) else [value]
-                rows += [QuestionAnswer(question=question, option=options[key]) for key in chosen]
+                rows += [QuestionAnswer(question_id=asked, option_id=options[k]) for k in chosen]
         return rows
 
     def scale_fields(self):

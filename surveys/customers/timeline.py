@@ -43,8 +43,11 @@ def timeline(user, customer: Customer) -> tuple[list[Event], bool]:
         .select_related("touchpoint__department", "handled_by")
         .order_by("-occurred_at")[:TIMELINE_LIMIT]
     )
+    # Invited answers through their interaction; public ones name the person themselves.
     answers = (
-        Response.objects.filter(invitation__interaction__customer=customer)
+        Response.objects.filter(
+            Q(invitation__interaction__customer=customer) | Q(customer=customer)
+        )
         .filter(touchpoint__in=touchpoints)
         .select_related("touchpoint", "theme")
         .order_by("-submitted_at")[:TIMELINE_LIMIT]
@@ -55,7 +58,9 @@ def timeline(user, customer: Customer) -> tuple[list[Event], bool]:
         .order_by("-received_at")[:TIMELINE_LIMIT]
     )
     follow_ups = (
-        FollowUp.objects.filter(response__invitation__interaction__customer=customer)
+        FollowUp.objects.filter(
+            Q(response__invitation__interaction__customer=customer) | Q(response__customer=customer)
+        )
         .filter(touchpoint__in=touchpoints)
         .select_related("touchpoint", "assigned_to")
         .order_by("-created_at")[:TIMELINE_LIMIT]

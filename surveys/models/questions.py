@@ -94,15 +94,26 @@ class QuestionAnswer(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     # PROTECT: a question that has answers is never deleted (a new version is made).
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    # Every answer writes a row per question: no index beyond the ones below.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers",
+        db_index=False,  # answer_question_option leads with it
+    )  # fmt: skip
     option = models.ForeignKey(
-        QuestionOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        QuestionOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,  # answer_option_chosen
+    )  # fmt: skip
     number = models.SmallIntegerField(null=True, blank=True)
     text = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["question", "option"], name="answer_question_option")]
+        indexes = [
+            models.Index(fields=["question", "option"], name="answer_question_option"),
+            # An option's answers, for its PROTECT check: most rows choose none.
+            models.Index(
+                fields=["option"], condition=Q(option__isnull=False), name="answer_option_chosen"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.question.key} of response {self.response_id}"

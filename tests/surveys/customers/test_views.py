@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from surveys.models import Complaint, Response
+from surveys.asking.public_answers import record_public_answer
+from surveys.models import AnswerSource, Complaint, Response
 from tests.factories import (
     ComplaintFactory,
     CustomerFactory,
@@ -61,6 +62,21 @@ def test_the_timeline_holds_everything_for_a_cx_manager_newest_first(client_for,
     page = client_for(cx_manager).get(f"/customers/{ada.pk}/").content.decode()
     assert page.index("Billing double-charged me.") < page.index("The fitter never came.")
     assert "Follow-up" in page and "Complaint" in page
+
+
+def test_a_public_answer_that_left_their_email_is_on_their_timeline(
+    client_for, cx_manager, head_b, department_b, story
+):
+    ada, _ = story
+    kiosk = TouchpointFactory(department=department_b)
+    record_public_answer(kiosk, AnswerSource.KIOSK, {"nps": 1, "comment": "Queue out the door."},
+                         [], "en", email="ada.lovelace@example.com")  # fmt: skip
+    page = client_for(cx_manager).get(f"/customers/{ada.pk}/").content.decode()
+    assert "Queue out the door." in page and "Kiosk" in page
+    assert page.count('data-kind="follow_up"') == 2  # the detractor's, with the invited one's
+    # B's head reads it (at B's touchpoint), and still not A's part.
+    page_b = client_for(head_b).get(f"/customers/{ada.pk}/").content.decode()
+    assert "Queue out the door." in page_b and "The fitter never came." not in page_b
 
 
 def test_a_head_sees_only_their_departments_part_and_no_one_else(client_for, head_a, head_b, story):
