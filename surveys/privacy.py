@@ -2,11 +2,12 @@
 
 The customer record is kept, as an anonymous one (no email, name or reference), so their
 interactions, invitations and answers still count: the rollups do not change. What they
-wrote (comments, short answers, complaints) is replaced by a marker, its sentiment kept. The erasure
-reaches every other place that can hold the person: the suppression list, identity
-changes reported about them, staff's notes on their follow-ups and outreach, the errors an email to
-them left, the admin's log, the payloads of webhook deliveries, and the emails written to
-the outbox folder in embedded mode. After it, a dump of the database holds none of it.
+wrote (comments, short answers, complaints) is replaced by a marker, its sentiment kept.
+The erasure reaches every other place that can hold the person: the suppression list,
+identity changes reported about them, staff's notes on their follow-ups and outreach, the
+errors an email to them left, the admin's log, the payloads of webhook deliveries, and
+the emails written to the outbox folder in embedded mode. After it, a dump of the
+database holds none of it.
 """
 
 import contextlib
@@ -196,7 +197,12 @@ def purge_expired(days: int, now=None) -> Purge:
     stale = not_erased(Customer.objects).filter(
         ~Exists(recent), ~Exists(complained), created_at__lt=cutoff
     )
-    return Purge(comments, complaints, _anonymise(stale), short_answers)
+    return Purge(
+        comments=comments,
+        complaints=complaints,
+        customers=_anonymise(stale),
+        short_answers=short_answers,
+    )
 
 
 def _anonymise(customers) -> int:

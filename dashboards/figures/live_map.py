@@ -173,7 +173,11 @@ def _hover(point) -> str:
         lines.append(f"comment sentiment {scores.sentiment:+.2f}")
     if complaints is not None:
         lines.append(f"complaints {complaints.total} ({complaints.unresolved} not resolved)")
-    for heading, shares in (("said", point.themes), ("complained of", point.complaint_themes)):
+    for heading, shares in (
+        ("said", point.themes),
+        ("complained of", point.complaint_themes),
+        ("wrote", point.short_answer_themes),
+    ):
         if shares:
             said = "; ".join(f"{escape(s.label)} {s.percent:.0f}%" for s in shares[:THEMES_SHOWN])
             lines.append(f"{heading}: {said}")

@@ -183,12 +183,13 @@ def _sums_select(
     )
     invitation_joins = f"JOIN {customer} c ON c.id = x.customer_id" if by_segment else ""
     group_split = ", COALESCE(c.segment, ''), COALESCE(c.is_prospect, FALSE)" if by_segment else ""
+    response_group = f"{group_split}, r.source" if by_segment else ""
     sql = f"""
         SELECT touchpoint_id, day{split}, {totals} FROM (
             SELECT r.touchpoint_id AS touchpoint_id, r.day AS day{response_who}, {response_sums}
             FROM {table(Response)} r {response_joins}
             WHERE {response_filter}
-            GROUP BY r.touchpoint_id, r.day{group_split}{", r.source" if by_segment else ""}
+            GROUP BY r.touchpoint_id, r.day{response_group}
             UNION ALL
             SELECT x.touchpoint_id AS touchpoint_id, i.sent_on AS day{invitation_who},
                    {invitation_sums}

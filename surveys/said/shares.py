@@ -55,18 +55,7 @@ def comment_themes(totals: dict[int, int], period: Period) -> dict[int, list[The
 def complaint_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
     """Per touchpoint (keys of totals: its complaints in the period), its complaint themes.
     Complaints are few beside answers; one indexed count."""
-    start, stop = moments(period)
-    rows = (
-        ThemedComplaint.objects.filter(
-            theme__touchpoint_id__in=list(totals),
-            complaint__received_at__gte=start,
-            complaint__received_at__lt=stop,
-        )
-        .values("theme_id", "theme__touchpoint_id", "theme__label")
-        .annotate(count=Count("complaint_id"))
-        .order_by("-count", "theme_id")
-    )
-    return _shares(rows, totals)
+    return _themed_in(ThemedComplaint, "complaint", "complaint__received_at", totals, period)
 
 
 def short_answer_totals(touchpoint_ids, period: Period) -> dict[int, int]:
@@ -88,15 +77,18 @@ def short_answer_totals(touchpoint_ids, period: Period) -> dict[int, int]:
 def short_answer_themes(totals: dict[int, int], period: Period) -> dict[int, list[ThemeShare]]:
     """Per touchpoint (keys of totals: its short answers in the period), the themes of its
     short answers; one indexed count, as for complaints."""
+    return _themed_in(ThemedAnswer, "answer", "answer__response__submitted_at", totals, period)
+
+
+def _themed_in(themed, key: str, moment: str, totals, period: Period):
+    """The themes of the texts a themed table (keyed by `key`) holds whose `moment` falls
+    in the period, each with its count and share."""
     start, stop = moments(period)
+    within = {f"{moment}__gte": start, f"{moment}__lt": stop}
     rows = (
-        ThemedAnswer.objects.filter(
-            theme__touchpoint_id__in=list(totals),
-            answer__response__submitted_at__gte=start,
-            answer__response__submitted_at__lt=stop,
-        )
+        themed.objects.filter(theme__touchpoint_id__in=list(totals), **within)
         .values("theme_id", "theme__touchpoint_id", "theme__label")
-        .annotate(count=Count("answer_id"))
+        .annotate(count=Count(f"{key}_id"))
         .order_by("-count", "theme_id")
     )
     return _shares(rows, totals)

@@ -146,3 +146,10 @@ def test_short_answer_themes_show_with_their_shares_and_list_their_answers(
     foreign = _theme(showroom, "hold", ThemeSource.ANSWERS)
     page = client_for(head_a).get(url, {"answer_theme": foreign.pk})
     assert page.context["answer_theme"] is None and len(page.context["short_answers"]) == 20
+    # The live map's hover names them too.
+    journey = JourneyFactory()
+    StepFactory(stage=StageFactory(journey=journey), touchpoint=hotline)
+    today = timezone.localdate()
+    stages = journey_map(journey, Period(today - dt.timedelta(days=30), today))
+    hover = " ".join(str(t.get("hovertext")) for t in figures.journey_map(stages)["data"])
+    assert f"wrote: {hold.label} 60%" in hover
