@@ -361,7 +361,12 @@ def answer_sums_select(
     of these touchpoints, or (all None) all. Option 0 is the question as a whole: its
     answers (one per response) and the sums of their numbers."""
     if response_ids is not None:
+        # Both sides by the ids: each then reads by its index whatever the planner's
+        # statistics say (a fast-growing answers table's are soon stale, and it would
+        # scan the whole table to join a batch's few rows).
         where, params = id_filter("r.id", response_ids)
+        answers_of, also = id_filter("a.response_id", response_ids)
+        where, params = f"{where} AND {answers_of}", params + also
     else:
         where, params = _settled("r"), []
         if keys is not None:

@@ -8,6 +8,7 @@ import random
 import statistics
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from scipy import stats
 
@@ -15,6 +16,7 @@ from surveys.asking.answers import record_response
 from surveys.counting.aggregation import rollups_differences, rollups_drain_all, rollups_mark_dirty
 from surveys.counting.own_questions import question_results
 from surveys.counting.periods import Period
+from surveys.counting.rollup_sql import answer_sums_select
 from surveys.counting.scores import wilson
 from surveys.models import InvitationStatus, Question, QuestionAnswer, QuestionOption, Response
 from tests.factories import (
@@ -130,6 +132,29 @@ def test_the_answer_rollups_follow_every_answer_and_read_back_exactly(settings, 
     yes = QuestionAnswer.objects.filter(question=yes_no)
     (said_yes,) = by_key["q3"].shares
     assert (said_yes.count, said_yes.n) == (yes.filter(number=1).count(), yes.count())
+
+
+def test_a_batch_is_added_by_index_when_the_answers_statistics_are_stale(asked):
+    """Analysed while empty, then grown fast (autovacuum late or off): adding a batch's
+    answers still reads them by the index, not by scanning every answer given."""
+    survey, touchpoint, rating, choice, options, yes_no = asked
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {QuestionAnswer._meta.db_table}")
+    responses = Response.objects.bulk_create(
+        ResponseFactory.build(touchpoint=touchpoint, invitation=None, day=timezone.localdate())
+        for _ in range(5000)
+    )
+    QuestionAnswer.objects.bulk_create(
+        QuestionAnswer(response=response, question=question, number=1)
+        for response in responses
+        for question in (rating, yes_no)
+    )
+    batch = [response.pk for response in responses[-60:]]
+    sql, params = answer_sums_select(None, response_ids=batch)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert f"Seq Scan on {QuestionAnswer._meta.db_table}" not in plan, plan
 
 
 def test_the_scorecard_csv_and_api_show_them_scoped(
