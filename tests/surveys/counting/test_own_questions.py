@@ -137,7 +137,7 @@ def test_the_answer_rollups_follow_every_answer_and_read_back_exactly(settings, 
 def test_a_batch_is_added_by_index_when_the_answers_statistics_are_stale(asked):
     """Analysed while empty, then grown fast (autovacuum late or off): adding a batch's
     answers still reads them by the index, not by scanning every answer given."""
-    survey, touchpoint, rating, choice, options, yes_no = asked
+    _survey, touchpoint, rating, _choice, _options, yes_no = asked
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {QuestionAnswer._meta.db_table}")
     responses = Response.objects.bulk_create(
