@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup browser run test lint format bench bench-dashboards bench-themes bench-api bench-load bench-coverage bench-chart-page bench-answer bench-faults worker beat clean screenshots
+.PHONY: setup browser run test lint format bench bench-dashboards bench-themes bench-api bench-load bench-own-questions bench-coverage bench-chart-page bench-answer bench-faults worker beat clean screenshots
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ bench-api: setup
 
 bench-load: setup
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-own-questions: setup
+	$(BIN)/python bench/own_questions.py $(BENCH_ARGS)
 
 bench-coverage: setup
 	$(BIN)/python bench/interval_coverage.py $(BENCH_ARGS)

@@ -109,15 +109,20 @@ def ask_own_questions(survey: Survey, count: int) -> dict:
     return {name: value for name, value in OWN_ANSWERS.items() if name[2:] in keys}
 
 
-def world(invitations: int, own_questions: int = 0) -> tuple[list[str], int, dict]:
-    survey = Survey.objects.create(name="Load survey")
+def world(
+    invitations: int, own_questions: int = 0, name: str = "Load"
+) -> tuple[list[str], int, dict]:
+    """A surveyed touchpoint in a department of its own (whose head is `<name>-head`,
+    lowercased) and its sent invitations: their links' tokens, the department's id and
+    the form fields of an answer."""
+    survey = Survey.objects.create(name=f"{name} survey")
     answer = ANSWER | ask_own_questions(survey, own_questions)
-    department = Department.objects.create(name="Load service")
+    department = Department.objects.create(name=f"{name} service")
     touchpoint = Touchpoint.objects.create(
-        name="Load hotline", department=department, channel=Channel.PHONE,
+        name=f"{name} hotline", department=department, channel=Channel.PHONE,
         surveyed=True, survey=survey, survey_cap_days=0,
     )  # fmt: skip
-    head = get_user_model().objects.create_user("load-head", password=PASSWORD)
+    head = get_user_model().objects.create_user(f"{name.lower()}-head", password=PASSWORD)
     department.heads.add(head)
     now = timezone.now()
     for start in range(0, invitations, 1000):
@@ -133,8 +138,9 @@ def world(invitations: int, own_questions: int = 0) -> tuple[list[str], int, dic
                 for i in range(count)
             ]
         )
-    Invitation.objects.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
-    nonces = Invitation.objects.order_by("pk").values_list("token_nonce", flat=True)
+    sent = Invitation.objects.filter(interaction__touchpoint=touchpoint)
+    sent.update(status=InvitationStatus.SENT, sent_at=now, sent_on=now.date())
+    nonces = sent.order_by("pk").values_list("token_nonce", flat=True)
     return [links.token_for(nonce) for nonce in nonces], department.pk, answer
 
 
@@ -296,7 +302,8 @@ def head_session(port: int) -> "Session":
     return session
 
 
-def submissions_and_reads(args, port, tokens, department, answer, meter) -> None:
+def submitter(tokens: list[str], answer: dict):
+    """The action of answering: each call POSTs `answer` to the next unused link."""
     taken, take_lock = iter(tokens), threading.Lock()
 
     def submit(session, _number):
@@ -304,6 +311,12 @@ def submissions_and_reads(args, port, tokens, department, answer, meter) -> None
             token = next(taken)
         status, seconds, _ = session.request("POST", f"/s/{token}", answer)
         return status, seconds
+
+    return submit
+
+
+def submissions_and_reads(args, port, tokens, department, answer, meter) -> None:
+    submit = submitter(tokens, answer)
 
     def read(session, _number):
         status, seconds, _ = session.request("GET", f"/departments/{department}/")
@@ -381,11 +394,13 @@ def peak_held(port: int, submit) -> None:
     print(f"peak: no step held p99 under {PEAK_P99_MS} ms")
 
 
-def bare_view(port: int, meter) -> None:
-    def one_row(session, _number):
-        status, seconds, _ = session.request("GET", "/")
-        return status, seconds
+def one_row(session, _number):
+    """The action of asking the bare view (bench/bare_view.py) for its row."""
+    status, seconds, _ = session.request("GET", "/")
+    return status, seconds
 
+
+def bare_view(port: int, meter) -> None:
     bare = Recorder()
     before = meter.read()
     took = flat_out(60, PEAK_CLIENTS, lambda: Session(port), one_row, bare)

@@ -1,0 +1,133 @@
+"""Answers with and without questions of the survey's own, flat out, side by side in one
+run: what two runs of `make bench-load` compare, with the machine's drift between runs
+taken out (the bare view's rate moved by a tenth within half an hour, as much as the
+comparison's margin).
+
+In a throwaway database, two surveyed touchpoints: one asks the fixed survey, the other
+also --own-questions (3) questions of its own, all answered. gunicorn (4 workers) serves
+both, a bare one-row view (bench/bare_view.py) is served beside it with the same settings,
+and a Celery worker adds the answers. Then --rounds (5) rounds, each 20 s of 16 clients
+flat out against the bare view, then the fixed survey, then the own one: each survey's
+rate as a share of its round's bare view (the median of the rounds), and the CPU an
+answer took (all processes) over its turns. It prints both and the own survey's as a
+share of the fixed one's. The held rate (p99 under 50 ms) needs minutes of steps per
+survey: `make bench-load`, a run for each.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-own-questions
+"""
+
+import argparse
+import os
+import statistics
+
+from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
+from load import (
+    PEAK_CLIENTS,
+    Recorder,
+    Session,
+    anonymous_session,
+    flat_out,
+    one_row,
+    settle,
+    submitter,
+    world,
+)
+
+from tests.worker import own_queue, start_worker
+
+ROUND_SECONDS = 20
+MOST_RATE = 1500  # answers/s a round is given links for
+
+
+class Turns:
+    """One side of the comparison: its rate in each round, and the CPU its turns took."""
+
+    def __init__(self, label: str, meter: CpuMeter, action, make_session):
+        self.label, self.meter = label, meter
+        self.action, self.make_session = action, make_session
+        self.rates: list[float] = []
+        self.requests = 0
+        self.cpu: dict[str, float] = {}
+
+    def flat_out(self) -> float:
+        recorder = Recorder()
+        before = self.meter.read()
+        took = flat_out(ROUND_SECONDS, PEAK_CLIENTS, self.make_session, self.action, recorder)
+        for role, seconds in self.meter.read().items():
+            self.cpu[role] = self.cpu.get(role, 0.0) + seconds - before.get(role, 0.0)
+        failed = sum(status >= 400 for status, _ in recorder.samples)
+        assert not failed, f"{self.label}: {failed} requests failed"
+        self.requests += len(recorder.samples)
+        self.rates.append(len(recorder.samples) / took)
+        return self.rates[-1]
+
+    def cpu_per_request(self) -> float:
+        """Seconds of CPU a request, all processes."""
+        return sum(self.cpu.values()) / self.requests
+
+
+def compare(bare: Turns, fixed: Turns, own: Turns, count: int) -> None:
+    shares: dict[str, list[float]] = {"fixed": [], "own": []}
+    for number in range(1, count + 1):
+        ceiling = bare.flat_out()
+        for turns in (fixed, own):
+            shares[turns.label].append(turns.flat_out() / ceiling)
+        print(
+            f"  round {number}: bare view {ceiling:,.1f}/s, fixed survey "
+            f"{fixed.rates[-1]:,.1f}/s, own questions {own.rates[-1]:,.1f}/s"
+        )
+    for turns in (bare, fixed, own):
+        cpu = CpuMeter.per_request({}, turns.cpu, turns.requests)
+        rate = statistics.median(turns.rates)
+        print(f"{turns.label}: median {rate:,.1f}/s; CPU a request: {cpu}")
+    fixed_share, own_share = (statistics.median(shares[label]) for label in shares)
+    print(
+        f"flat out, share of the bare view (median of the rounds): fixed {fixed_share:.1%}, "
+        f"own {own_share:.1%}: own/fixed {own_share / fixed_share:.0%}"
+    )
+    fixed_cpu, own_cpu = fixed.cpu_per_request(), own.cpu_per_request()
+    print(
+        f"CPU an answer, all processes: fixed {1000 * fixed_cpu:.2f} ms, own "
+        f"{1000 * own_cpu:.2f} ms: at equal speed {fixed_cpu / own_cpu:.0%} as many answers"
+    )
+
+
+def run(args) -> None:
+    links = args.rounds * ROUND_SECONDS * MOST_RATE
+    fixed_links, _department, fixed_answer = world(links, 0, name="Fixed")
+    own_links, _department, own_answer = world(links, args.own_questions, name="Own")
+    settle()
+    port, bare_port = free_port(), free_port()
+    collect_static()  # the manifest DEBUG-off pages use
+    with own_queue() as queue:
+        os.environ["CELERY_QUEUE"] = queue
+        worker = start_worker(queue, concurrency=1)
+        try:
+            with (
+                gunicorn(port, args.workers) as server,
+                gunicorn(bare_port, args.workers, "bench.bare_view:application") as bare,
+            ):
+                meter = CpuMeter(web=server.pid, worker=worker.process.pid)
+                survey_session = lambda: anonymous_session(port)  # noqa: E731
+                compare(
+                    Turns("bare", CpuMeter(web=bare.pid), one_row, lambda: Session(bare_port)),
+                    Turns("fixed", meter, submitter(fixed_links, fixed_answer), survey_session),
+                    Turns("own", meter, submitter(own_links, own_answer), survey_session),
+                    args.rounds,
+                )
+        finally:
+            worker.stop()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--own-questions", type=int, default=3, choices=range(1, 4))
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    with throwaway_database("touchstone_bench_own_questions"):
+        run(args)
+
+
+if __name__ == "__main__":
+    main()
