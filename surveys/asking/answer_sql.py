@@ -178,8 +178,8 @@ def write_answer(
     response: Response, invitation_id: int, now: dt.datetime, own_answers=()
 ) -> Written:
     """Claim the invitation and store `response` (whose own `invitation` is None when it is
-    anonymous) with `own_answers` (unsaved QuestionAnswer rows), listed as uncounted for
-    the aggregation to add."""
+    anonymous) with `own_answers` (OwnAnswer tuples, or unsaved QuestionAnswer rows),
+    listed as uncounted for the aggregation to add."""
     # Numbers and text go as they are; times and days as the ORM sends them.
     ops = connection.ops
     params = {name: getattr(response, name) for name in ANSWER_COLUMNS}

@@ -57,7 +57,7 @@ def record_response(
 ) -> Response:
     """Store the answer through `invitation`, loaded with its survey and interaction (and,
     by the link's lookup, with the active webhooks), with the answers to the survey's own
-    questions (unsaved QuestionAnswer rows)."""
+    questions (forms.OwnAnswer tuples)."""
     now = timezone.now()
     anonymous = invitation.survey.anonymous
     interaction = invitation.interaction

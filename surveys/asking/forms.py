@@ -1,12 +1,13 @@
 """The customer's answer form: the questions the survey enables, validated on the server."""
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import BranchTest, Question, QuestionAnswer, QuestionKind, in_language
+from surveys.models import BranchTest, Question, QuestionKind, in_language
 
 # field: (lowest, highest, question, low anchor, high anchor)
 SCALES = {
@@ -43,6 +44,17 @@ COMMENT_MAX = 2000
 OWN_TEXT_MAX = 300
 # A public answer's contact fields: filling them is not answering a question.
 CONTACT_FIELDS = ("email", "consent", "website")
+
+
+class OwnAnswer(NamedTuple):
+    """An answer to one of the survey's own questions, as its QuestionAnswer row holds it:
+    a tuple, since the answer's statement writes it as it is; a model instance would be
+    made on every answer only to be read back."""
+
+    question_id: int
+    option_id: int | None = None
+    number: int | None = None
+    text: str = ""
 
 
 class ScaleChoices(BaseChoiceIterator):
@@ -181,9 +193,8 @@ class AnswerForm(forms.Form):
     def own_fields(self):
         return [self[f"q_{question.key}"] for question in self.questions]
 
-    def own_answers(self) -> list[QuestionAnswer]:
-        """The answers to the survey's own questions, unsaved (the response is set by the
-        caller): one row per option chosen."""
+    def own_answers(self) -> list[OwnAnswer]:
+        """The answers to the survey's own questions: one per option chosen."""
         rows = []
         for question in self.questions:
             value = self.cleaned_data.get(f"q_{question.key}")
@@ -191,15 +202,15 @@ class AnswerForm(forms.Form):
                 continue
             asked = question.pk
             if question.kind == QuestionKind.RATING:
-                rows.append(QuestionAnswer(question_id=asked, number=value))
+                rows.append(OwnAnswer(asked, number=value))
             elif question.kind == QuestionKind.YES_NO:
-                rows.append(QuestionAnswer(question_id=asked, number=int(value == "yes")))
+                rows.append(OwnAnswer(asked, number=int(value == "yes")))
             elif question.kind == QuestionKind.TEXT:
-                rows.append(QuestionAnswer(question_id=asked, text=value))
+                rows.append(OwnAnswer(asked, text=value))
             else:
                 options = {option.key: option.pk for option in question.options.all()}
                 chosen = value if isinstance(value, list) else [value]
-                rows += [QuestionAnswer(question_id=asked, option_id=options[k]) for k in chosen]
+                rows += [OwnAnswer(asked, option_id=options[key]) for key in chosen]
         return rows
 
     def scale_fields(self):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from surveys import enqueue
 from surveys.asking.answers import SCORES, follow_up_reason, open_follow_up
+from surveys.asking.forms import OwnAnswer
 from surveys.asking.intake import CustomerDetails, match_customer
 from surveys.models import (
     PUBLIC_SOURCES,
@@ -105,7 +106,7 @@ def record_public_answer(
     touchpoint: Touchpoint,
     source: str,
     answers: dict,
-    own_answers: list[QuestionAnswer],
+    own_answers: list[OwnAnswer],
     language: str,
     *,
     email: str = "",
@@ -145,9 +146,9 @@ def record_public_answer(
             comment=answers.get("comment") or "",
             **{name: answers.get(name) for name in SCORES},
         )
-        for row in own_answers:
-            row.response = response
-        QuestionAnswer.objects.bulk_create(own_answers)
+        QuestionAnswer.objects.bulk_create(
+            QuestionAnswer(response=response, **row._asdict()) for row in own_answers
+        )
         # Counted as a link's answer is: added to its day by the next drain.
         UncountedResponse.objects.create(response=response)
         reason = follow_up_reason(response) if customer else None
