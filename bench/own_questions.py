@@ -8,9 +8,9 @@ also --own-questions (3) questions of its own, all answered. gunicorn (4 workers
 both, a bare one-row view (bench/bare_view.py) is served beside it with the same settings,
 and a Celery worker adds the answers. Then --rounds (5) rounds, each 20 s of 16 clients
 flat out against the bare view, then the fixed survey, then the own one: each survey's
-rate as a share of its round's bare view (the median of the rounds), and the CPU an
-answer took (all processes) over its turns. It prints both and the own survey's as a
-share of the fixed one's. The held rate (p99 under 50 ms) needs minutes of steps per
+rate as a share of its round's bare view, the own survey's share against the fixed one's
+of the same round (and their median), and the CPU an answer took (all processes) over
+its turns. The held rate (p99 under 50 ms) needs minutes of steps per
 survey: `make bench-load`, a run for each.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-own-questions
@@ -81,9 +81,12 @@ def compare(bare: Turns, fixed: Turns, own: Turns, count: int) -> None:
         rate = statistics.median(turns.rates)
         print(f"{turns.label}: median {rate:,.1f}/s; CPU a request: {cpu}")
     fixed_share, own_share = (statistics.median(shares[label]) for label in shares)
+    # Paired: each round's own share against the same round's fixed one.
+    ratios = [own / fixed for fixed, own in zip(shares["fixed"], shares["own"], strict=True)]
     print(
         f"flat out, share of the bare view (median of the rounds): fixed {fixed_share:.1%}, "
-        f"own {own_share:.1%}: own/fixed {own_share / fixed_share:.0%}"
+        f"own {own_share:.1%}; own/fixed by round {', '.join(f'{r:.0%}' for r in ratios)}: "
+        f"median {statistics.median(ratios):.0%}"
     )
     fixed_cpu, own_cpu = fixed.cpu_per_request(), own.cpu_per_request()
     print(
