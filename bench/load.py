@@ -351,10 +351,60 @@ def submissions_and_reads(args, port, tokens, department, answer, meter) -> None
     print(f"  CPU a submission: {meter.per_request(before, meter.read(), len(flat.samples))}")
 
 
-def peak_held(port: int, submit) -> None:
-    """The highest rate whose p99 stays under PEAK_P99_MS: each step for 15 s, the best
-    refined 10/s at a time, then held for a minute."""
-    clients = [anonymous_session(port) for _ in range(PEAK_CLIENTS)]
+class Climb:
+    """The rates whose 15 s step held p99 under PEAK_P99_MS, climbed a step at a time: by
+    PEAK_STEPS until one misses, then 10/s at a time above the best until one misses. One
+    stall fails 15 s, so a missed step is run once more (STEP_RETRIES times a climb)."""
+
+    def __init__(self, step, steps=PEAK_STEPS):
+        self.step = step  # step(rate, seconds) -> Recorder
+        self.held: list[float] = []
+        self.log: list[str] = []
+        self.retries = STEP_RETRIES
+        self.refining = False
+        self.rates = iter(steps)
+        self.next_rate = next(self.rates, None)
+
+    def run_next(self) -> bool:
+        """Run the next step; False once the climb is over."""
+        rate = self.next_rate
+        if rate is None:
+            return False
+        if self._passes(rate):
+            self.held.append(rate)
+        elif self.refining or not self.held:
+            self.rates = iter(())
+        else:
+            self.refining = True
+            best = self.held[-1]
+            self.rates = iter(best + REFINE_BY * (n + 1) for n in range(REFINE_STEPS))
+        self.next_rate = next(self.rates, None)
+        return self.next_rate is not None
+
+    def _passes(self, rate: float) -> bool:
+        p99 = self.step(rate, STEP_SECONDS).p99()
+        self.log.append(f"{rate}/s {p99:.0f}")
+        if p99 >= PEAK_P99_MS and self.retries:
+            self.retries -= 1
+            p99 = self.step(rate, STEP_SECONDS).p99()
+            self.log[-1] += f" then {p99:.0f}"
+        return p99 < PEAK_P99_MS
+
+    def hold(self) -> tuple[float, Recorder, bool] | None:
+        """The best rate that holds for a minute (a minute is longer than a step: if the
+        best does not hold, the one below, HOLD_TRIES at most): the rate, its minute and
+        whether it held; None if no step held."""
+        tries = self.held[::-1][:HOLD_TRIES]
+        for rate in tries:
+            recorder = self.step(rate, 60)
+            held = recorder.p99() < PEAK_P99_MS
+            if held or rate == tries[-1]:
+                return rate, recorder, held
+        return None
+
+
+def stepper(clients: list, submit):
+    """step(rate, seconds): `submit` paced at `rate` by these clients, recorded."""
 
     def step(rate: float, seconds: float) -> Recorder:
         recorder = Recorder()
@@ -362,36 +412,25 @@ def peak_held(port: int, submit) -> None:
             thread.join()
         return recorder
 
-    held, climb, retries = [], [], STEP_RETRIES
+    return step
 
-    def passes(rate: float) -> bool:
-        nonlocal retries
-        p99 = step(rate, STEP_SECONDS).p99()
-        climb.append(f"{rate}/s {p99:.0f}")
-        if p99 >= PEAK_P99_MS and retries:
-            retries -= 1
-            p99 = step(rate, STEP_SECONDS).p99()
-            climb[-1] += f" then {p99:.0f}"
-        return p99 < PEAK_P99_MS
 
-    for rate in PEAK_STEPS:
-        if not passes(rate):
-            break
-        held.append(rate)
-    for rate in [held[-1] + REFINE_BY * (n + 1) for n in range(REFINE_STEPS)] if held else []:
-        if not passes(rate):
-            break
-        held.append(rate)
-    print(f"  peak climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb)}")
-    # A minute is longer than a step: if the best step's p99 does not hold, the one below.
-    tries = held[::-1][:HOLD_TRIES]
-    for rate in tries:
-        recorder = step(rate, 60)
-        if recorder.p99() < PEAK_P99_MS or rate == tries[-1]:
-            verdict = "held" if recorder.p99() < PEAK_P99_MS else "NOT held"
-            print(recorder.summary(f"peak {verdict}, {PEAK_CLIENTS} clients at {rate}/s", 60))
-            return
-    print(f"peak: no step held p99 under {PEAK_P99_MS} ms")
+def held_summary(label: str, held: tuple[float, Recorder, bool] | None) -> str:
+    if held is None:
+        return f"{label}: no step held p99 under {PEAK_P99_MS} ms"
+    rate, recorder, kept = held
+    verdict = "held" if kept else "NOT held"
+    return recorder.summary(f"{label} {verdict}, {PEAK_CLIENTS} clients at {rate}/s", 60)
+
+
+def peak_held(port: int, submit) -> None:
+    """The highest rate whose p99 stays under PEAK_P99_MS for a minute (Climb)."""
+    clients = [anonymous_session(port) for _ in range(PEAK_CLIENTS)]
+    climb = Climb(stepper(clients, submit))
+    while climb.run_next():
+        pass
+    print(f"  peak climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb.log)}")
+    print(held_summary("peak", climb.hold()))
 
 
 def one_row(session, _number):

@@ -10,10 +10,13 @@ and a Celery worker adds the answers. Then --rounds (5) rounds, each 20 s of 16 
 flat out against the bare view, then the fixed survey, then the own one: each survey's
 rate as a share of its round's bare view, the own survey's share against the fixed one's
 of the same round (and their median), and the CPU an answer took (all processes) over
-its turns. The held rate (p99 under 50 ms) needs minutes of steps per
-survey: `make bench-load`, a run for each.
+its turns. With --held, instead, the held rate (p99 under 50 ms for a minute, 16
+clients): load.py's climb for each survey, a 15 s step of one then a step of the other,
+each until it misses (steps up to --most, 700/s, so the world stays small), then each
+best held for a minute, one after the other.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-own-questions
+    make bench-own-questions BENCH_ARGS="--held"
 """
 
 import argparse
@@ -22,13 +25,22 @@ import statistics
 
 from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
 from load import (
+    HOLD_TRIES,
     PEAK_CLIENTS,
+    PEAK_STEPS,
+    REFINE_BY,
+    REFINE_STEPS,
+    STEP_RETRIES,
+    STEP_SECONDS,
+    Climb,
     Recorder,
     Session,
     anonymous_session,
     flat_out,
+    held_summary,
     one_row,
     settle,
+    stepper,
     submitter,
     world,
 )
@@ -95,8 +107,39 @@ def compare(bare: Turns, fixed: Turns, own: Turns, count: int) -> None:
     )
 
 
+def held_in_turns(port: int, submits: dict, most: float) -> None:
+    """Each survey's held rate, their climbs' steps taken in turns."""
+    steps = [rate for rate in PEAK_STEPS if rate <= most]
+    climbs = {
+        label: Climb(stepper([anonymous_session(port) for _ in range(PEAK_CLIENTS)], submit), steps)
+        for label, submit in submits.items()
+    }
+    climbing = set(climbs)
+    while climbing:
+        for label, climb in climbs.items():
+            if label in climbing and not climb.run_next():
+                climbing.discard(label)
+    held = {}
+    for label, climb in climbs.items():
+        print(f"  {label} climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb.log)}")
+        found = climb.hold()
+        print(held_summary(f"{label} peak", found))
+        held[label] = found[0] if found and found[2] else 0.0
+    if held["fixed"]:
+        print(f"held: own/fixed {held['own'] / held['fixed']:.0%}")
+
+
+def links_needed(args) -> int:
+    """Links enough for each survey's part of the run: each answer needs one of its own."""
+    if not args.held:
+        return args.rounds * ROUND_SECONDS * MOST_RATE
+    top = args.most + REFINE_BY * REFINE_STEPS
+    steps = sum(rate for rate in PEAK_STEPS if rate <= args.most)
+    return STEP_SECONDS * (steps + (REFINE_STEPS + STEP_RETRIES) * top) + 60 * HOLD_TRIES * top
+
+
 def run(args) -> None:
-    links = args.rounds * ROUND_SECONDS * MOST_RATE
+    links = links_needed(args)
     fixed_links, _department, fixed_answer = world(links, 0, name="Fixed")
     own_links, _department, own_answer = world(links, args.own_questions, name="Own")
     settle()
@@ -110,12 +153,17 @@ def run(args) -> None:
                 gunicorn(port, args.workers) as server,
                 gunicorn(bare_port, args.workers, "bench.bare_view:application") as bare,
             ):
+                fixed_submit = submitter(fixed_links, fixed_answer)
+                own_submit = submitter(own_links, own_answer)
+                if args.held:
+                    held_in_turns(port, {"fixed": fixed_submit, "own": own_submit}, args.most)
+                    return
                 meter = CpuMeter(web=server.pid, worker=worker.process.pid)
                 survey_session = lambda: anonymous_session(port)  # noqa: E731
                 compare(
                     Turns("bare", CpuMeter(web=bare.pid), one_row, lambda: Session(bare_port)),
-                    Turns("fixed", meter, submitter(fixed_links, fixed_answer), survey_session),
-                    Turns("own", meter, submitter(own_links, own_answer), survey_session),
+                    Turns("fixed", meter, fixed_submit, survey_session),
+                    Turns("own", meter, own_submit, survey_session),
                     args.rounds,
                 )
         finally:
@@ -127,6 +175,8 @@ def main():
     parser.add_argument("--own-questions", type=int, default=3, choices=range(1, 4))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--held", action="store_true", help="the held rates, in turns")
+    parser.add_argument("--most", type=float, default=700, help="--held's highest step, /s")
     args = parser.parse_args()
     with throwaway_database("touchstone_bench_own_questions"):
         run(args)
