@@ -364,6 +364,8 @@ class Climb:
         self.refining = False
         self.rates = iter(steps)
         self.next_rate = next(self.rates, None)
+        self._holds: list[float] | None = None
+        self.kept: tuple[float, Recorder, bool] | None = None
 
     def run_next(self) -> bool:
         """Run the next step; False once the climb is over."""
@@ -390,17 +392,23 @@ class Climb:
             self.log[-1] += f" then {p99:.0f}"
         return p99 < PEAK_P99_MS
 
+    def hold_next(self) -> bool:
+        """Hold the next rate for a minute: the best first (a minute is longer than a
+        step: if it does not hold, the one below, HOLD_TRIES at most). False once settled:
+        `kept` is then the rate, its minute and whether it held (None if no step held)."""
+        if self._holds is None:
+            self._holds = self.held[::-1][:HOLD_TRIES]
+        if not self._holds or (self.kept and self.kept[2]):
+            return False
+        rate = self._holds.pop(0)
+        recorder = self.step(rate, 60)
+        self.kept = (rate, recorder, recorder.p99() < PEAK_P99_MS)
+        return not self.kept[2] and bool(self._holds)
+
     def hold(self) -> tuple[float, Recorder, bool] | None:
-        """The best rate that holds for a minute (a minute is longer than a step: if the
-        best does not hold, the one below, HOLD_TRIES at most): the rate, its minute and
-        whether it held; None if no step held."""
-        tries = self.held[::-1][:HOLD_TRIES]
-        for rate in tries:
-            recorder = self.step(rate, 60)
-            held = recorder.p99() < PEAK_P99_MS
-            if held or rate == tries[-1]:
-                return rate, recorder, held
-        return None
+        while self.hold_next():
+            pass
+        return self.kept
 
 
 def stepper(clients: list, submit):

@@ -1,19 +1,20 @@
-"""Answers with and without questions of the survey's own, flat out, side by side in one
-run: what two runs of `make bench-load` compare, with the machine's drift between runs
-taken out (the bare view's rate moved by a tenth within half an hour, as much as the
-comparison's margin).
+"""Answers with and without questions of the survey's own, side by side in one run:
+what two runs of `make bench-load` compare, with the machine's drift between runs taken
+out (two runs a quarter of an hour apart differ by more than the tenth compared).
 
 In a throwaway database, two surveyed touchpoints: one asks the fixed survey, the other
 also --own-questions (3) questions of its own, all answered. gunicorn (4 workers) serves
 both, a bare one-row view (bench/bare_view.py) is served beside it with the same settings,
-and a Celery worker adds the answers. Then --rounds (5) rounds, each 20 s of 16 clients
-flat out against the bare view, then the fixed survey, then the own one: each survey's
-rate as a share of its round's bare view, the own survey's share against the fixed one's
-of the same round (and their median), and the CPU an answer took (all processes) over
-its turns. With --held, instead, the held rate (p99 under 50 ms for a minute, 16
-clients): load.py's climb for each survey, a 15 s step of one then a step of the other,
-each until it misses (steps up to --most, 700/s, so the world stays small), then each
-best held for a minute, one after the other.
+and a Celery worker adds the answers. Then, in turns, so that whatever the machine does
+meanwhile falls on both alike:
+- flat out: --rounds (5) rounds, each 20 s of 16 clients against the bare view, then the
+  fixed survey, then the own one: each survey's rate as a share of its round's bare view,
+  the own survey's share against the fixed one's of the same round (and their median),
+  and the CPU an answer took (all processes) over its turns;
+- or, with --held, the held rate (p99 under 50 ms for a minute, 16 clients): load.py's
+  climb for each survey, a 15 s step of one then a step of the other, each until it
+  misses (steps up to --most, 700/s, so the world stays small), then each best held for
+  a minute, in turns too.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-own-questions
     make bench-own-questions BENCH_ARGS="--held"
@@ -114,17 +115,19 @@ def held_in_turns(port: int, submits: dict, most: float) -> None:
         label: Climb(stepper([anonymous_session(port) for _ in range(PEAK_CLIENTS)], submit), steps)
         for label, submit in submits.items()
     }
-    climbing = set(climbs)
-    while climbing:
-        for label, climb in climbs.items():
-            if label in climbing and not climb.run_next():
-                climbing.discard(label)
+    # The holds in turns too: what a run leaves behind (dead rows, with autovacuum off or
+    # behind) slows whichever survey comes later.
+    for turn in (Climb.run_next, Climb.hold_next):
+        going = set(climbs)
+        while going:
+            for label, climb in climbs.items():
+                if label in going and not turn(climb):
+                    going.discard(label)
     held = {}
     for label, climb in climbs.items():
         print(f"  {label} climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb.log)}")
-        found = climb.hold()
-        print(held_summary(f"{label} peak", found))
-        held[label] = found[0] if found and found[2] else 0.0
+        print(held_summary(f"{label} peak", climb.kept))
+        held[label] = climb.kept[0] if climb.kept and climb.kept[2] else 0.0
     if held["fixed"]:
         print(f"held: own/fixed {held['own'] / held['fixed']:.0%}")
 
