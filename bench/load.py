@@ -75,10 +75,17 @@ STEP_SECONDS = 15
 STEP_RETRIES = 3
 HOLD_TRIES = 3  # minute-long holds, from the best step down
 FLAT_OUT_MOST = 1500  # submissions/s the flat-out minute is given links for
-# Links enough for every phase after the sustained one: each answer needs one of its own.
-PEAK_LINKS = STEP_SECONDS * (
-    sum(PEAK_STEPS) + (REFINE_STEPS + STEP_RETRIES) * PEAK_STEPS[-1]
-) + 60 * (HOLD_TRIES * PEAK_STEPS[-1] + FLAT_OUT_MOST)
+
+
+def climb_links(steps, top: float) -> int:
+    """Links enough for a climb over `steps`, its refinements and retries (at `top`/s at
+    most) and its minute-long holds: each answer needs one of its own."""
+    climbed = sum(steps) + (REFINE_STEPS + STEP_RETRIES) * top
+    return int(STEP_SECONDS * climbed + 60 * HOLD_TRIES * top)
+
+
+# Links enough for every phase after the sustained one.
+PEAK_LINKS = climb_links(PEAK_STEPS, PEAK_STEPS[-1]) + 60 * FLAT_OUT_MOST
 
 
 # The answers to the three questions of --own-questions 3.

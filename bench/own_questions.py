@@ -26,17 +26,16 @@ import statistics
 
 from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
 from load import (
-    HOLD_TRIES,
     PEAK_CLIENTS,
     PEAK_STEPS,
     REFINE_BY,
     REFINE_STEPS,
-    STEP_RETRIES,
     STEP_SECONDS,
     Climb,
     Recorder,
     Session,
     anonymous_session,
+    climb_links,
     flat_out,
     held_summary,
     one_row,
@@ -136,9 +135,8 @@ def links_needed(args) -> int:
     """Links enough for each survey's part of the run: each answer needs one of its own."""
     if not args.held:
         return args.rounds * ROUND_SECONDS * MOST_RATE
-    top = args.most + REFINE_BY * REFINE_STEPS
-    steps = sum(rate for rate in PEAK_STEPS if rate <= args.most)
-    return STEP_SECONDS * (steps + (REFINE_STEPS + STEP_RETRIES) * top) + 60 * HOLD_TRIES * top
+    steps = [rate for rate in PEAK_STEPS if rate <= args.most]
+    return climb_links(steps, args.most + REFINE_BY * REFINE_STEPS)
 
 
 def run(args) -> None:
