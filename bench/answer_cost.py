@@ -15,10 +15,17 @@ import os
 import statistics
 import time
 
-from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
+from harness import (
+    CpuMeter,
+    celery_worker,
+    collect_static,
+    free_port,
+    gunicorn,
+    throwaway_database,
+)
 from load import anonymous_session, settle, world
 
-from tests.worker import own_queue, start_worker
+from tests.worker import own_queue
 
 WARM_UP = 50  # per kind: connections, prepared statements, templates
 
@@ -48,7 +55,7 @@ def run(args) -> None:
     collect_static()  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
-        worker = start_worker(queue, concurrency=1)
+        worker = celery_worker(queue)
         try:
             with gunicorn(port, args.workers) as server:
                 meter, session = CpuMeter(web=server.pid), anonymous_session(port)

@@ -26,6 +26,13 @@ from tests.production_server import (  # noqa: E402, F401
     throwaway_database,
 )
 from tests.smtp import free_port  # noqa: E402, F401
+from tests.worker import start_worker  # noqa: E402
+
+
+def celery_worker(queue: str):
+    """A Celery worker process on `queue`, one task at a time, with DEBUG off as production
+    runs it (the tests' workers run with it on)."""
+    return start_worker(queue, concurrency=1, extra_env={"DEBUG": "0"})
 
 
 def analyze() -> None:

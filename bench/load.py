@@ -38,6 +38,7 @@ from django.utils import timezone
 from harness import (
     CpuMeter,
     analyze,
+    celery_worker,
     collect_static,
     free_port,
     gunicorn,
@@ -55,7 +56,7 @@ from surveys.models import (
     Response,
     Survey,
 )
-from tests.worker import own_queue, start_worker
+from tests.worker import own_queue
 from touchpoints.models import Channel, Department, Touchpoint
 
 ANSWER = {"expectation": "6", "experience": "4", "csat": "4", "nps": "8", "effort": "3"}
@@ -73,7 +74,7 @@ STEP_SECONDS = 15
 # A single stall (a checkpoint's flush, a big drain) fails a 15 s step: a step that misses
 # is run once more, this many times a climb, before the climb ends there.
 STEP_RETRIES = 3
-HOLD_TRIES = 3  # minute-long holds, from the best step down
+HOLD_MOST = 6  # minute-long holds a climb settles with, at most
 FLAT_OUT_MOST = 1500  # submissions/s the flat-out minute is given links for
 
 
@@ -81,7 +82,7 @@ def climb_links(steps, top: float) -> int:
     """Links enough for a climb over `steps`, its refinements and retries (at `top`/s at
     most) and its minute-long holds: each answer needs one of its own."""
     climbed = sum(steps) + (REFINE_STEPS + STEP_RETRIES) * top
-    return int(STEP_SECONDS * climbed + 60 * HOLD_TRIES * top)
+    return int(STEP_SECONDS * climbed + 60 * HOLD_MOST * top)
 
 
 # Links enough for every phase after the sustained one.
@@ -371,7 +372,8 @@ class Climb:
         self.refining = False
         self.rates = iter(steps)
         self.next_rate = next(self.rates, None)
-        self._holds: list[float] | None = None
+        self.minutes = 0  # held for a minute, or tried to
+        self.missed: float | None = None  # the lowest rate whose minute did not hold
         self.kept: tuple[float, Recorder, bool] | None = None
 
     def run_next(self) -> bool:
@@ -400,17 +402,40 @@ class Climb:
         return p99 < PEAK_P99_MS
 
     def hold_next(self) -> bool:
-        """Hold the next rate for a minute: the best first (a minute is longer than a
-        step: if it does not hold, the one below, HOLD_TRIES at most). False once settled:
-        `kept` is then the rate, its minute and whether it held (None if no step held)."""
-        if self._holds is None:
-            self._holds = self.held[::-1][:HOLD_TRIES]
-        if not self._holds or (self.kept and self.kept[2]):
+        """Hold the next rate for a minute (a minute is longer than a step, so more often
+        meets a stall): first the climb's best; while none has held, the best step at
+        least a tenth below the last that did not; once one has, the rate halfway
+        between it and the lowest that did not, until they are REFINE_BY apart. False once
+        settled, or after HOLD_MOST minutes: `kept` is then the highest rate held, its
+        minute and True, or the last rate tried, its minute and False (None if no step
+        held)."""
+        rate = self._next_hold()
+        if rate is None:
             return False
-        rate = self._holds.pop(0)
         recorder = self.step(rate, 60)
-        self.kept = (rate, recorder, recorder.p99() < PEAK_P99_MS)
-        return not self.kept[2] and bool(self._holds)
+        self.minutes += 1
+        if recorder.p99() < PEAK_P99_MS:
+            self.kept = (rate, recorder, True)
+        else:
+            self.missed = rate if self.missed is None else min(self.missed, rate)
+            if not self._held_rate():
+                self.kept = (rate, recorder, False)
+        return self._next_hold() is not None
+
+    def _held_rate(self) -> float | None:
+        return self.kept[0] if self.kept and self.kept[2] else None
+
+    def _next_hold(self) -> float | None:
+        held = self._held_rate()
+        if self.minutes >= HOLD_MOST or not self.held:
+            return None
+        if self.missed is None:
+            return None if held else self.held[-1]
+        if held is None:
+            below = [rate for rate in self.held if rate <= self.missed * 0.9]
+            return below[-1] if below else None
+        halves = (self.missed - held) // REFINE_BY // 2
+        return held + REFINE_BY * halves if halves else None
 
     def hold(self) -> tuple[float, Recorder, bool] | None:
         while self.hold_next():
@@ -470,7 +495,7 @@ def run(args) -> None:
     collect_static()  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
-        worker = start_worker(queue, concurrency=1)
+        worker = celery_worker(queue)
         try:
             with gunicorn(port, args.workers) as server:
                 meter = CpuMeter(web=server.pid, worker=worker.process.pid)

@@ -13,8 +13,8 @@ meanwhile falls on both alike:
   and the CPU an answer took (all processes) over its turns;
 - or, with --held, the held rate (p99 under 50 ms for a minute, 16 clients): load.py's
   climb for each survey, a 15 s step of one then a step of the other, each until it
-  misses (steps up to --most, 700/s, so the world stays small), then each best held for
-  a minute, in turns too.
+  misses (steps up to --most, 700/s, so the world stays small), then each settled by
+  minute-long holds (load.Climb.hold_next), in turns too.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://... make bench-own-questions
     make bench-own-questions BENCH_ARGS="--held"
@@ -24,7 +24,14 @@ import argparse
 import os
 import statistics
 
-from harness import CpuMeter, collect_static, free_port, gunicorn, throwaway_database
+from harness import (
+    CpuMeter,
+    celery_worker,
+    collect_static,
+    free_port,
+    gunicorn,
+    throwaway_database,
+)
 from load import (
     PEAK_CLIENTS,
     PEAK_STEPS,
@@ -45,7 +52,7 @@ from load import (
     world,
 )
 
-from tests.worker import own_queue, start_worker
+from tests.worker import own_queue
 
 ROUND_SECONDS = 20
 MOST_RATE = 1500  # answers/s a round is given links for
@@ -148,7 +155,7 @@ def run(args) -> None:
     collect_static()  # the manifest DEBUG-off pages use
     with own_queue() as queue:
         os.environ["CELERY_QUEUE"] = queue
-        worker = start_worker(queue, concurrency=1)
+        worker = celery_worker(queue)
         try:
             with (
                 gunicorn(port, args.workers) as server,

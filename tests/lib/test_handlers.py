@@ -81,3 +81,18 @@ def test_the_served_application_is_the_one_by_path():
 
     assert isinstance(application, HandlerByPath)
     assert isinstance(application.survey, SurveyHandler)
+
+
+def test_the_served_application_is_loaded_warm():
+    """What a worker's first answer would load is loaded before gunicorn forks: the Celery
+    app's tasks and every project template, compiled."""
+    from django.template import engines
+
+    from config.celery_app import app
+    from config.wsgi import warm_up
+
+    warm_up()
+    assert app.finalized
+    compiled = engines["django"].engine.template_loaders[0].get_template_cache
+    for name in ("base.html", "surveys/public/answer.html", "surveys/email/invitation.txt"):
+        assert name in compiled
