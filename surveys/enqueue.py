@@ -10,6 +10,12 @@ none was sent in the last WAKE_WINDOW seconds, and the drain starts after that w
 every dirty row committed inside the window is claimed by it (the beat drain catches the
 rest whatever happens to Redis). Invitations and webhook deliveries that are due at once
 wake their sender the same way.
+
+A drain that found work schedules the next itself (`schedule`). While it runs it marks
+the key as running (`mark_running`), so the answers meanwhile wake no other: they rely
+on its next run. Otherwise each wake-up during a run would start a second chain of runs,
+one more with every such wake-up, and a busy hour would end with several drains a second
+where one a window does the same work.
 """
 
 import logging
@@ -32,6 +38,8 @@ SCORE_RESPONSE_SENTIMENT = "surveys.tasks.score_response_sentiment"
 SCORE_COMPLAINT_SENTIMENT = "surveys.tasks.score_complaint_sentiment"
 
 WAKE_WINDOW = 1
+# A run that died leaves its running mark this long at most; the beat's drain meanwhile.
+RUNNING_MARK_SECONDS = 60
 # Clocks of the web and worker machines may differ by up to this much (seconds).
 CLOCK_MARGIN = 0.25
 WAKE_KEYS = {
@@ -101,14 +109,52 @@ def wake(name: str) -> None:
         log.warning("Could not wake %s; the next beat run will do it", name, exc_info=True)
 
 
-def schedule(name: str, seconds: float) -> None:
-    """Run `name` in `seconds`, the wake-ups meanwhile finding it scheduled."""
+def _scheduled_later(key: str, now: float) -> bool:
+    """Whether the key holds a run that has yet to start."""
+    starts = cache.get(key)
+    return starts is not None and float(starts) > now
+
+
+def mark_running(name: str) -> None:
+    """A run of `name` has started: the wake-ups from now on find it and send none (they
+    find its start past, and rely on its next run). A run already scheduled later keeps
+    the key."""
+    key, now = WAKE_KEYS[name], time.time()
     try:
+        if not _scheduled_later(key, now):
+            cache.set(key, now, timeout=RUNNING_MARK_SECONDS)
+    except Exception:  # as in wake: the wake-ups then send runs of their own
+        log.warning("Could not mark %s running", name, exc_info=True)
+
+
+def schedule(name: str, seconds: float) -> None:
+    """Run `name` in `seconds`, the wake-ups meanwhile finding it scheduled; not if a run is
+    scheduled already (woken before this one marked itself running): it sees the same
+    work."""
+    scheduled = task(name)
+    if scheduled.app.conf.task_always_eager:
+        scheduled.apply_async()  # here and now, as wake runs it
+        return
+    key, now = WAKE_KEYS[name], time.time()
+    try:
+        if _scheduled_later(key, now):
+            return
         if seconds >= WAKE_WINDOW:
-            cache.set(WAKE_KEYS[name], time.time() + seconds, timeout=math.ceil(seconds))
-        task(name).apply_async(countdown=seconds)
+            cache.set(key, now + seconds, timeout=math.ceil(seconds))
+        scheduled.apply_async(countdown=seconds)
     except Exception:  # as in wake: the beat run drains what is left
         log.warning("Could not schedule %s; the next beat run will do it", name, exc_info=True)
+
+
+def done(name: str) -> None:
+    """A run that found nothing: the next commit wakes a run again. A run scheduled later
+    keeps the key."""
+    key = WAKE_KEYS[name]
+    try:
+        if not _scheduled_later(key, time.time()):
+            cache.delete(key)
+    except Exception:  # the mark expires by itself
+        log.warning("Could not clear %s's running mark", name, exc_info=True)
 
 
 def forget_wake_ups() -> None:

@@ -31,12 +31,15 @@ def drain_rollups() -> int:
     """Recompute a batch of dirty rollups; returns the keys recomputed. While there was
     work, another run follows: at once for a backlog, else after a pause in proportion
     to this run (see DRAIN_DUTY), which the answers meanwhile find scheduled."""
+    enqueue.mark_running(enqueue.DRAIN_ROLLUPS)
     started = time.monotonic()
     drained = rollups_drain()
     if drained.keys:
         took = time.monotonic() - started
         pause = 0 if drained.backlog else max(enqueue.WAKE_WINDOW, DRAIN_DUTY * took)
         enqueue.schedule(enqueue.DRAIN_ROLLUPS, pause)
+    else:
+        enqueue.done(enqueue.DRAIN_ROLLUPS)
     return drained.keys
 
 

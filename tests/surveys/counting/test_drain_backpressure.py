@@ -1,5 +1,6 @@
 """The drain task paces itself: a backlog goes on at once, answers arriving are recounted
-after a pause in proportion to the last recount, and the answers meanwhile wake none."""
+after a pause in proportion to the last recount, and the answers meanwhile wake none; nor
+do the answers during a run, so one chain of runs goes on, however long the answers do."""
 
 import time
 from functools import partial
@@ -122,3 +123,40 @@ def test_a_backlog_goes_on_at_once(monkeypatch, scheduled):
     assert tasks.drain_rollups() == 2
     assert scheduled == [0]
     assert DirtyRollup.objects.count() == 1
+
+
+def test_answers_during_a_run_wake_no_other(monkeypatch, scheduled):
+    ResponseFactory()
+    woken_during = []
+
+    def drain_while_answers_come():
+        enqueue.forget_wake_ups()  # another web process, which has not asked yet
+        enqueue.wake(enqueue.DRAIN_ROLLUPS)
+        woken_during.append(list(scheduled))
+        return aggregation.rollups_drain()
+
+    monkeypatch.setattr(tasks, "rollups_drain", drain_while_answers_come)
+    monkeypatch.setattr(tasks.time, "monotonic", Clock(seconds=0.05))
+    assert tasks.drain_rollups() == 1
+    assert woken_during == [[]]  # the answer relied on the run's next
+    assert scheduled == [enqueue.WAKE_WINDOW]  # which it scheduled
+
+
+def test_a_run_woken_before_this_one_began_is_the_only_next(monkeypatch, scheduled):
+    """A wake-up sent just before a run started (its key had expired) schedules a run of
+    its own: the two chains become one."""
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
+    ResponseFactory()
+    monkeypatch.setattr(tasks.time, "monotonic", Clock(seconds=0.05))
+    assert tasks.drain_rollups() == 1
+    assert scheduled == [enqueue.WAKE_WINDOW]  # no second run: the woken one sees the rest
+
+
+def test_a_run_that_found_nothing_lets_the_next_answer_wake_one(monkeypatch, scheduled):
+    monkeypatch.setattr(tasks.time, "monotonic", Clock(seconds=0.05))
+    assert tasks.drain_rollups() == 0
+    assert cache.get(DRAIN_KEY) is None
+    enqueue.forget_wake_ups()
+    enqueue.wake(enqueue.DRAIN_ROLLUPS)
+    assert scheduled == [enqueue.WAKE_WINDOW]
