@@ -373,6 +373,7 @@ class Climb:
         self.rates = iter(steps)
         self.next_rate = next(self.rates, None)
         self.minutes = 0  # held for a minute, or tried to
+        self.hold_log: list[str] = []
         self.missed: float | None = None  # the lowest rate whose minute did not hold
         self.kept: tuple[float, Recorder, bool] | None = None
 
@@ -414,6 +415,7 @@ class Climb:
             return False
         recorder = self.step(rate, 60)
         self.minutes += 1
+        self.hold_log.append(f"{rate}/s {recorder.p99():.0f}")
         if recorder.p99() < PEAK_P99_MS:
             self.kept = (rate, recorder, True)
         else:
@@ -469,8 +471,10 @@ def peak_held(port: int, submit) -> None:
     climb = Climb(stepper(clients, submit))
     while climb.run_next():
         pass
+    held = climb.hold()
     print(f"  peak climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb.log)}")
-    print(held_summary("peak", climb.hold()))
+    print(f"  holds, p99 (ms) of each minute: {', '.join(climb.hold_log)}")
+    print(held_summary("peak", held))
 
 
 def one_row(session, _number):

@@ -132,6 +132,7 @@ def held_in_turns(port: int, submits: dict, most: float) -> None:
     held = {}
     for label, climb in climbs.items():
         print(f"  {label} climb, p99 (ms) of each {STEP_SECONDS} s step: {', '.join(climb.log)}")
+        print(f"  {label} holds, p99 (ms) of each minute: {', '.join(climb.hold_log)}")
         print(held_summary(f"{label} peak", climb.kept))
         held[label] = climb.kept[0] if climb.kept and climb.kept[2] else 0.0
     if held["fixed"]:
