@@ -48,3 +48,9 @@ def p_is(p_value):
     if p_value is None:
         return ""
     return "< 0.001" if p_value < 0.001 else f"= {p_value:.3f}"
+
+
+@register.filter
+def p_figure(p_value):
+    """ "0.034", or "< 0.001": a p on its own, as in a table's p column."""
+    return p_is(p_value).removeprefix("= ")

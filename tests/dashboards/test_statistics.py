@@ -90,8 +90,9 @@ def test_the_control_is_benjamini_hochbergs():
 
 
 def test_a_tiny_p_value_reads_as_below_a_thousandth_not_as_zero():
-    from dashboards.templatetags.dashboard_tags import p_is
+    from dashboards.templatetags.dashboard_tags import p_figure, p_is
 
     assert p_is(8e-21) == "< 0.001"
     assert p_is(0.0344) == "= 0.034"
     assert p_is(None) == ""
+    assert (p_figure(8e-21), p_figure(0.0344), p_figure(None)) == ("< 0.001", "0.034", "")

@@ -180,6 +180,20 @@ def test_trends_compare_two_periods(client_for, cx_manager, world):
     assert "Give both ends" in bad.content.decode()
 
 
+def test_a_tiny_p_reads_as_below_a_thousandth(client_for, cx_manager, world):
+    for number in range(20):
+        answer(world["hotline"], days_ago=200, experience=6 + number % 2)
+        answer(world["hotline"], days_ago=2, experience=1 + number % 2)
+    rollups_rebuild_all()
+    old = (TODAY - dt.timedelta(days=200)).isoformat()
+    query = {"touchpoints": [world["hotline"].pk], "compare_since": old, "compare_until": old}
+    page = client_for(cx_manager).get("/dashboards/trends/", query)
+    ((_name, change),) = page.context["comparison"]
+    assert change.p_value < 0.001
+    text = page.content.decode()
+    assert "&lt; 0.001" in text and "0.000" not in text
+
+
 def test_the_journey_dashboard_is_for_cx_managers(client_for, cx_manager, head_a, world):
     url = f"/dashboards/journeys/{world['journey'].pk}/"
     assert client_for(head_a).get(url).status_code == 403
