@@ -73,7 +73,7 @@ def department_detail(request, pk):
     answer_theme = _own_theme(request, "answer_theme", ThemeSource.ANSWERS, touchpoints)
     found = comments(touchpoints, period, search, theme)
     follow_ups = open_follow_ups(touchpoints)
-    answered = question_results([tp.pk for tp in touchpoints], period)
+    answered = question_results([tp.pk for tp in touchpoints], period, who.source)
     own_results = [(tp.name, result) for tp in touchpoints for result in answered.get(tp.pk, [])]
     tables = {
         "touchpoints": lambda: exports.touchpoint_table(rows),
@@ -87,6 +87,8 @@ def department_detail(request, pk):
     export = request.GET.get("export")
     if export in tables:
         name = f"{department.name} {export.replace('_', ' ')} {period.since} {period.until}"
+        if who.source:
+            name += f" {who.source}"
         return csv_response(name, *tables[export]())
     weekly = weekly_scores([tp.pk for tp in touchpoints], period)
     names = {tp.pk: tp.name for tp in touchpoints}

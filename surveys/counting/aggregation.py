@@ -215,7 +215,7 @@ def rollups_differences() -> list[tuple[tuple[int, dt.date], dict | None, dict |
         + _keyed_differences(
             sql.answer_sums_select(None),
             sql.ANSWERS,
-            ("day", "question_id", "option_id"),
+            ("day", "question_id", "option_id", "source"),
             ANSWER_FIELDS,
         )
     )

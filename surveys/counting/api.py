@@ -10,6 +10,7 @@ from surveys.counting.selectors import compliance_by_touchpoint
 from surveys.counting.serializers import (
     ComplianceSerializer,
     QuestionResultSerializer,
+    QuestionResultsQuery,
     StandardsQuery,
 )
 from touchpoints.api import MembersWriteOwnTouchpoints
@@ -25,7 +26,7 @@ class StandardsViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[StandardsQuery], responses=ComplianceSerializer(many=True))
     def list(self, request):
-        period, readable = _asked(request)
+        period, readable, _rest = _asked(request)
         ids = readable.values_list("pk", flat=True)
         counts = compliance_by_touchpoint(ids, period.since, period.until)
         rows = [
@@ -38,16 +39,19 @@ class StandardsViewSet(viewsets.ViewSet):
 
 class QuestionResultsViewSet(viewsets.ViewSet):
     """The answers to the surveys' own questions per touchpoint over a period (default: the
-    last 90 days), from the daily answer rollups: each option's share (or yes's) with its
-    Wilson 95% interval, a rating's mean with its t interval; null below the minimum
-    sample. Each version of a question is a row of its own."""
+    last 90 days), from one source of answers or all, from the daily answer rollups: each
+    option's share (or yes's) with its Wilson 95% interval, a rating's mean with its t
+    interval; null below the minimum sample. Each version of a question is a row of its
+    own."""
 
     permission_classes = [IntegrationTokenLimits, MembersWriteOwnTouchpoints]
 
-    @extend_schema(parameters=[StandardsQuery], responses=QuestionResultSerializer(many=True))
+    @extend_schema(parameters=[QuestionResultsQuery], responses=QuestionResultSerializer(many=True))
     def list(self, request):
-        period, readable = _asked(request)
-        results = question_results(readable.values_list("pk", flat=True), period)
+        period, readable, asked = _asked(request, QuestionResultsQuery)
+        results = question_results(
+            readable.values_list("pk", flat=True), period, asked.get("source")
+        )
         rows = [
             {"touchpoint": touchpoint, "result": result}
             for touchpoint, found in sorted(results.items())
@@ -56,12 +60,14 @@ class QuestionResultsViewSet(viewsets.ViewSet):
         return Response(QuestionResultSerializer(rows, many=True).data)
 
 
-def _asked(request):
-    """The period and the touchpoints a query asks for, of those the caller may read."""
-    query = StandardsQuery(data=request.query_params)
+def _asked(request, query_class=StandardsQuery):
+    """The period and the touchpoints a query asks for, of those the caller may read, and
+    the query's other parameters."""
+    query = query_class(data=request.query_params)
     query.is_valid(raise_exception=True)
-    period, wanted = query.validated_data["period"], query.validated_data.get("touchpoint")
+    asked = dict(query.validated_data)
+    period, wanted = asked.pop("period"), asked.pop("touchpoint", None)
     readable = Touchpoint.objects.for_user(request.user)
     if wanted:
         readable = readable.filter(pk__in=wanted)
-    return period, readable
+    return period, readable, asked

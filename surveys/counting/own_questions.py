@@ -71,12 +71,17 @@ class QuestionResult:
         return []
 
 
-def question_results(touchpoint_ids, period: Period) -> dict[int, list[QuestionResult]]:
-    """Per touchpoint, the results of every question answered there in the period, in
-    survey, version and question order."""
+def question_results(
+    touchpoint_ids, period: Period, source: str | None = None
+) -> dict[int, list[QuestionResult]]:
+    """Per touchpoint, the results of every question answered there in the period (from
+    one source of answers, or all), in survey, version and question order."""
     rows = TouchpointDailyAnswer.objects.filter(
         touchpoint_id__in=list(touchpoint_ids), day__range=(period.since, period.until)
-    ).values_list("touchpoint_id", "question_id", "option_id", *ANSWER_FIELDS)
+    )
+    if source is not None:
+        rows = rows.filter(source=source)
+    rows = rows.values_list("touchpoint_id", "question_id", "option_id", *ANSWER_FIELDS)
     summed: dict[tuple[int, int], dict] = defaultdict(
         lambda: {"n": 0, "total": 0, "squares": 0, "chosen": defaultdict(int)}
     )

@@ -355,8 +355,8 @@ def answer_sums_select(
     touchpoint_ids: list[int] | None = None,
     response_ids: list[int] | None = None,
 ) -> tuple[str, list]:
-    """SELECT touchpoint_id, day, question_id, option_id, n, total, squares of the answers
-    to the surveys' own questions: those of these answers alone (to add), or the settled
+    """SELECT touchpoint_id, day, question_id, option_id, source, n, total, squares of the
+    answers to the surveys' own questions: those of these answers alone (to add), or the settled
     ones given on these keys' days (by the response's touchpoint and day), or on every day
     of these touchpoints, or (all None) all. Option 0 is the question as a whole: its
     answers (one per response) and the sums of their numbers."""
@@ -377,15 +377,15 @@ def answer_sums_select(
             where += f" AND {ids}"
     answers = f"{table(QuestionAnswer)} a JOIN {table(Response)} r ON r.id = a.response_id"
     sql = f"""
-        SELECT r.touchpoint_id, r.day, a.question_id, 0 AS option_id,
+        SELECT r.touchpoint_id, r.day, a.question_id, 0 AS option_id, r.source,
                COUNT(DISTINCT a.response_id) AS n, COALESCE(SUM(a.number), 0) AS total,
                COALESCE(SUM(a.number * a.number), 0) AS squares
         FROM {answers} WHERE {where}
-        GROUP BY r.touchpoint_id, r.day, a.question_id
+        GROUP BY r.touchpoint_id, r.day, a.question_id, r.source
         UNION ALL
-        SELECT r.touchpoint_id, r.day, a.question_id, a.option_id, COUNT(*), 0, 0
+        SELECT r.touchpoint_id, r.day, a.question_id, a.option_id, r.source, COUNT(*), 0, 0
         FROM {answers} WHERE a.option_id IS NOT NULL AND {where}
-        GROUP BY r.touchpoint_id, r.day, a.question_id, a.option_id
+        GROUP BY r.touchpoint_id, r.day, a.question_id, a.option_id, r.source
     """
     return sql, params * 2
 
@@ -458,6 +458,6 @@ EFFECTS = TouchpointDailyStandardEffect
 LOOPS = TouchpointDailyLoop
 LOOP_KEY = "day, staff_id"
 ANSWERS = TouchpointDailyAnswer
-ANSWER_KEY = "day, question_id, option_id"
+ANSWER_KEY = "day, question_id, option_id, source"
 EFFECT_KEY = "day, standard, met"
 SEGMENT_KEY = "day, segment, is_prospect, source"

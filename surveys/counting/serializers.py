@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from surveys.counting.periods import PeriodError, period_asked
+from surveys.models import AnswerSource
 
 
 class PeriodQuery(serializers.Serializer):
@@ -33,6 +34,14 @@ class StandardsQuery(PeriodQuery):
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         help_text="Only these touchpoints (ids; repeat the parameter for several).",
+    )
+
+
+class QuestionResultsQuery(StandardsQuery):
+    source = serializers.ChoiceField(
+        choices=AnswerSource.choices,
+        required=False,
+        help_text="Only answers from this source (email invitation, public link, QR code, ...).",
     )
 
 

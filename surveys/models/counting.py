@@ -373,16 +373,20 @@ LOOP_FIELDS = [
 
 
 class TouchpointDailyAnswer(models.Model):
-    """The answers to one of a survey's own questions, of one touchpoint on one local day:
-    per question (option 0) the answers and the sum and sum of squares of their numbers
-    (a rating's points, yes as 1), and per option of a choice how often it was chosen.
-    Recounted with the day's scores, from the answers as they are."""
+    """The answers to one of a survey's own questions, of one touchpoint on one local day
+    and one source of answers (an email invitation, the public link, ...): per question
+    (option 0) the answers and the sum and sum of squares of their numbers (a rating's
+    points, yes as 1), and per option of a choice how often it was chosen. Recounted with
+    the day's scores, from the answers as they are."""
 
     touchpoint = models.ForeignKey(Touchpoint, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     question = models.ForeignKey("surveys.Question", on_delete=models.CASCADE, related_name="+")
     # A plain id, not a key: "the question as a whole" (0) must be a value of the unique key.
     option_id = models.IntegerField(default=0)
+    source = models.CharField(
+        max_length=8, choices=AnswerSource.choices, default=AnswerSource.EMAIL
+    )
     n = models.PositiveIntegerField(default=0)
     total = models.BigIntegerField(default=0)
     squares = models.BigIntegerField(default=0)
@@ -391,10 +395,11 @@ class TouchpointDailyAnswer(models.Model):
     objects = ScoreQuerySet.as_manager()
 
     class Meta:
-        ordering = ["touchpoint", "day", "question", "option_id"]
+        ordering = ["touchpoint", "day", "question", "option_id", "source"]
         constraints = [
             models.UniqueConstraint(
-                fields=["touchpoint", "day", "question", "option_id"], name="daily_answer_unique"
+                fields=["touchpoint", "day", "question", "option_id", "source"],
+                name="daily_answer_source_unique",
             ),
         ]
         indexes = [models.Index(fields=["day", "touchpoint"], name="daily_answer_day_tp")]

@@ -6,10 +6,28 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from surveys.asking.forms import OwnAnswer
 from surveys.asking.public_answers import record_public_answer
-from surveys.counting.aggregation import rollups_differences, rollups_drain_all
-from surveys.models import AnswerSource, InvitationStatus, TouchpointSegmentDailyScore
-from tests.factories import CustomerFactory, InvitationFactory, ResponseFactory, TouchpointFactory
+from surveys.counting.aggregation import (
+    rollups_differences,
+    rollups_drain_all,
+    rollups_mark_dirty,
+)
+from surveys.models import (
+    AnswerSource,
+    InvitationStatus,
+    Question,
+    QuestionAnswer,
+    TouchpointDailyAnswer,
+    TouchpointSegmentDailyScore,
+)
+from tests.factories import (
+    CustomerFactory,
+    InvitationFactory,
+    ResponseFactory,
+    SurveyFactory,
+    TouchpointFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +114,50 @@ def test_the_trends_and_the_api_filter_by_source(client_for, cx_manager, answere
     assert (showroom["gap_answered"], showroom["gap"]) == (2, pytest.approx(3.5))
     refused = api.get("/api/v1/scores/", {"source": "fax"})
     assert refused.status_code == 400 and "source" in refused.json()
+
+
+def test_own_questions_results_filter_by_source(
+    settings, client_for, head_a, head_b, cx_manager, department_a
+):
+    """Two invited yeses, a no by QR code and one at the kiosk: each source's count in the
+    answer rollups (equal to a recount), on the scorecard, in its CSV and in the API."""
+    settings.TOUCHSTONE_MIN_SAMPLE = 1
+    survey = SurveyFactory(asks_own_questions=True)
+    on_time = Question.objects.create(
+        survey=survey, version=1, key="q1", position=1, kind="yes_no", wording={"en": "On time?"}
+    )
+    van = TouchpointFactory(department=department_a, survey=survey, surveyed=True, name="Van")
+    for _ in range(2):
+        invited = ResponseFactory(invitation__interaction__touchpoint=van)
+        QuestionAnswer.objects.create(response=invited, question=on_time, number=1)
+    rollups_mark_dirty([(van.pk, timezone.localdate())])
+    for source in (AnswerSource.QR, AnswerSource.KIOSK):
+        no = [OwnAnswer(on_time.pk, number=0)]
+        record_public_answer(van, source, {"csat": 2}, no, "en")
+    rollups_drain_all()
+    assert rollups_differences() == []
+    counted = {row.source: row.n for row in TouchpointDailyAnswer.objects.filter(touchpoint=van)}
+    assert counted == {AnswerSource.EMAIL: 2, AnswerSource.QR: 1, AnswerSource.KIOSK: 1}
+
+    url = reverse("dashboards:department", args=[department_a.pk])
+    head = client_for(head_a)
+
+    def on_time_shown(**query):
+        page = head.get(url, query)
+        ((_name, result),) = page.context["own_results"]
+        return result.n, result.total, page.content.decode()
+
+    assert on_time_shown()[:2] == (4, 2)
+    n, yeses, text = on_time_shown(source="qr")
+    assert (n, yeses) == (1, 0) and "answers from: QR code" in text
+    export = head.get(url, {"source": "email", "export": "questions"})
+    assert "email" in export["Content-Disposition"]
+    csv = export.content.decode()
+    assert "Van,q1,1,On time?,Yes or no,yes,2,2,100," in csv
+
+    api = client_for(cx_manager)
+    (row,) = api.get("/api/v1/question-results/", {"source": "kiosk"}).json()
+    assert (row["touchpoint"], row["n"]) == (van.pk, 1)
+    assert len(api.get("/api/v1/question-results/").json()) == 1
+    assert api.get("/api/v1/question-results/", {"source": "fax"}).status_code == 400
+    assert client_for(head_b).get("/api/v1/question-results/", {"source": "qr"}).json() == []
