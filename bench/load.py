@@ -257,7 +257,10 @@ class Recorder:
 
 def paced(rate: float, seconds: float, sessions: list, action, recorder, start: float):
     """From `start`, send `rate` requests a second for `seconds`, each at its moment, from a
-    thread per session."""
+    thread per session. A request's time counts from its moment, not from when a client
+    was free to send it: a server that falls behind the rate keeps every client busy, and
+    timing from the send alone would read the slowdown as steady latency while the rate
+    is no longer sent (coordinated omission)."""
     total = int(rate * seconds)
     counter, lock = iter(range(total)), threading.Lock()
 
@@ -267,10 +270,13 @@ def paced(rate: float, seconds: float, sessions: list, action, recorder, start: 
                 number = next(counter, None)
             if number is None:
                 return
-            delay = start + number / rate - time.perf_counter()
+            moment = start + number / rate
+            delay = moment - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            recorder.add(*action(session, number))
+            late = max(0.0, time.perf_counter() - moment)
+            status, seconds = action(session, number)
+            recorder.add(status, late + seconds)
 
     pool = [threading.Thread(target=run, args=(session,)) for session in sessions]
     for thread in pool:
