@@ -421,8 +421,9 @@ class Climb:
             return False
         recorder = self.step(rate, 60)
         self.minutes += 1
-        self.hold_log.append(f"{rate}/s {recorder.p99():.0f}")
-        if recorder.p99() < PEAK_P99_MS:
+        p99 = recorder.p99()
+        self.hold_log.append(f"{rate}/s {p99:.0f}")
+        if p99 < PEAK_P99_MS:
             self.kept = (rate, recorder, True)
         else:
             self.missed = rate if self.missed is None else min(self.missed, rate)

@@ -356,10 +356,10 @@ def answer_sums_select(
     response_ids: list[int] | None = None,
 ) -> tuple[str, list]:
     """SELECT touchpoint_id, day, question_id, option_id, source, n, total, squares of the
-    answers to the surveys' own questions: those of these answers alone (to add), or the settled
-    ones given on these keys' days (by the response's touchpoint and day), or on every day
-    of these touchpoints, or (all None) all. Option 0 is the question as a whole: its
-    answers (one per response) and the sums of their numbers."""
+    answers to the surveys' own questions: those of these answers alone (to add), or the
+    settled ones given on these keys' days (by the response's touchpoint and day), or on
+    every day of these touchpoints, or (all None) all. Option 0 is the question as a
+    whole: its answers (one per response) and the sums of their numbers."""
     if response_ids is not None:
         # Both sides by the ids: each then reads by its index whatever the planner's
         # statistics say (a fast-growing answers table's are soon stale, and it would
